@@ -1,0 +1,120 @@
+# jupyterlab-neuron: the two commands of README.md, and the steps behind them.
+#
+#   make demo   set up everything and start JupyterLab with the extension
+#               (on a simulated trn1.2xlarge where no Neuron tools exist)
+#   make test   set up everything and run every test suite
+#
+# Both are idempotent and use the project-local virtual environment .venv.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV ?= .venv
+KERNEL_VENV ?= .venv-kernel
+PYTHON ?= python3
+PY := $(CURDIR)/$(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+DEMO_PORT ?= 8888
+DEMO_INSTANCE ?= trn1.2xlarge
+DEMO_DIR ?= .demo
+NEURON_TOOLS_DIR ?= /opt/aws/neuron/bin
+
+TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package.json tsconfig.json
+
+.PHONY: demo test setup build system-deps kernel-env lint test-python test-js test-wheel test-ui clean
+
+# --- set-up ----------------------------------------------------------------
+
+.make/python-deps: pyproject.toml python-kernel-helpers/pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "jupyterlab>=4.4,<5" "hatchling>=1.21" "hatch-nodejs-version>=0.3.2" \
+	  "hatch-jupyter-builder>=0.9" editables build ruff
+	mkdir -p .make && touch $@
+
+.make/node-deps: package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	mkdir -p .make && touch $@
+
+.make/ui-node-deps: ui-tests/package.json $(wildcard ui-tests/package-lock.json)
+	cd ui-tests && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	mkdir -p .make && touch $@
+
+# The front end and the locale catalog, built into jupyterlab_neuron/labextension.
+.make/built: .make/node-deps .make/python-deps $(TS_SOURCES)
+	npm run build
+	mkdir -p .make && touch $@
+
+.make/installed: .make/python-deps .make/built
+	$(PY) -m pip install -q --no-build-isolation -e python-kernel-helpers -e ".[test]"
+	jupyter labextension develop --overwrite . > /dev/null
+	mkdir -p .make && touch $@
+
+setup: .make/installed
+
+build: .make/built
+
+# Debian packages the tests need: Chromium for the browser tests (Playwright
+# cannot download its own), Japanese fonts for the screenshots, promtool.
+system-deps:
+	@missing=""; \
+	command -v chromium > /dev/null || missing="$$missing chromium"; \
+	command -v promtool > /dev/null || missing="$$missing prometheus"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing > /dev/null; \
+	fi
+
+# The separate kernel environment used to execute the templates in CPU smoke
+# mode (only the kernel helpers and the ML packages, as on a real instance).
+kernel-env:
+	@if [ -x scripts/make-kernel-env.sh ]; then scripts/make-kernel-env.sh $(KERNEL_VENV); fi
+
+# --- the two commands --------------------------------------------------------
+
+demo: setup
+	@mkdir -p $(DEMO_DIR)/notebooks
+	@if [ -x $(NEURON_TOOLS_DIR)/neuron-ls ]; then \
+	  echo "Neuron tools found in $(NEURON_TOOLS_DIR): starting on the real hardware."; \
+	  exec jupyter lab --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks; \
+	else \
+	  echo "No Neuron tools in $(NEURON_TOOLS_DIR): starting on a SIMULATED $(DEMO_INSTANCE)."; \
+	  exec jupyter lab --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
+	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE); \
+	fi
+
+test: setup system-deps .make/ui-node-deps kernel-env
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory test-js
+	$(MAKE) --no-print-directory test-wheel
+	$(MAKE) --no-print-directory test-ui
+
+# --- the suites ----------------------------------------------------------------
+
+lint:
+	ruff check jupyterlab_neuron python-kernel-helpers bench scripts conftest.py
+	npm run --silent lint:check
+
+test-python:
+	cd python-kernel-helpers && $(PY) -m pytest -q -p no:cacheprovider tests
+	NEURON_SMOKE_KERNEL_ENV=$(if $(wildcard $(KERNEL_VENV)/bin/python),$(CURDIR)/$(KERNEL_VENV),) \
+	  $(PY) -m pytest -q jupyterlab_neuron/tests
+
+test-js:
+	npx jest --ci
+
+test-wheel:
+	scripts/check-wheel.sh
+
+test-ui:
+	cd ui-tests && npx playwright test
+
+clean:
+	rm -rf .make $(VENV) $(KERNEL_VENV) node_modules ui-tests/node_modules lib jupyterlab_neuron/labextension dist build $(DEMO_DIR)

@@ -1,0 +1,270 @@
+"""HTTP and WebSocket face of the monitor (thin: the work is in ``service``).
+
+Routes under ``<base_url>/jupyterlab-neuron/`` (documented in
+``docs/monitor-api.md``):
+
+- ``monitor/stream``   WebSocket: status and snapshot messages
+- ``monitor/snapshot`` GET: status + latest snapshot (``?after=SEQ&timeout=S`` long-polls)
+- ``monitor/history``  GET: history points (``?since=TS&limit=N``)
+- ``monitor/metrics``  GET: Prometheus text
+- ``monitor/status``   GET: the monitor status
+- ``monitor/restart``  POST: start neuron-monitor again (after ``failed``)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized, ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from neuron_kernel_helpers.i18n import Lang, lang_from_accept_language, resolve_lang
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
+from tornado import web
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from ..http import AUTH_RESOURCE, NeuronAPIHandler
+from .kernels import JupyterKernelSource
+from .launch import command_resolver
+from .messages import state_message
+from .normalizer import InstanceShape
+from .prometheus import CONTENT_TYPE
+from .service import MonitorOptions, MonitorService, StreamMessage
+
+#: Longest wait a long-polling snapshot request may ask for, in seconds.
+MAX_POLL_TIMEOUT = 30.0
+
+
+def _localized_status(status: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    return {**status, "message": state_message(status, lang, time.time())}
+
+
+class MonitorHandler(NeuronAPIHandler):
+    """Base of the monitor's REST handlers: receives the service."""
+
+    def initialize(self, service: MonitorService) -> None:
+        """Receive the service from the route table."""
+        self.service = service
+
+    def status_json(self) -> str:
+        """The current status, localized, as JSON text."""
+        return json.dumps(_localized_status(self.service.status(), self.lang))
+
+    def _int_argument(self, name: str) -> int | None:
+        value = self.get_query_argument(name, None)
+        if value is None or value == "":
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise web.HTTPError(400, f"'{name}' must be an integer, got {value!r}") from None
+
+    def _float_argument(self, name: str, default: float) -> float:
+        value = self.get_query_argument(name, None)
+        if value is None or value == "":
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise web.HTTPError(400, f"'{name}' must be a number, got {value!r}") from None
+        if number < 0:
+            raise web.HTTPError(400, f"'{name}' must not be negative")
+        return number
+
+
+class SnapshotHandler(MonitorHandler):
+    """``GET monitor/snapshot``: ``{"status": ..., "snapshot": ... | null}``.
+
+    Also the polling fallback when a WebSocket cannot be opened: each request
+    keeps neuron-monitor running for a grace period. With ``after=SEQ`` the
+    request waits (up to ``timeout`` seconds, at most 30) for a newer snapshot.
+    """
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with the status and the latest snapshot."""
+        after = self._int_argument("after")
+        timeout = min(MAX_POLL_TIMEOUT, self._float_argument("timeout", 10.0))
+        self.service.touch(at_least=timeout if after is not None else 0.0)
+        if after is not None:
+            await self.service.wait_for_snapshot(after, timeout)
+        snapshot = self.service.snapshot_json() or "null"
+        self.finish('{"status":' + self.status_json() + ',"snapshot":' + snapshot + "}")
+
+
+class HistoryHandler(MonitorHandler):
+    """``GET monitor/history?since=TS&limit=N``: points newer than ``since``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with ``{"points": [...], ...}`` (oldest first)."""
+        self.service.touch()
+        since_value = self.get_query_argument("since", None)
+        since = self._float_argument("since", 0.0) if since_value else None
+        limit = self._int_argument("limit")
+        if limit is not None and limit < 0:
+            raise web.HTTPError(400, "'limit' must not be negative")
+        points = self.service.history_since(since, limit)
+        self.write_json(
+            {
+                "period": self.service.options.period,
+                "history_length": self.service.options.history_length,
+                "latest_seq": self.service.seq or None,
+                "points": points,
+            }
+        )
+
+
+class MetricsHandler(MonitorHandler):
+    """``GET monitor/metrics``: Prometheus text exposition format 0.0.4."""
+
+    # A Prometheus scrape is not user activity (it must not defeat idle culling).
+    _track_activity = False
+
+    @web.authenticated
+    @authorized
+    def get(self) -> None:
+        """Reply with the metrics text of the latest snapshot."""
+        self.service.touch()
+        self.finish(self.service.metrics_text(), set_content_type=CONTENT_TYPE)
+
+
+class StatusHandler(MonitorHandler):
+    """``GET monitor/status``: state, child process, counters (localized ``message``)."""
+
+    @web.authenticated
+    @authorized
+    def get(self) -> None:
+        """Reply with the status; does not start neuron-monitor."""
+        self.finish(self.status_json())
+
+
+class RestartHandler(MonitorHandler):
+    """``POST monitor/restart``: start neuron-monitor again now."""
+
+    @web.authenticated
+    @authorized
+    def post(self) -> None:
+        """Restart and reply with the new status."""
+        self.service.restart()
+        self.finish(self.status_json())
+
+
+class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
+    """``monitor/stream`` WebSocket: pushes status and snapshot messages.
+
+    Authenticated like Jupyter's own sockets (an unauthenticated or unauthorized
+    upgrade gets 403). Each socket is one subscriber with latest-only slots:
+    the next message is written only when the previous one has been flushed, so
+    a slow client skips to the newest snapshot instead of queueing.
+    """
+
+    auth_resource = AUTH_RESOURCE
+
+    def initialize(self, service: MonitorService) -> None:
+        """Receive the service from the route table."""
+        self.service = service
+        self._subscriber: Any = None
+        self._pump_task: asyncio.Task[None] | None = None
+
+    def set_default_headers(self) -> None:
+        """No JupyterHandler default headers on a WebSocket upgrade."""
+
+    def get_compression_options(self) -> dict[str, Any] | None:
+        """Per-message compression as configured for the server's sockets."""
+        return self.settings.get("websocket_compression_options", None)
+
+    @property
+    def lang(self) -> Lang:
+        """Language of status messages: ``?lang=ja|en``, else ``Accept-Language``."""
+        explicit = self.get_query_argument("lang", None)
+        if explicit in ("ja", "en"):
+            return resolve_lang(explicit)
+        return lang_from_accept_language(self.request.headers.get("Accept-Language"))
+
+    @ws_authenticated
+    @authorized
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        """Authenticate and authorize, then upgrade to a WebSocket."""
+        await super().get(*args, **kwargs)
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        """Subscribe and start writing messages."""
+        super().open(*args, **kwargs)
+        self._subscriber = self.service.subscribe()
+        self._pump_task = asyncio.get_running_loop().create_task(self._pump())
+
+    async def _pump(self) -> None:
+        subscriber = self._subscriber
+        lang = self.lang
+        while True:
+            messages: list[StreamMessage] = await subscriber.next()
+            if not messages:
+                return
+            for message in messages:
+                if message.kind == "snapshot":
+                    text = message.text or ""
+                else:
+                    status = _localized_status(message.status or {}, lang)
+                    text = json.dumps({"type": "status", "status": status})
+                try:
+                    await self.write_message(text)
+                except WebSocketClosedError:
+                    return
+
+    def on_message(self, message: str | bytes) -> None:
+        """Clients send nothing the server needs; answer ``ping`` for liveness checks."""
+        if message == "ping":
+            with contextlib.suppress(WebSocketClosedError):
+                self.write_message('{"type":"pong"}')
+
+    def on_close(self) -> None:
+        """Unsubscribe; neuron-monitor stops after the grace period if nobody is left."""
+        if self._subscriber is not None:
+            self.service.unsubscribe(self._subscriber)
+            self._subscriber = None
+        if self._pump_task is not None:
+            self._pump_task.cancel()
+            self._pump_task = None
+
+
+def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
+    """Create the monitor service, publish it as ``services["monitor"]``, return routes."""
+    settings = context.settings
+    server_app = context.server_app
+    simulate = settings.simulate or None
+    shape = None
+    if simulate:
+        spec = INSTANCE_TYPES[simulate]
+        shape = InstanceShape(
+            spec.devices, spec.logical_cores_per_device, spec.memory_per_device_bytes
+        )
+    service = MonitorService(
+        MonitorOptions.from_settings(settings),
+        command_resolver(settings, context.services.get("environment")),
+        kernel_source=JupyterKernelSource(
+            server_app.kernel_manager,
+            getattr(server_app, "session_manager", None),
+            log=context.log,
+        ),
+        simulated_instance=simulate,
+        scenario=settings.monitor_scenario if simulate else None,
+        fallback_shape=shape,
+        log=context.log,
+    )
+    context.services["monitor"] = service
+    route = {"service": service}
+    return [
+        ("monitor/stream", StreamHandler, route),
+        ("monitor/snapshot", SnapshotHandler, route),
+        ("monitor/history", HistoryHandler, route),
+        ("monitor/metrics", MetricsHandler, route),
+        ("monitor/status", StatusHandler, route),
+        ("monitor/restart", RestartHandler, route),
+    ]

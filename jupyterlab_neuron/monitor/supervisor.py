@@ -1,0 +1,349 @@
+"""Runs the one ``neuron-monitor`` child process and keeps it alive.
+
+asyncio only (no tornado). The supervisor starts the child, hands its stdout
+to a listener chunk by chunk, keeps the last stderr lines, and restarts the
+child with exponential backoff when it exits or when no valid report has
+arrived for the watchdog timeout. After too many failures in a row without a
+single report it gives up (state ``failed``) until :meth:`restart`.
+
+States: ``stopped`` (nobody watching), ``starting`` (child started, no report
+yet), ``running``, ``restarting`` (waiting to start again), ``not_installed``
+(no neuron-monitor executable), ``failed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+MonitorState = Literal["stopped", "starting", "running", "restarting", "not_installed", "failed"]
+ExitReason = Literal["exited", "watchdog", "launch_failed", "not_found"]
+
+#: Bytes read from the child's stdout at a time.
+READ_CHUNK = 256 * 1024
+
+#: A child asked to stop gets this long before it is killed.
+TERMINATE_GRACE_SECONDS = 3.0
+
+#: Longest stderr line kept (characters).
+STDERR_LINE_CHARS = 500
+
+
+@dataclass(frozen=True)
+class MonitorCommand:
+    """How to start neuron-monitor: arguments, extra environment, simulated or not."""
+
+    argv: tuple[str, ...]
+    env: Mapping[str, str] | None = None
+    simulated: bool = False
+
+
+class SupervisorListener(Protocol):
+    """What the supervisor tells its owner."""
+
+    async def child_output(self, chunk: bytes) -> None:
+        """A chunk of the child's stdout (not aligned to lines)."""
+
+    def child_ended(self) -> None:
+        """The current child is gone; a partial last line will never complete."""
+
+    def state_changed(self) -> None:
+        """:attr:`NeuronMonitorSupervisor.state` or its details changed."""
+
+
+def _parent_death_signal() -> Callable[[], None] | None:
+    """A ``preexec_fn`` asking Linux to SIGTERM the child when the server dies,
+    so that a killed Jupyter server does not leave neuron-monitor running."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def set_parent_death_signal() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+
+    return set_parent_death_signal
+
+
+class NeuronMonitorSupervisor:
+    """Start, watch, restart and stop one neuron-monitor child."""
+
+    def __init__(
+        self,
+        listener: SupervisorListener,
+        resolve_command: Callable[[], MonitorCommand | None],
+        *,
+        watchdog_timeout: float = 30.0,
+        backoff_initial: float = 1.0,
+        backoff_max: float = 30.0,
+        max_failures: int = 8,
+        stderr_lines: int = 20,
+        wall_clock: Callable[[], float] = time.time,
+        log: logging.Logger | logging.LoggerAdapter | None = None,
+    ) -> None:
+        self._listener = listener
+        self._log = log or logging.getLogger(__name__)
+        self._resolve_command = resolve_command
+        self.watchdog_timeout = watchdog_timeout
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.max_failures = max_failures
+        self._wall_clock = wall_clock
+        self._stderr: deque[str] = deque(maxlen=stderr_lines)
+        self._task: asyncio.Task[None] | None = None
+        self._process: asyncio.subprocess.Process | None = None
+        self._wake: asyncio.Event | None = None
+        self._stopping = False
+        self._reported = False
+        self._last_report = 0.0
+        self.state: MonitorState = "stopped"
+        self.command: MonitorCommand | None = None
+        self.started_at: float | None = None
+        self.restarts = 0
+        self.consecutive_failures = 0
+        self.last_exit_status: int | None = None
+        self.last_exit_reason: ExitReason | None = None
+        self.next_restart_at: float | None = None
+        self.detail: str | None = None
+
+    # --- public API -------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """Whether the supervising task is running (a child runs or will start)."""
+        return self._task is not None and not self._task.done()
+
+    @property
+    def pid(self) -> int | None:
+        """The child's pid while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.returncode is None else None
+
+    def start(self) -> None:
+        """Start supervising, unless already doing so (needs a running loop)."""
+        if self.active:
+            return
+        self._stopping = False
+        self._wake = asyncio.Event()
+        self.consecutive_failures = 0
+        self.next_restart_at = None
+        self.detail = None
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._set_state("starting")
+
+    def restart(self) -> None:
+        """Start again now: after ``failed`` / ``not_installed``, or to cut a backoff short."""
+        self.consecutive_failures = 0
+        if self.active:
+            if self.state == "restarting" and self._wake is not None:
+                self._wake.set()
+            return
+        self.start()
+
+    async def stop(self) -> None:
+        """Stop the child (SIGTERM, then SIGKILL) and the supervising task."""
+        self._stopping = True
+        if self._wake is not None:
+            self._wake.set()
+        task = self._task
+        if task is not None:
+            await self._terminate()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._task = None
+        self._set_state("stopped")
+
+    def kill_now(self) -> None:
+        """Synchronous last resort at interpreter exit: kill the child's group."""
+        process = self._process
+        if process is not None and process.returncode is None:
+            _signal_group(process.pid, signal.SIGKILL)
+
+    def note_report(self) -> None:
+        """A valid report arrived: the child is healthy."""
+        self._last_report = time.monotonic()
+        self._reported = True
+        self.consecutive_failures = 0
+        if self.state != "running":
+            self._set_state("running")
+
+    def status(self) -> dict[str, Any]:
+        """JSON form of the supervisor's state (part of the monitor status)."""
+        command = self.command
+        return {
+            "state": self.state,
+            "pid": self.pid,
+            "command": list(command.argv) if command else None,
+            "started_at": self.started_at,
+            "restarts": self.restarts,
+            "consecutive_failures": self.consecutive_failures,
+            "last_exit_status": self.last_exit_status,
+            "last_exit_reason": self.last_exit_reason,
+            "next_restart_at": self.next_restart_at,
+            "detail": self.detail,
+            "stderr_tail": list(self._stderr),
+        }
+
+    # --- the supervising loop ---------------------------------------------------------
+
+    def _set_state(self, state: MonitorState) -> None:
+        if state == self.state and state != "restarting":
+            return
+        self.state = state
+        self._listener.state_changed()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            command = self._resolve_command()
+            self.command = command
+            if command is None:
+                self.last_exit_reason = "not_found"
+                self._set_state("not_installed")
+                return
+            reason, status = await self._run_child(command)
+            if self._stopping:
+                return
+            self.last_exit_reason = reason
+            self.last_exit_status = status
+            if reason == "not_found" or (status == 127 and not self._reported):
+                # The executable (or the interpreter a wrapper runs) does not exist.
+                self._set_state("not_installed")
+                return
+            self.consecutive_failures += 1
+            if self.consecutive_failures >= self.max_failures:
+                self._set_state("failed")
+                return
+            delay = min(
+                self.backoff_max, self.backoff_initial * 2 ** (self.consecutive_failures - 1)
+            )
+            self.next_restart_at = self._wall_clock() + delay
+            self._set_state("restarting")
+            assert self._wake is not None
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+            self._wake.clear()
+            self.next_restart_at = None
+            if not self._stopping:
+                self.restarts += 1
+
+    async def _run_child(self, command: MonitorCommand) -> tuple[ExitReason, int | None]:
+        env = None
+        if command.env:
+            env = {**os.environ, **command.env}
+        self._reported = False
+        # stderr is NOT cleared: after a restart, the crash's last words stay visible.
+        self.detail = None
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *command.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,
+                preexec_fn=_parent_death_signal(),
+            )
+        except FileNotFoundError as error:
+            self.detail = str(error)
+            return "not_found", None
+        except OSError as error:
+            self.detail = str(error)
+            return "launch_failed", None
+        self._process = process
+        self.started_at = self._wall_clock()
+        self._last_report = time.monotonic()
+        self._set_state("starting")
+        assert process.stdout is not None and process.stderr is not None
+        stderr_task = asyncio.get_running_loop().create_task(self._drain_stderr(process.stderr))
+        reason: ExitReason = "exited"
+        try:
+            reason = await self._pump(process.stdout)
+        finally:
+            if reason == "exited" and not self._stopping:
+                # stdout closed: the child is exiting; make sure it does.
+                try:
+                    await asyncio.wait_for(process.wait(), TERMINATE_GRACE_SECONDS)
+                except asyncio.TimeoutError:
+                    await self._terminate()
+            else:
+                await self._terminate()
+            status = await process.wait()
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(stderr_task, 2.0)
+            self._process = None
+            self._listener.child_ended()
+        if reason == "watchdog":
+            self.detail = f"no report for {self.watchdog_timeout:g} s"
+        return reason, status
+
+    async def _pump(self, stdout: asyncio.StreamReader) -> ExitReason:
+        """Forward stdout until EOF; ``watchdog`` when reports stop coming."""
+        while not self._stopping:
+            remaining = self._last_report + self.watchdog_timeout - time.monotonic()
+            if remaining <= 0:
+                return "watchdog"
+            try:
+                chunk = await asyncio.wait_for(stdout.read(READ_CHUNK), remaining)
+            except asyncio.TimeoutError:
+                return "watchdog"
+            if not chunk:
+                return "exited"
+            try:
+                await self._listener.child_output(chunk)
+            except Exception:  # a bug downstream must not kill the supervision
+                self._log.exception("jupyterlab-neuron: failed to handle neuron-monitor output")
+        return "exited"
+
+    async def _drain_stderr(self, stderr: asyncio.StreamReader) -> None:
+        partial = b""
+        while True:
+            chunk = await stderr.read(64 * 1024)
+            if not chunk:
+                break
+            lines = (partial + chunk).split(b"\n")
+            partial = lines.pop()[-4096:]
+            for line in lines:
+                self._keep_stderr(line)
+        if partial:
+            self._keep_stderr(partial)
+
+    def _keep_stderr(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").rstrip()
+        if text:
+            self._stderr.append(text[:STDERR_LINE_CHARS])
+
+    async def _terminate(self) -> None:
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), TERMINATE_GRACE_SECONDS)
+        except asyncio.TimeoutError:
+            _signal_group(process.pid, signal.SIGKILL)
+            await process.wait()
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    """Signal the child's process group (it leads its own session), else the child."""
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)

@@ -1,0 +1,152 @@
+"""HTTP face of the templates capability (thin: the work is in ``service``).
+
+Routes, under ``<base_url>/jupyterlab-neuron/``:
+
+- ``GET templates``: the list and the problems of bad administrator templates.
+- ``GET templates/<id>[?lang=ja|en&instance=TYPE]``: one template with its
+  parameters resolved for the detected (or simulated) environment.
+- ``POST templates/<id>/render``: cells or a notebook for the given parameters.
+
+Payloads: docs/templates-api.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import anyio
+from jupyter_server.auth.decorator import authorized
+from neuron_kernel_helpers.i18n import Lang, resolve_lang
+from tornado import web
+
+from ..http import NeuronAPIHandler
+from .format import TemplateError
+from .parameters import (
+    EnvironmentFacts,
+    ParameterError,
+    facts_for_instance,
+    facts_from_report,
+    no_environment,
+)
+from .service import BadRenderRequest, TemplateNotFound, TemplateService, parse_render_request
+
+_ID = r"(?P<template_id>[a-z0-9][a-z0-9-]{0,62})"
+
+
+class TemplatesBaseHandler(NeuronAPIHandler):
+    """Shared plumbing: the service, the language, the environment facts."""
+
+    def initialize(self, service: TemplateService, services: Mapping[str, Any]) -> None:
+        """Receive the templates service and the capabilities' service registry."""
+        self.service = service
+        self.services = services
+
+    def request_lang(self, explicit: str | None = None) -> Lang:
+        """``?lang=`` (or the body's ``lang``) when given, else ``Accept-Language``."""
+        value = explicit if explicit is not None else self.get_query_argument("lang", None)
+        if not value:
+            return self.lang
+        try:
+            return resolve_lang(value)
+        except ValueError as error:
+            raise web.HTTPError(400, str(error)) from error
+
+    async def environment_facts(self, instance: str | None) -> EnvironmentFacts:
+        """Facts for ``instance`` when named, else from the environment service's report."""
+        if instance:
+            try:
+                return facts_for_instance(instance)
+            except ValueError as error:
+                raise web.HTTPError(400, str(error)) from error
+        environment = self.services.get("environment")
+        if environment is None:
+            return no_environment()
+        report = await anyio.to_thread.run_sync(environment.report)
+        return facts_from_report(report.to_dict(self.lang))
+
+
+class TemplateListHandler(TemplatesBaseHandler):
+    """``GET templates``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply ``{"templates": [...], "problems": [...]}``."""
+        lang = self.request_lang()
+        payload = await anyio.to_thread.run_sync(self.service.list_templates, lang)
+        self.write_json(payload)
+
+
+class TemplateHandler(TemplatesBaseHandler):
+    """``GET templates/<id>``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, template_id: str) -> None:
+        """Reply with the template and its parameters resolved for the environment."""
+        lang = self.request_lang()
+        params = self._query_params()
+        facts = await self.environment_facts(self.get_query_argument("instance", None))
+        try:
+            payload = await anyio.to_thread.run_sync(
+                lambda: self.service.describe(template_id, facts, lang=lang, params=params)
+            )
+        except TemplateNotFound as error:
+            raise web.HTTPError(404, str(error)) from error
+        except ParameterError as error:
+            raise web.HTTPError(400, str(error)) from error
+        self.write_json(payload)
+
+    def _query_params(self) -> dict[str, Any]:
+        """``?params={"smoke": true}``: values the form already holds (JSON object)."""
+        raw = self.get_query_argument("params", None)
+        if not raw:
+            return {}
+        try:
+            params = json.loads(raw)
+        except ValueError as error:
+            raise web.HTTPError(400, f"params is not valid JSON: {error}") from error
+        if not isinstance(params, dict):
+            raise web.HTTPError(400, "params must be a JSON object.")
+        return params
+
+
+class TemplateRenderHandler(TemplatesBaseHandler):
+    """``POST templates/<id>/render``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, template_id: str) -> None:
+        """Reply with the rendered cells (or notebook) for the posted parameters."""
+        body = self.read_json()
+        lang = self.request_lang(body.get("lang") if isinstance(body, dict) else None)
+        try:
+            options = parse_render_request(body, lang)
+        except BadRenderRequest as error:
+            raise web.HTTPError(400, str(error)) from error
+        facts = await self.environment_facts(options.pop("instance"))
+        try:
+            payload = await anyio.to_thread.run_sync(
+                lambda: self.service.render(template_id, facts, lang=lang, **options)
+            )
+        except TemplateNotFound as error:
+            raise web.HTTPError(404, str(error)) from error
+        except ParameterError as error:
+            raise web.HTTPError(400, str(error)) from error
+        except TemplateError as error:  # pragma: no cover - a file changed mid-request
+            raise web.HTTPError(500, str(error)) from error
+        self.write_json(payload)
+
+
+def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
+    """Create the templates service, publish it, and return the routes."""
+    service = TemplateService.with_default_sources(list(context.settings.template_dirs))
+    context.services["templates"] = service
+    kwargs = {"service": service, "services": context.services}
+    return [
+        ("templates", TemplateListHandler, kwargs),
+        (f"templates/{_ID}", TemplateHandler, kwargs),
+        (f"templates/{_ID}/render", TemplateRenderHandler, kwargs),
+    ]

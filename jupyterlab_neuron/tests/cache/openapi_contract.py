@@ -1,0 +1,65 @@
+"""Validates REST responses (and request bodies) against jupyterlab_neuron/openapi.yaml."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+import jupyterlab_neuron
+
+OPENAPI_PATH = Path(jupyterlab_neuron.__file__).parent / "openapi.yaml"
+_BASE = "urn:jupyterlab-neuron:openapi"
+
+
+@cache
+def spec() -> dict[str, Any]:
+    """The OpenAPI document."""
+    return yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resource(_BASE, Resource(contents=spec(), specification=DRAFT202012))
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def _validate_at(pointer: list[str], instance: Any) -> None:
+    reference = f"{_BASE}#/" + "/".join(_escape(part) for part in pointer)
+    Draft202012Validator({"$ref": reference}, registry=_registry()).validate(instance)
+
+
+def validate_response(path: str, method: str, status: int, body: Any) -> None:
+    """Raise ``jsonschema.ValidationError`` unless ``body`` is what the document
+    promises for ``method path`` answering ``status``."""
+    operation = spec()["paths"][path][method.lower()]
+    responses = operation["responses"]
+    assert str(status) in responses, f"{method} {path} does not document status {status}"
+    response = responses[str(status)]
+    pointer = ["paths", path, method.lower(), "responses", str(status)]
+    if "$ref" in response:
+        name = response["$ref"].rsplit("/", 1)[-1]
+        pointer = ["components", "responses", name]
+    _validate_at([*pointer, "content", "application/json", "schema"], body)
+
+
+def validate_request(path: str, method: str, body: Any) -> None:
+    """Raise unless ``body`` is a valid request body of ``method path``."""
+    pointer = [
+        "paths",
+        path,
+        method.lower(),
+        "requestBody",
+        "content",
+        "application/json",
+        "schema",
+    ]
+    _validate_at(pointer, body)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from neuron_kernel_helpers.command_runner import run_command
+
+from .conftest import write_script
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (zombies may linger unreaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_captures_output_and_status(tmp_path: Path) -> None:
+    script = write_script(tmp_path / "tool", "echo out; echo err >&2; exit 3\n")
+    result = run_command([str(script)], timeout=10)
+    assert (result.exit_status, result.stdout, result.stderr_tail) == (3, "out\n", "err")
+    assert not result.timed_out and not result.not_found and result.launch_error is None
+
+
+def test_missing_executable(tmp_path: Path) -> None:
+    result = run_command([str(tmp_path / "missing")], timeout=10)
+    assert result.not_found and result.exit_status is None
+
+
+def test_unstartable_executable(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage"
+    garbage.write_bytes(b"\x7fELF not really")
+    garbage.chmod(0o755)
+    result = run_command([str(garbage)], timeout=10)
+    assert result.launch_error and not result.not_found
+
+
+def test_hang_kills_the_whole_process_group(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    # The shell starts a background child and then waits: both must die.
+    script = write_script(tmp_path / "hang", f"sleep 60 &\necho $! > {pid_file}\nwait\n")
+    started = time.monotonic()
+    result = run_command([str(script)], timeout=1)
+    assert result.timed_out and result.exit_status is None
+    assert time.monotonic() - started < 10
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_undecodable_output_is_replaced(tmp_path: Path) -> None:
+    script = write_script(tmp_path / "bytes", "printf '\\377ok'\n")
+    assert run_command([str(script)], timeout=10).stdout == "\ufffdok"

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neuron_kernel_helpers.environment import collect_environment
+from neuron_kernel_helpers.report import (
+    EnvironmentDisplay,
+    format_bytes,
+    format_environment_html,
+    format_environment_text,
+    format_id_ranges,
+    show_environment,
+)
+
+from .conftest import FakeTool, device
+
+
+def _data(tmp_path: Path, lang: str = "en") -> dict[str, Any]:
+    report = collect_environment(
+        tools_path=[str(tmp_path / "bin")], search_system_path=False, dmi_dir=None, environ={}
+    )
+    return report.to_dict(lang)  # type: ignore[arg-type]
+
+
+def test_format_bytes() -> None:
+    assert format_bytes(34359738368) == "32 GiB"
+    assert format_bytes(96 * 1024**3) == "96 GiB"
+    assert format_bytes(1536) == "1.5 KiB"
+    assert format_bytes(12) == "12 B"
+    assert format_bytes(None) == "-"
+
+
+def test_format_id_ranges() -> None:
+    assert format_id_ranges([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
+    assert format_id_ranges([3]) == "3"
+    assert format_id_ranges([]) == "-"
+
+
+def test_text_report_in_both_languages(tmp_path: Path, fake_tool: FakeTool) -> None:
+    fake_tool(
+        json_out=[device(0), device(1)],
+        table_out="instance-type: inf2.24xlarge\ninstance-id: i-0123456789abcdef0\n",
+    )
+    english = format_environment_text(_data(tmp_path), "en")
+    assert "Instance type" in english and "inf2.24xlarge" in english
+    assert "4 (2 per device)" in english
+    assert "32 GiB per device" in english
+    assert "torch-neuronx   not installed" in english
+    japanese = format_environment_text(_data(tmp_path, "ja"), "ja")
+    assert "インスタンスタイプ" in japanese
+    assert "デバイスあたり 32 GiB" in japanese
+    assert "未インストール" in japanese
+    assert "Instance type" not in japanese
+
+
+def test_text_report_shows_problems_and_simulation(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    data["simulated"], data["simulated_instance"] = True, "trn1.2xlarge"
+    text = format_environment_text(data, "en")
+    assert "SIMULATED (trn1.2xlarge)" in text
+    assert data["error"]["message"] in text
+
+
+def test_html_is_escaped(tmp_path: Path, fake_tool: FakeTool) -> None:
+    evil = "<script>alert(1)</script>"
+    fake_tool(
+        json_out=[device(0, neuron_processes=[{"pid": 1, "command": evil}])],
+        table_out=f"instance-type: {evil}\n",
+    )
+    page = format_environment_html(_data(tmp_path), "en")
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert "<table>" in page
+
+
+def test_html_lists_problems_in_japanese(tmp_path: Path) -> None:
+    page = format_environment_html(_data(tmp_path, "ja"), "ja")
+    assert "検出された問題" in page
+    assert "<li>neuron-ls が見つかりませんでした" in page
+
+
+def test_display_object_reprs(tmp_path: Path) -> None:
+    display = EnvironmentDisplay(_data(tmp_path), "en")
+    assert repr(display).startswith("Neuron environment")
+    assert display._repr_html_().startswith("<style>")
+
+    class Printer:
+        def __init__(self) -> None:
+            self.parts: list[str] = []
+
+        def text(self, value: str) -> None:
+            self.parts.append(value)
+
+    printer = Printer()
+    display._repr_pretty_(printer, cycle=False)
+    assert printer.parts == [repr(display)]
+
+
+def test_show_environment_collects_with_options(tmp_path: Path, fake_tool: FakeTool) -> None:
+    fake_tool(json_out=[device(0)])
+    shown = show_environment(
+        lang="ja", tools_path=[str(tmp_path / "bin")], search_system_path=False, dmi_dir=None
+    )
+    assert shown.lang == "ja"
+    assert shown.data["state"] == "ok"
+    assert "正常" in repr(shown)
+
+
+def test_show_environment_uses_the_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")
+    shown = show_environment(tools_path=[str(tmp_path)], search_system_path=False, dmi_dir=None)
+    assert shown.lang == "ja"

@@ -1,0 +1,44 @@
+// Opens JupyterLab in Debian's Chromium, opens the Neuron panel and checks
+// that it shows the simulated environment with no page errors.
+// Usage: node scripts/browser-smoke.mjs URL
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '..', 'ui-tests', 'package.json'));
+const { chromium } = require('@playwright/test');
+
+const url = process.argv[2];
+if (!url) {
+  console.error('usage: node scripts/browser-smoke.mjs URL');
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking']
+});
+const errors = [];
+try {
+  const page = await browser.newPage({ locale: 'en-US' });
+  page.on('pageerror', error => errors.push(`page error: ${error.message}`));
+  page.on('console', message => {
+    if (message.type() === 'error') {
+      errors.push(`console error: ${message.text()}`);
+    }
+  });
+  await page.goto(url, { timeout: 120000 });
+  const tab = page.locator('.jp-SideBar [data-id="jupyterlab-neuron:panel"]');
+  await tab.waitFor({ timeout: 120000 });
+  await tab.click();
+  await page.getByText('trn1.2xlarge').first().waitFor({ timeout: 30000 });
+  await page.getByText(/Simulated/).first().waitFor({ timeout: 30000 });
+  console.log('browser smoke: Neuron panel shows the simulated trn1.2xlarge');
+} finally {
+  await browser.close();
+}
+if (errors.length) {
+  console.error(errors.join('\n'));
+  process.exit(1);
+}

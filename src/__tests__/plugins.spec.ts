@@ -1,0 +1,143 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
+
+import plugins from '../index';
+import { NeuronPanel } from '../panel';
+import { CommandIDs, INeuronEnvironment, INeuronI18n } from '../tokens';
+import { FakeServer } from './fakeServer';
+
+/** A setting registry answering `load` with fixed composite values. */
+function fakeSettingRegistry(values: Record<string, Record<string, unknown>>) {
+  return {
+    load: async (id: string) => ({
+      get: (key: string) => ({ composite: values[id]?.[key] }),
+      changed: new Signal<unknown, void>({})
+    })
+  };
+}
+
+function byId(id: string) {
+  const plugin = plugins.find(p => p.id === id);
+  if (!plugin) {
+    throw new Error(`No plugin ${id}`);
+  }
+  return plugin;
+}
+
+describe('plugins', () => {
+  let server: FakeServer;
+  let app: any;
+
+  beforeEach(() => {
+    server = new FakeServer();
+    app = {
+      commands: new CommandRegistry(),
+      shell: { add: jest.fn(), activateById: jest.fn() },
+      serviceManager: { serverSettings: server.serverSettings }
+    };
+  });
+
+  it('have ids matching their schema files', () => {
+    expect(plugins.map(p => p.id)).toEqual([
+      'jupyterlab-neuron:plugin',
+      'jupyterlab-neuron:environment',
+      'jupyterlab-neuron:panel'
+    ]);
+    const schemaDir = path.resolve(__dirname, '..', '..', 'schema');
+    const ids = plugins.map(p => p.id);
+    for (const file of fs.readdirSync(schemaDir)) {
+      expect(ids).toContain(`jupyterlab-neuron:${file.replace(/\.json$/, '')}`);
+      const schema = JSON.parse(
+        fs.readFileSync(path.join(schemaDir, file), 'utf-8')
+      );
+      expect(schema['jupyter.lab.setting-icon']).toBe(
+        'jupyterlab-neuron:neuron'
+      );
+      expect(typeof schema.title).toBe('string');
+      expect(typeof schema.description).toBe('string');
+    }
+    const language = JSON.parse(
+      fs.readFileSync(path.join(schemaDir, 'plugin.json'), 'utf-8')
+    ).properties.language;
+    expect(language.enum).toEqual(['auto', 'ja', 'en']);
+    expect(language.default).toBe('auto');
+  });
+
+  it('wire the language setting, the model and the sidebar without calling the server', async () => {
+    const registry = fakeSettingRegistry({
+      'jupyterlab-neuron:plugin': { language: 'ja' },
+      'jupyterlab-neuron:environment': { refreshInterval: 120 }
+    });
+    const i18n = byId('jupyterlab-neuron:plugin').activate(
+      app,
+      registry,
+      null
+    ) as INeuronI18n;
+    const environment = byId('jupyterlab-neuron:environment').activate(
+      app,
+      i18n,
+      registry
+    ) as INeuronEnvironment & { interval: number };
+    const restorer = { add: jest.fn() };
+    const palette = { addItem: jest.fn() };
+    byId('jupyterlab-neuron:panel').activate(
+      app,
+      i18n,
+      environment,
+      restorer,
+      palette
+    );
+
+    // Settings are applied once loaded, without blocking activation.
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(i18n.language).toBe('ja');
+    expect(environment.interval).toBe(120_000);
+
+    const panel = app.shell.add.mock.calls[0][0];
+    expect(panel).toBeInstanceOf(NeuronPanel);
+    expect(app.shell.add.mock.calls[0][1]).toBe('left');
+    expect(restorer.add).toHaveBeenCalledWith(panel, 'jupyterlab-neuron:panel');
+
+    expect(palette.addItem.mock.calls.map(call => call[0])).toEqual([
+      { command: CommandIDs.openPanel, category: 'Neuron' },
+      { command: CommandIDs.refreshEnvironment, category: 'Neuron' }
+    ]);
+    expect(app.commands.label(CommandIDs.openPanel)).toBe(
+      'Neuron パネルを開く'
+    );
+    await app.commands.execute(CommandIDs.openPanel);
+    expect(app.shell.activateById).toHaveBeenCalledWith(panel.id);
+
+    // Nothing is fetched until the panel is on screen.
+    expect(server.requests).toEqual([]);
+    environment.dispose();
+    panel.dispose();
+  });
+
+  it('work without the optional services', () => {
+    const i18n = byId('jupyterlab-neuron:plugin').activate(
+      app,
+      null,
+      null
+    ) as INeuronI18n;
+    const environment = byId('jupyterlab-neuron:environment').activate(
+      app,
+      i18n,
+      null
+    ) as INeuronEnvironment;
+    expect(() =>
+      byId('jupyterlab-neuron:panel').activate(
+        app,
+        i18n,
+        environment,
+        null,
+        null
+      )
+    ).not.toThrow();
+    expect(app.commands.hasCommand(CommandIDs.refreshEnvironment)).toBe(true);
+    environment.dispose();
+  });
+});

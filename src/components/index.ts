@@ -1,0 +1,10 @@
+/**
+ * UI pieces shared by every capability.
+ */
+
+export * from './Facts';
+export * from './formatBytes';
+export * from './icons';
+export * from './Notice';
+export * from './Section';
+export * from './StateBadge';

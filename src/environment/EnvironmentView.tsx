@@ -1,0 +1,612 @@
+/**
+ * The environment section: what the Neuron tools report about this machine.
+ */
+
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { Button, refreshIcon } from '@jupyterlab/ui-components';
+import React, { useEffect, useState } from 'react';
+
+import { Facts, Notice, Section, StateBadge, formatBytes } from '../components';
+import {
+  INeuronEnvironment,
+  NEURON_API_VERSION,
+  NeuronAPI,
+  TRANSLATION_DOMAIN
+} from '../tokens';
+import { FRONTEND_VERSION } from '../version';
+
+/**
+ * Properties of {@link EnvironmentView}.
+ */
+export interface IEnvironmentViewProps {
+  /** The model to show; the view re-renders when it changes. */
+  model: INeuronEnvironment;
+  /** The panel's translator (`INeuronI18n`). */
+  translator: ITranslator;
+}
+
+/**
+ * Shows the environment model: a clear notice for every state, else the
+ * instance, its devices and NeuronCores, the SDK packages and the compile
+ * cache. Simulated data carries a prominent badge.
+ */
+export function EnvironmentView(props: IEnvironmentViewProps): JSX.Element {
+  const { model, translator } = props;
+  useModelChanges(model);
+  const trans = translator.load(TRANSLATION_DOMAIN);
+  const locale = translator.languageCode;
+  const report = model.report;
+
+  return (
+    <div
+      className="jp-Neuron-Environment"
+      data-state={model.state}
+      aria-busy={model.isBusy}
+    >
+      {report?.simulated && shouldShowReport(model) && (
+        <SimulatedBanner report={report} trans={trans} />
+      )}
+      <div className="jp-Neuron-Environment-toolbar">
+        <span className="jp-Neuron-Environment-updated">
+          {report && model.state === 'ready'
+            ? trans.__(
+                'Updated %1',
+                new Date(report.collected_at * 1000).toLocaleTimeString(locale)
+              )
+            : ''}
+        </span>
+        <Button
+          small
+          minimal
+          className="jp-Neuron-RefreshButton"
+          title={trans.__('Run the Neuron tools again and reload this report')}
+          disabled={model.isBusy}
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" />
+          <span>{trans.__('Refresh')}</span>
+        </Button>
+      </div>
+      <ModelStateNotice model={model} trans={trans} />
+      {report && shouldShowReport(model) && (
+        <ReportView report={report} trans={trans} locale={locale} />
+      )}
+    </div>
+  );
+}
+
+/**
+ * Re-render the calling component whenever the model changes.
+ */
+function useModelChanges(model: INeuronEnvironment): void {
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    const onChanged = () => setVersion(version => version + 1);
+    model.changed.connect(onChanged);
+    return () => {
+      model.changed.disconnect(onChanged);
+    };
+  }, [model]);
+}
+
+function shouldShowReport(model: INeuronEnvironment): boolean {
+  // A report from before an error is still worth seeing; not once the server
+  // extension is gone or is another version.
+  return model.state === 'ready' || model.state === 'error';
+}
+
+interface ITransProps {
+  trans: TranslationBundle;
+}
+
+/**
+ * The notice for the states of the model itself (before any report).
+ */
+function ModelStateNotice(
+  props: ITransProps & { model: INeuronEnvironment }
+): JSX.Element | null {
+  const { model, trans } = props;
+  switch (model.state) {
+    case 'loading':
+      return (
+        <div className="jp-Neuron-Environment-loading" role="status">
+          {trans.__('Checking the Neuron environment…')}
+        </div>
+      );
+    case 'server-missing':
+      return (
+        <Notice
+          kind="error"
+          title={trans.__(
+            'The jupyterlab-neuron server extension is not available'
+          )}
+        >
+          <p>
+            {trans.__(
+              'This panel cannot reach its server part. Install the package in the Python environment that runs JupyterLab, then restart JupyterLab:'
+            )}
+          </p>
+          <pre className="jp-Neuron-Command">pip install jupyterlab-neuron</pre>
+          <p>
+            {trans.__(
+              'If it is already installed, check that it is listed as enabled:'
+            )}
+          </p>
+          <pre className="jp-Neuron-Command">jupyter server extension list</pre>
+        </Notice>
+      );
+    case 'version-mismatch': {
+      const server = model.serverVersion;
+      return (
+        <Notice
+          kind="warning"
+          title={trans.__('The server extension does not match this page')}
+        >
+          <p>
+            {trans.__(
+              'Server extension: version %1 (API %2). This page: version %3 (API %4).',
+              server?.version ?? '?',
+              server?.api ?? '?',
+              FRONTEND_VERSION,
+              NEURON_API_VERSION
+            )}
+          </p>
+          <p>
+            {trans.__(
+              'Install a single version of the package, restart JupyterLab and reload this page:'
+            )}
+          </p>
+          <pre className="jp-Neuron-Command">
+            pip install --upgrade jupyterlab-neuron
+          </pre>
+        </Notice>
+      );
+    }
+    case 'error':
+      return (
+        <Notice
+          kind="error"
+          title={trans.__('Could not load the Neuron environment')}
+        >
+          {model.error && <p className="jp-Neuron-Message">{model.error}</p>}
+          <p>
+            {model.report
+              ? trans.__(
+                  'Retrying automatically. The last report is shown below.'
+                )
+              : trans.__(
+                  'Retrying automatically; press Refresh to try again now.'
+                )}
+          </p>
+        </Notice>
+      );
+    case 'ready':
+      return null;
+  }
+}
+
+/**
+ * The prominent banner of simulated data: a badge naming the simulated
+ * instance and a sentence saying it is not real hardware.
+ */
+function SimulatedBanner(
+  props: ITransProps & { report: NeuronAPI.Environment }
+): JSX.Element {
+  const { report, trans } = props;
+  const instance = report.simulated_instance ?? report.instance_type;
+  return (
+    <div className="jp-Neuron-SimulatedBanner">
+      <StateBadge
+        kind="simulated"
+        label={
+          instance ? trans.__('Simulated: %1', instance) : trans.__('Simulated')
+        }
+      />
+      <p className="jp-Neuron-SimulatedNote">
+        {trans.__(
+          'Simulated data from the Neuron simulator, not real Neuron hardware.'
+        )}
+      </p>
+    </div>
+  );
+}
+
+interface IReportProps extends ITransProps {
+  report: NeuronAPI.Environment;
+  locale: string;
+}
+
+/**
+ * A collected report: the tools' state, then what is known regardless of it.
+ */
+function ReportView(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  return (
+    <div
+      className={
+        report.simulated
+          ? 'jp-Neuron-Report jp-Neuron-Report-simulated'
+          : 'jp-Neuron-Report'
+      }
+      data-report-state={report.state}
+    >
+      {report.state === 'tools_not_found' && <ToolsNotFound {...props} />}
+      {report.state === 'no_device' && <NoDevice {...props} />}
+      {report.state === 'tool_error' && <ToolError {...props} />}
+      {report.state === 'ok' && (
+        <>
+          <InstanceSummary {...props} />
+          <DevicesTable {...props} />
+          <ProcessesTable {...props} />
+        </>
+      )}
+      {report.state === 'ok' && report.problems.length > 0 && (
+        <Notice kind="warning" title={trans.__('Problems found')}>
+          <ul>
+            {report.problems.map((problem, index) => (
+              <li key={index}>{problem}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
+      <PackagesTable {...props} />
+      <CompileCacheView {...props} />
+      <ToolsView {...props} />
+    </div>
+  );
+}
+
+function ToolsNotFound(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  return (
+    <Notice kind="warning" title={trans.__('Neuron tools were not found')}>
+      <p>{trans.__('neuron-ls was not found in these folders:')}</p>
+      <ul className="jp-Neuron-SearchedFolders">
+        {report.tools.searched.map(folder => (
+          <li key={folder}>
+            <code>{folder}</code>
+          </li>
+        ))}
+      </ul>
+      <p>
+        {trans.__(
+          'Install the aws-neuronx-tools package from the Neuron apt or yum repository. Its tools are installed in /opt/aws/neuron/bin.'
+        )}
+      </p>
+      <pre className="jp-Neuron-Command">
+        {
+          'sudo apt-get install aws-neuronx-tools\nsudo yum install aws-neuronx-tools'
+        }
+      </pre>
+      <ErrorDetail {...props} />
+    </Notice>
+  );
+}
+
+function NoDevice(props: IReportProps): JSX.Element {
+  const { trans } = props;
+  return (
+    <Notice kind="warning" title={trans.__('No Neuron device was found')}>
+      <p>
+        {trans.__(
+          'neuron-ls found no Inferentia or Trainium device. Run JupyterLab on an inf2, trn1 or trn2 instance, and check that the Neuron driver (aws-neuronx-dkms) is installed and loaded.'
+        )}
+      </p>
+      <ErrorDetail {...props} />
+    </Notice>
+  );
+}
+
+function ToolError(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  const error = report.error;
+  return (
+    <Notice kind="error" title={trans.__('neuron-ls failed')}>
+      {error?.message && <p className="jp-Neuron-Message">{error.message}</p>}
+      {error && (
+        <Facts
+          items={[
+            [trans.__('Error code'), <code>{error.code}</code>],
+            error.exit_status !== null && error.exit_status !== undefined
+              ? [trans.__('Exit status'), error.exit_status]
+              : null
+          ]}
+        />
+      )}
+      <ErrorDetail {...props} />
+    </Notice>
+  );
+}
+
+/**
+ * The tool's own words (stderr tail, parse error), when there are any.
+ */
+function ErrorDetail(props: IReportProps): JSX.Element | null {
+  const { report, trans } = props;
+  const detail = report.error?.detail;
+  if (!detail) {
+    return null;
+  }
+  return (
+    <details className="jp-Neuron-ErrorDetail">
+      <summary>{trans.__('Details')}</summary>
+      <pre>{detail}</pre>
+    </details>
+  );
+}
+
+function InstanceSummary(props: IReportProps): JSX.Element {
+  const { report, trans, locale } = props;
+  const unknown = trans.__('Unknown');
+  const memory = report.device_memory_bytes;
+  return (
+    <Section title={trans.__('Instance')}>
+      <Facts
+        items={[
+          [trans.__('Instance type'), report.instance_type ?? unknown],
+          [trans.__('Instance ID'), report.instance_id ?? unknown],
+          [trans.__('Neuron devices'), report.devices.length],
+          [trans.__('NeuronCores'), report.neuroncores],
+          [
+            trans.__('NeuronCores per device'),
+            report.neuroncores_per_device ?? unknown
+          ],
+          report.logical_neuroncore_config !== null
+            ? [
+                trans.__('Logical NeuronCore config (LNC)'),
+                report.logical_neuroncore_config
+              ]
+            : null,
+          [
+            trans.__('Memory per device'),
+            memory !== null ? formatBytes(memory, locale) : unknown
+          ]
+        ]}
+      />
+    </Section>
+  );
+}
+
+function DevicesTable(props: IReportProps): JSX.Element {
+  const { report, trans, locale } = props;
+  const none = trans.__('None');
+  const count = report.devices.length;
+  return (
+    <Section
+      title={trans.__('Devices')}
+      summary={trans._n('%1 device', '%1 devices', count)}
+    >
+      <div className="jp-Neuron-TableScroll">
+        <table className="jp-Neuron-Table jp-Neuron-DevicesTable">
+          <thead>
+            <tr>
+              <th scope="col">{trans.__('Device')}</th>
+              <th scope="col">{trans.__('NeuronCore IDs')}</th>
+              <th scope="col">{trans.__('Memory')}</th>
+              <th scope="col">{trans.__('NUMA node')}</th>
+              <th scope="col">{trans.__('Connected to')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.devices.map(device => (
+              <tr key={device.index} title={device.bdf ?? undefined}>
+                <td>{device.index}</td>
+                <td>
+                  {device.neuroncore_ids.join(', ')}
+                  {device.logical_neuroncore_config !== null && (
+                    <span className="jp-Neuron-Muted">
+                      {' '}
+                      {trans.__('(LNC %1)', device.logical_neuroncore_config)}
+                    </span>
+                  )}
+                </td>
+                <td>
+                  {device.memory_bytes !== null
+                    ? formatBytes(device.memory_bytes, locale)
+                    : trans.__('Unknown')}
+                </td>
+                <td>{formatNumaNode(device.numa_node, none)}</td>
+                <td>
+                  {device.connected_to && device.connected_to.length > 0
+                    ? device.connected_to.join(', ')
+                    : none}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}
+
+/** `neuron-ls` prints the NUMA node as a string, `"-1"` when there is none. */
+function formatNumaNode(numaNode: string | null, none: string): string {
+  if (numaNode === null || numaNode.trim() === '' || numaNode === '-1') {
+    return none;
+  }
+  return numaNode;
+}
+
+/**
+ * One process holding NeuronCores, with every device it uses.
+ */
+interface IProcessRow {
+  pid: number;
+  command: string;
+  runtimeVersion: string | null;
+  devices: number[];
+}
+
+function collectProcesses(report: NeuronAPI.Environment): IProcessRow[] {
+  const byPid = new Map<number, IProcessRow>();
+  for (const device of report.devices) {
+    for (const process of device.processes ?? []) {
+      const row = byPid.get(process.pid) ?? {
+        pid: process.pid,
+        command: process.command,
+        runtimeVersion: process.runtime_version,
+        devices: []
+      };
+      row.devices.push(device.index);
+      byPid.set(process.pid, row);
+    }
+  }
+  return [...byPid.values()].sort((a, b) => a.pid - b.pid);
+}
+
+function ProcessesTable(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  const rows = collectProcesses(report);
+  return (
+    <Section
+      title={trans.__('Running Neuron processes')}
+      summary={trans._n('%1 process', '%1 processes', rows.length)}
+    >
+      {rows.length === 0 ? (
+        <p className="jp-Neuron-Muted">
+          {trans.__('No process is using NeuronCores right now.')}
+        </p>
+      ) : (
+        <div className="jp-Neuron-TableScroll">
+          <table className="jp-Neuron-Table jp-Neuron-ProcessesTable">
+            <thead>
+              <tr>
+                <th scope="col">{trans.__('PID')}</th>
+                <th scope="col">{trans.__('Command')}</th>
+                <th scope="col">{trans.__('Devices')}</th>
+                <th scope="col">{trans.__('Runtime version')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(row => (
+                <tr key={row.pid}>
+                  <td>{row.pid}</td>
+                  <td>
+                    <code>{row.command}</code>
+                  </td>
+                  <td>{row.devices.join(', ')}</td>
+                  <td>{row.runtimeVersion ?? trans.__('Unknown')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function PackagesTable(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  const names = Object.keys(report.packages);
+  return (
+    <Section title={trans.__('Neuron SDK packages')}>
+      {report.packages_python && (
+        <p className="jp-Neuron-Muted">
+          {trans.__(
+            'Versions installed for %1. Notebook kernels often use another Python environment.',
+            report.packages_python
+          )}
+        </p>
+      )}
+      <div className="jp-Neuron-TableScroll">
+        <table className="jp-Neuron-Table jp-Neuron-PackagesTable">
+          <thead>
+            <tr>
+              <th scope="col">{trans.__('Package')}</th>
+              <th scope="col">{trans.__('Version')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {names.map(name => {
+              const version = report.packages[name];
+              return (
+                <tr key={name}>
+                  <td>
+                    <code>{name}</code>
+                  </td>
+                  <td className={version ? '' : 'jp-Neuron-Muted'}>
+                    {version ?? trans.__('not installed')}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}
+
+function CompileCacheView(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  const cache = report.compile_cache;
+  const root = cache.root ?? report.compile_cache_root;
+  const source =
+    cache.source === 'default'
+      ? trans.__('Default (no setting)')
+      : trans.__('Environment variable %1', cache.source);
+  return (
+    <Section title={trans.__('Compile cache')}>
+      {cache.disabled && (
+        <Notice
+          kind="warning"
+          title={trans.__('The compile cache is disabled')}
+        >
+          {trans.__(
+            'NEURON_CC_FLAGS contains --no_cache, so every run compiles its graphs again.'
+          )}
+        </Notice>
+      )}
+      <Facts
+        items={[
+          [
+            trans.__('Cache root in use'),
+            <>
+              {root ? <code className="jp-Neuron-Path">{root}</code> : '—'}
+              {cache.remote && (
+                <>
+                  {' '}
+                  <StateBadge kind="info" label={trans.__('Remote (S3)')} />
+                </>
+              )}
+            </>
+          ],
+          [trans.__('Set by'), source]
+        ]}
+      />
+    </Section>
+  );
+}
+
+function ToolsView(props: IReportProps): JSX.Element {
+  const { report, trans } = props;
+  const notFound = trans.__('not found');
+  return (
+    <Section title={trans.__('Neuron tools')} defaultOpen={false}>
+      <Facts
+        items={[
+          [
+            'neuron-ls',
+            report.tools.neuron_ls ? (
+              <code className="jp-Neuron-Path">{report.tools.neuron_ls}</code>
+            ) : (
+              notFound
+            )
+          ],
+          [
+            'neuron-monitor',
+            report.tools.neuron_monitor ? (
+              <code className="jp-Neuron-Path">
+                {report.tools.neuron_monitor}
+              </code>
+            ) : (
+              notFound
+            )
+          ]
+        ]}
+      />
+    </Section>
+  );
+}

@@ -1,0 +1,362 @@
+/**
+ * The environment model: owns the report and when it is fetched.
+ */
+
+import { ServerConnection } from '@jupyterlab/services';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ServerExtensionMissingError, requestAPI } from '../request';
+import {
+  INeuronEnvironment,
+  INeuronI18n,
+  NEURON_API_VERSION,
+  NeuronAPI,
+  NeuronEnvironmentState
+} from '../tokens';
+import { FRONTEND_VERSION, isSameRelease } from '../version';
+
+/**
+ * The Neuron environment of the server, fetched only while a view shows it.
+ *
+ * The first fetch starts with a version handshake (`GET version`): a missing
+ * server extension or a different version stops the model in
+ * `server-missing` / `version-mismatch` until `refresh()` is called. Then the
+ * report (`GET environment`) is reloaded every `interval` while visible, with
+ * backoff after failures; `refresh()` asks the server to re-run the tools.
+ */
+export class EnvironmentModel implements INeuronEnvironment {
+  constructor(options: EnvironmentModel.IOptions) {
+    this._serverSettings = options.serverSettings;
+    this._i18n = options.i18n ?? null;
+    this._interval = options.interval ?? EnvironmentModel.DEFAULT_INTERVAL;
+    this._frontendVersion = options.frontendVersion ?? FRONTEND_VERSION;
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._tick(),
+      frequency: {
+        interval: this._interval,
+        backoff: true,
+        max: Math.max(this._interval, EnvironmentModel.MAX_BACKOFF)
+      },
+      name: 'jupyterlab-neuron:environment',
+      // Invisible views and hidden browser tabs fetch nothing.
+      standby: () => (this._visible ? 'when-hidden' : true)
+    });
+    this._i18n?.changed.connect(this._onLanguageChanged, this);
+  }
+
+  get state(): NeuronEnvironmentState {
+    return this._state;
+  }
+
+  get report(): NeuronAPI.Environment | null {
+    return this._report;
+  }
+
+  get serverVersion(): NeuronAPI.Version | null {
+    return this._serverVersion;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get isBusy(): boolean {
+    return this._busy;
+  }
+
+  get isVisible(): boolean {
+    return this._visible;
+  }
+
+  /**
+   * Milliseconds between reloads while visible.
+   */
+  get interval(): number {
+    return this._interval;
+  }
+  set interval(interval: number) {
+    if (!Number.isFinite(interval) || interval <= 0 || this._isDisposed) {
+      return;
+    }
+    this._interval = interval;
+    this._poll.frequency = {
+      interval,
+      backoff: true,
+      max: Math.max(interval, EnvironmentModel.MAX_BACKOFF)
+    };
+  }
+
+  /**
+   * The version of this front end, compared with the server's.
+   */
+  get frontendVersion(): string {
+    return this._frontendVersion;
+  }
+
+  get stateChanged(): ISignal<this, NeuronEnvironmentState> {
+    return this._stateChanged;
+  }
+
+  get reportChanged(): ISignal<this, NeuronAPI.Environment> {
+    return this._reportChanged;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Tell the model whether a view shows it. Becoming visible fetches at once
+   * when nothing was fetched yet or the last report is older than the interval.
+   */
+  setVisible(visible: boolean): void {
+    if (this._isDisposed || visible === this._visible) {
+      return;
+    }
+    this._visible = visible;
+    if (!visible) {
+      return;
+    }
+    if (this._isIncompatible()) {
+      // Showing the panel again is a good moment to check for a restart.
+      this._recheck = true;
+    }
+    if (!this._started) {
+      this._started = true;
+      void this._poll.start();
+    } else if (this._isStale()) {
+      void this._poll.refresh();
+    }
+  }
+
+  async refresh(): Promise<void> {
+    if (this._isDisposed) {
+      return;
+    }
+    this._forceRefresh = true;
+    this._recheck = true;
+    if (!this._visible) {
+      // Done by the first fetch once a view is shown.
+      this._stale = true;
+      return;
+    }
+    this._started = true;
+    await this._poll.refresh();
+    await this._poll.tick.catch(() => undefined);
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  /**
+   * The poll's factory. Ticks never overlap: a tick asked while one is in
+   * flight (a refresh) runs after it.
+   */
+  private _tick(): Promise<void> {
+    const previous = this._inflight ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this._update());
+    this._inflight = next;
+    return next;
+  }
+
+  /**
+   * Handshake if not done, then load the report.
+   *
+   * Rejects on failure so the poll backs off. With a missing or different
+   * server extension nothing changes until a restart, so ticks do nothing
+   * until `refresh()` or showing the panel asks to check again.
+   */
+  private async _update(): Promise<void> {
+    if (this._isDisposed || (this._isIncompatible() && !this._recheck)) {
+      return;
+    }
+    const force = this._forceRefresh;
+    this._forceRefresh = false;
+    this._recheck = false;
+    this._setBusy(true);
+    try {
+      if (!this._handshakeDone) {
+        const compatible = await this._handshake();
+        if (!compatible) {
+          return;
+        }
+      }
+      const report = await requestAPI<NeuronAPI.Environment>(
+        force ? 'environment?refresh=1' : 'environment',
+        { method: 'GET' },
+        this._serverSettings,
+        this._i18n?.language
+      );
+      if (this._isDisposed) {
+        return;
+      }
+      this._report = report;
+      this._fetchedAt = Date.now();
+      this._stale = false;
+      this._error = null;
+      this._reportChanged.emit(report);
+      this._setState('ready');
+    } catch (reason) {
+      if (this._isDisposed) {
+        return;
+      }
+      if (reason instanceof ServerExtensionMissingError) {
+        // The extension went away (e.g. the server restarted without it).
+        this._handshakeDone = false;
+        this._error = null;
+        this._setState('server-missing');
+        return;
+      }
+      this._error = messageOf(reason);
+      this._setState('error');
+      throw reason;
+    } finally {
+      if (!this._isDisposed) {
+        this._setBusy(false);
+      }
+    }
+  }
+
+  private _isIncompatible(): boolean {
+    return (
+      this._state === 'server-missing' || this._state === 'version-mismatch'
+    );
+  }
+
+  /**
+   * Ask the server for its version. Returns whether it matches this front end.
+   */
+  private async _handshake(): Promise<boolean> {
+    let version: NeuronAPI.Version;
+    try {
+      version = await requestAPI<NeuronAPI.Version>(
+        'version',
+        { method: 'GET' },
+        this._serverSettings,
+        this._i18n?.language
+      );
+    } catch (reason) {
+      if (reason instanceof ServerExtensionMissingError) {
+        this._serverVersion = null;
+        this._error = null;
+        this._setState('server-missing');
+        return false;
+      }
+      throw reason;
+    }
+    this._serverVersion = version;
+    const compatible =
+      version.api === NEURON_API_VERSION &&
+      isSameRelease(this._frontendVersion, String(version.version));
+    if (!compatible) {
+      this._error = null;
+      this._setState('version-mismatch');
+      return false;
+    }
+    this._handshakeDone = true;
+    return true;
+  }
+
+  private _onLanguageChanged(): void {
+    // Server messages (problems, tool errors) are localized: fetch them again.
+    if (this._report === null) {
+      return;
+    }
+    if (this._visible && this._handshakeDone) {
+      void this._poll.refresh();
+    } else {
+      this._stale = true;
+    }
+  }
+
+  private _isStale(): boolean {
+    return (
+      this._stale ||
+      this._state !== 'ready' ||
+      Date.now() - this._fetchedAt >= this._interval
+    );
+  }
+
+  private _setState(state: NeuronEnvironmentState): void {
+    if (this._state === state) {
+      return;
+    }
+    this._state = state;
+    this._stateChanged.emit(state);
+    this._changed.emit();
+  }
+
+  private _setBusy(busy: boolean): void {
+    if (this._busy !== busy) {
+      this._busy = busy;
+      this._changed.emit();
+    }
+  }
+
+  private _serverSettings: ServerConnection.ISettings;
+  private _i18n: INeuronI18n | null;
+  private _interval: number;
+  private _frontendVersion: string;
+  private _poll: Poll;
+  private _state: NeuronEnvironmentState = 'loading';
+  private _report: NeuronAPI.Environment | null = null;
+  private _serverVersion: NeuronAPI.Version | null = null;
+  private _error: string | null = null;
+  private _busy = false;
+  private _visible = false;
+  private _started = false;
+  private _stale = false;
+  private _forceRefresh = false;
+  private _recheck = false;
+  private _inflight: Promise<void> | null = null;
+  private _handshakeDone = false;
+  private _fetchedAt = 0;
+  private _isDisposed = false;
+  private _stateChanged = new Signal<this, NeuronEnvironmentState>(this);
+  private _reportChanged = new Signal<this, NeuronAPI.Environment>(this);
+  private _changed = new Signal<this, void>(this);
+}
+
+/**
+ * The namespace for `EnvironmentModel` statics.
+ */
+export namespace EnvironmentModel {
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The application's server settings (`app.serviceManager.serverSettings`). */
+    serverSettings: ServerConnection.ISettings;
+    /** The language service: requests ask for its language. */
+    i18n?: INeuronI18n | null;
+    /** Milliseconds between reloads while visible (default 60 s). */
+    interval?: number;
+    /** The front-end version to compare with the server's (default: package.json). */
+    frontendVersion?: string;
+  }
+
+  /** Default milliseconds between reloads: the report changes rarely. */
+  export const DEFAULT_INTERVAL = 60_000;
+
+  /** Longest wait between retries after failures. */
+  export const MAX_BACKOFF = 10 * 60_000;
+}
+
+function messageOf(reason: unknown): string {
+  if (reason instanceof Error && reason.message) {
+    return reason.message;
+  }
+  return String(reason);
+}

@@ -1,0 +1,195 @@
+/**
+ * The Neuron sidebar: one accordion section per capability.
+ */
+
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
+import React from 'react';
+
+import { neuronIcon } from '../components';
+import type { INeuronI18n } from '../tokens';
+
+/**
+ * The Neuron sidebar.
+ *
+ * Sections are added with {@link NeuronPanel.addSection}. Each section is
+ * told when its body is on screen (sidebar shown and section expanded), so
+ * its model fetches nothing otherwise. Labels follow the panel's language.
+ */
+export class NeuronPanel extends SidePanel {
+  constructor(options: NeuronPanel.IOptions) {
+    super({ translator: options.i18n });
+    this._i18n = options.i18n;
+    this.id = NeuronPanel.ID;
+    this.addClass('jp-Neuron-Panel');
+    this.title.icon = neuronIcon;
+    this.header.addWidget(new PanelHeading(this._i18n));
+    this._i18n.changed.connect(this._onLanguageChanged, this);
+    this._updateTitle();
+  }
+
+  /**
+   * The sections, in the order they were added.
+   */
+  get sections(): ReadonlyArray<NeuronPanel.ISection> {
+    return this._sections;
+  }
+
+  /**
+   * Add a section at the end of the sidebar.
+   */
+  addSection(section: NeuronPanel.ISection): void {
+    this._sections.push(section);
+    this.addWidget(new SectionWidget(section, this._i18n));
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._i18n.changed.disconnect(this._onLanguageChanged, this);
+    super.dispose();
+  }
+
+  private _onLanguageChanged(): void {
+    this._updateTitle();
+  }
+
+  private _updateTitle(): void {
+    const trans = this._i18n.trans;
+    this.title.caption = trans.__('AWS Neuron');
+  }
+
+  private _i18n: INeuronI18n;
+  private _sections: NeuronPanel.ISection[] = [];
+}
+
+/**
+ * The namespace for `NeuronPanel` statics.
+ */
+export namespace NeuronPanel {
+  /**
+   * The widget id of the sidebar (also its layout-restorer name).
+   */
+  export const ID = 'jupyterlab-neuron:panel';
+
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The panel's language service. */
+    i18n: INeuronI18n;
+  }
+
+  /**
+   * One section of the sidebar, provided by a capability.
+   */
+  export interface ISection {
+    /** A short stable name, used in the DOM id (`jp-Neuron-section-<id>`). */
+    id: string;
+    /** The translated header label, asked again when the language changes. */
+    label: (trans: TranslationBundle) => string;
+    /** Render the section body (re-rendered when the language changes). */
+    render: () => React.ReactElement;
+    /** Told whether the body is on screen, so models pause when it is not. */
+    setVisible?: (visible: boolean) => void;
+  }
+}
+
+/**
+ * The heading at the top of the sidebar.
+ */
+class PanelHeading extends ReactWidget {
+  constructor(i18n: INeuronI18n) {
+    super();
+    this._i18n = i18n;
+    this.addClass('jp-Neuron-Panel-heading');
+    i18n.changed.connect(this._onLanguageChanged, this);
+  }
+
+  dispose(): void {
+    this._i18n.changed.disconnect(this._onLanguageChanged, this);
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const trans = this._i18n.trans;
+    return <h2 className="jp-Neuron-Panel-title">{trans.__('AWS Neuron')}</h2>;
+  }
+
+  private _onLanguageChanged(): void {
+    this.update();
+  }
+
+  private _i18n: INeuronI18n;
+}
+
+/**
+ * The widget of one section: re-renders on language changes and reports its
+ * visibility to the section.
+ */
+class SectionWidget extends ReactWidget {
+  constructor(section: NeuronPanel.ISection, i18n: INeuronI18n) {
+    super();
+    this._section = section;
+    this._i18n = i18n;
+    this.id = `jp-Neuron-section-${section.id}`;
+    this.addClass('jp-Neuron-PanelSection');
+    this._updateLabel();
+    i18n.changed.connect(this._onLanguageChanged, this);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._i18n.changed.disconnect(this._onLanguageChanged, this);
+    this._notify(false);
+    super.dispose();
+  }
+
+  protected render(): React.ReactElement {
+    return this._section.render();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._notify(this.isVisible);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._notify(false);
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._notify(true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this._notify(false);
+  }
+
+  private _onLanguageChanged(): void {
+    this._updateLabel();
+    this.update();
+  }
+
+  private _updateLabel(): void {
+    this.title.label = this._section.label(this._i18n.trans);
+  }
+
+  private _notify(visible: boolean): void {
+    if (visible !== this._visible) {
+      this._visible = visible;
+      this._section.setVisible?.(visible);
+    }
+  }
+
+  private _section: NeuronPanel.ISection;
+  private _i18n: INeuronI18n;
+  private _visible = false;
+}

@@ -1,0 +1,5 @@
+/**
+ * The Neuron sidebar, composed of the capabilities' sections.
+ */
+
+export * from './NeuronPanel';

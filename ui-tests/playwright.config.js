@@ -1,0 +1,72 @@
+/**
+ * Playwright configuration of the browser tests.
+ *
+ * Browsers cannot be downloaded on our machines: the tests drive Debian's
+ * Chromium (/usr/bin/chromium, override with CHROMIUM_PATH).
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const simulatedPort = 8888;
+const noToolsPort = 8889;
+
+const launchOptions = {
+  executablePath: chromiumPath,
+  args: [
+    '--disable-dev-shm-usage',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run'
+  ]
+};
+
+module.exports = {
+  ...baseConfig,
+  // Two cores: one browser at a time keeps the timings honest.
+  workers: 1,
+  timeout: 120000,
+  expect: {
+    timeout: 15000,
+    toMatchSnapshot: { maxDiffPixelRatio: 0.02 }
+  },
+  retries: process.env.CI ? 1 : 0,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    ...baseConfig.use,
+    // Recording video needs a Playwright-downloaded ffmpeg, which we cannot fetch.
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions,
+    locale: 'en-US'
+  },
+  projects: [
+    {
+      name: 'simulated',
+      testIgnore: /no-tools\.spec\.ts/,
+      use: { baseURL: `http://localhost:${simulatedPort}` }
+    },
+    {
+      name: 'no-tools',
+      testMatch: /no-tools\.spec\.ts/,
+      use: { baseURL: `http://localhost:${noToolsPort}` }
+    }
+  ],
+  webServer: [
+    {
+      command: `jupyter lab --config jupyter_server_test_config.py --port ${simulatedPort}`,
+      url: `http://localhost:${simulatedPort}/lab`,
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI,
+      env: { ...process.env, NEURON_UI_TEST_MODE: 'simulated' }
+    },
+    {
+      command: `jupyter lab --config jupyter_server_test_config.py --port ${noToolsPort}`,
+      url: `http://localhost:${noToolsPort}/lab`,
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI,
+      env: { ...process.env, NEURON_UI_TEST_MODE: 'no-tools' }
+    }
+  ]
+};
