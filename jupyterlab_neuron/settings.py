@@ -232,6 +232,13 @@ class JupyterLabNeuron(Configurable):
         help="Folder inside each cache root where entries are moved (atomically) before "
         "they are removed. Leftovers after a crash are removed by the next clean.",
     )
+
+    @validate("compile_cache_trash_name")
+    def _validate_compile_cache_trash_name(self, proposal: dict) -> str:
+        value = str(proposal["value"]).strip()
+        if not value or value in (".", "..") or "/" in value or "\0" in value:
+            raise ValueError(f"The trash folder must be a plain folder name, not {value!r}")
+        return value
     compile_cache_scan_max_age = Float(
         10.0,
         config=True,

@@ -29,12 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
-
 from jupyterlab_neuron.monitor.history import HistoryBuffer, HistoryPoint
 from jupyterlab_neuron.monitor.normalizer import normalize_report
 from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 INSTANCE = "trn2.48xlarge"
 SUBSCRIBERS = 20

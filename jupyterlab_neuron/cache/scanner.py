@@ -14,10 +14,15 @@ reported as *compiling* while a Neuron compiler process runs (or the lock is
 very recent) and *stale_lock* otherwise; nothing of these -> empty.
 
 Sizes count regular files only: links are never followed nor counted.
-Re-scans reuse what they read before: an entry folder whose identity and
-modification time (and those of its sub-folders) did not change is not read
-again; finished (success) entries are trusted without a ``stat`` for up to
-``recheck_seconds``, since nothing but a person edits them.
+
+Re-scans reuse what they read before. A version folder whose modification
+time did not change has the same entries, so it is not listed again; an
+unfinished entry (failed, locked, empty) is read again only when its folder's
+identity or modification time (or a sub-folder's) changed; a finished entry
+(neff + done, no lock) is trusted without even a ``stat`` until it is older
+than ``recheck_seconds``, since only a person edits it from then on (its
+last-used time, the NEFF's access time, is refreshed at that recheck). A
+*fresh* scan reads everything: cleaning always plans from one.
 """
 
 from __future__ import annotations
@@ -968,11 +973,23 @@ class CompileCacheScanner:
             if not in_use and facts[6] and facts[7] and not facts[10] and not facts[16]:
                 # The common case, built in one go: finished, unlocked, not loaded.
                 modified, neff_atime = facts[12], facts[13]
-                last_used = neff_atime if neff_atime is not None and neff_atime > modified else (
-                    modified
+                last_used = (
+                    neff_atime if neff_atime is not None and neff_atime > modified else (modified)
                 )
-                entry = CacheEntry(entry_id, root.id, root.path, version.name, name,
-                                   *facts, "success", None, False, None, None, last_used)
+                entry = CacheEntry(
+                    entry_id,
+                    root.id,
+                    root.path,
+                    version.name,
+                    name,
+                    *facts,
+                    "success",
+                    None,
+                    False,
+                    None,
+                    None,
+                    last_used,
+                )
             else:
                 entry = CacheEntry(entry_id, root.id, root.path, version.name, name, *facts)
                 self._classify(entry, context, in_use)

@@ -22,10 +22,11 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
-from neuron_kernel_helpers.i18n import Lang, lang_from_accept_language, resolve_lang
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
 from tornado import web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from neuron_kernel_helpers.i18n import Lang, lang_from_accept_language, resolve_lang
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from ..http import AUTH_RESOURCE, NeuronAPIHandler
 from .kernels import JupyterKernelSource

@@ -172,6 +172,7 @@ class MonitorService:
         self._last_report_at: float | None = None
         self._lease_until = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._stop_task: asyncio.Task[None] | None = None
         self._snapshot_arrived: asyncio.Event | None = None
         self._config_dir: Path | None = None
         self._closed = False
@@ -232,7 +233,7 @@ class MonitorService:
         deadline = self._monotonic() + max(0.0, timeout)
         while self.pipeline.seq <= after_seq and not self._closed:
             remaining = deadline - self._monotonic()
-            if remaining <= 0 or self.supervisor.state in ("not_installed", "failed"):
+            if remaining <= 0 or self.supervisor.state in ("stopped", "not_installed", "failed"):
                 break  # nothing will come: answer now
             if self._snapshot_arrived is None:
                 self._snapshot_arrived = asyncio.Event()
@@ -390,7 +391,8 @@ class MonitorService:
             self._arm_idle_check(remaining)
             return
         if self.supervisor.active or self.supervisor.state != "stopped":
-            asyncio.get_running_loop().create_task(self._stop_idle())
+            # Keep a reference: the loop holds tasks only weakly.
+            self._stop_task = asyncio.get_running_loop().create_task(self._stop_idle())
 
     async def _stop_idle(self) -> None:
         # Re-check: someone may have arrived since the timer fired.

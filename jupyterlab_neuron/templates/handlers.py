@@ -18,8 +18,9 @@ from typing import Any
 
 import anyio
 from jupyter_server.auth.decorator import authorized
-from neuron_kernel_helpers.i18n import Lang, resolve_lang
 from tornado import web
+
+from neuron_kernel_helpers.i18n import Lang, resolve_lang
 
 from ..http import NeuronAPIHandler
 from .format import TemplateError

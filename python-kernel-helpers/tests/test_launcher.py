@@ -160,3 +160,42 @@ def test_hints_recognise_common_failures(output: str, expected: str) -> None:
 
 def test_no_hint_for_unknown_failures() -> None:
     assert hints_for("SyntaxError: invalid syntax", "en") == ()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+class InterruptingStream(io.StringIO):
+    """Output that raises KeyboardInterrupt once the command printed its pids."""
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        lines = self.getvalue().splitlines()
+        if any(line.startswith("pids ") for line in lines) and self.getvalue().endswith("\n"):
+            raise KeyboardInterrupt
+        return written
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_interrupting_stops_the_command_and_its_workers() -> None:
+    command = python_command(
+        """
+        import subprocess, sys, os, time
+        worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        print("pids", os.getpid(), worker.pid, flush=True)
+        time.sleep(60)
+        """
+    )
+    stream = InterruptingStream()
+    with pytest.raises(KeyboardInterrupt):
+        launch(command, stream=stream, lang="en")
+    line = next(line for line in stream.getvalue().splitlines() if line.startswith("pids"))
+    pids = [int(value) for value in line.split()[1:]]
+    assert not any(_alive(pid) for pid in pids)
+    assert "Interrupted: the command and its worker processes were stopped" in stream.getvalue()

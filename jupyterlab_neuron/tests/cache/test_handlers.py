@@ -15,6 +15,7 @@ from openapi_spec_validator import validate as validate_spec
 from tornado.httpclient import HTTPClientError
 from traitlets.config import Config
 
+from jupyterlab_neuron.cache.processes import StaticCompilerProbe
 from jupyterlab_neuron.cache.service import CompileCacheService
 from jupyterlab_neuron.simulator.cache_tree import generate_cache_tree
 
@@ -60,6 +61,12 @@ def _no_neuron_cache_variables(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def cache_service(server: ServerApp) -> CompileCacheService:
     return server.web_app.settings["jupyterlab_neuron"].services["cache"]
+
+
+@pytest.fixture(autouse=True)
+def _no_compiler_running(jp_serverapp: ServerApp) -> None:
+    """The machine's process table must not decide "compiling" in these tests."""
+    cache_service(jp_serverapp).scanner.compiler_probe = StaticCompilerProbe()
 
 
 async def call(

@@ -76,7 +76,8 @@ def jp_server_config(neuron_simulate: str, monitor_scenario: str, monitor_settin
                 "monitor_scenario": monitor_scenario,
                 "monitor_period": TEST_PERIOD,
                 "monitor_restart_backoff": 0.2,
-                "monitor_grace_period": 5.0,
+                # Generous: a loaded CI machine may take seconds to start a child.
+                "monitor_grace_period": 30.0,
                 **monitor_settings,
             },
         }

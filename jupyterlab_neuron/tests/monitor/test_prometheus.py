@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from jupyterlab_neuron.monitor.normalizer import normalize_report
 from jupyterlab_neuron.monitor.prometheus import (
@@ -16,6 +15,7 @@ from jupyterlab_neuron.monitor.prometheus import (
     escape_label_value,
 )
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from .conftest import load_fixture
 

@@ -123,8 +123,12 @@ async def test_child_stops_a_grace_period_after_the_last_viewer_leaves() -> None
 async def test_polling_lease_keeps_the_child_alive() -> None:
     service = MonitorService(FAST, Resolver("inf2.xlarge", "idle"))
     try:
-        service.touch()
-        await wait_until(lambda: service.latest is not None)
+
+        def poll() -> bool:
+            service.touch()  # a polling client: one request every 20 ms
+            return service.latest is not None
+
+        await wait_until(poll)
         pid = service.supervisor.pid
         for _ in range(8):  # 0.8 s of polling, longer than the 0.3 s grace period
             service.touch()
@@ -227,7 +231,7 @@ async def test_garbage_lines_are_counted_and_reports_keep_coming() -> None:
 async def test_long_polling_waits_for_a_newer_snapshot() -> None:
     service = MonitorService(FAST, Resolver("inf2.xlarge", "idle"))
     try:
-        service.touch()
+        service.touch(at_least=30)  # what a long-polling request does
         assert await service.wait_for_snapshot(0, 0.0) is None  # nothing yet, no wait
         first = await service.wait_for_snapshot(0, 30)
         assert first is not None
@@ -284,7 +288,7 @@ async def test_runtime_processes_get_their_kernel() -> None:
 async def test_long_polling_answers_at_once_when_nothing_will_come() -> None:
     service = MonitorService(FAST, lambda config: None)
     try:
-        service.touch()
+        service.touch(at_least=30)
         started = time.monotonic()
         assert await service.wait_for_snapshot(0, 20) is None
         assert time.monotonic() - started < 10

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from jupyterlab_neuron.monitor.normalizer import normalize_report
 from jupyterlab_neuron.monitor.pipeline import SnapshotPipeline
@@ -25,6 +24,7 @@ from jupyterlab_neuron.simulator.neuron_monitor import (
     parse_duration,
 )
 from jupyterlab_neuron.simulator.tools import write_tool_scripts
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from .conftest import simulator_argv
 

@@ -1,0 +1,439 @@
+/**
+ * The compile-cache model: owns the status of the caches, when it is
+ * fetched, and the calls that list, inspect and clean entries.
+ */
+
+import { ServerConnection } from '@jupyterlab/services';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ServerExtensionMissingError, requestAPI } from '../request';
+import {
+  INeuronCompileCache,
+  INeuronI18n,
+  NeuronAPI,
+  NeuronCompileCacheState,
+  NeuronFreeDiskThreshold
+} from '../tokens';
+import { describeError } from './errors';
+
+/**
+ * The compile caches of the server, polled only while a view shows them.
+ *
+ * The status (`GET cache/status`) is cheap: the server reuses its last scan
+ * for a few seconds and re-scans only what changed. Its `revision` changes
+ * when anything shown changed; then `revisionChanged` tells the entry lists
+ * to load their pages again. Cleaning is two calls: `dryRun` returns the
+ * plan and its token, `clean` removes exactly that plan or fails with 409.
+ */
+export class CacheModel implements INeuronCompileCache {
+  constructor(options: CacheModel.IOptions) {
+    this._serverSettings = options.serverSettings;
+    this._i18n = options.i18n ?? null;
+    this._interval = options.interval ?? CacheModel.DEFAULT_INTERVAL;
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._tick(),
+      frequency: this._frequency(),
+      name: 'jupyterlab-neuron:compile-cache',
+      // Nothing is fetched without a visible view, nor in a hidden browser tab.
+      standby: () => (this._viewers.size > 0 ? 'when-hidden' : true)
+    });
+    this._i18n?.changed.connect(this._onLanguageChanged, this);
+  }
+
+  get state(): NeuronCompileCacheState {
+    return this._state;
+  }
+
+  get status(): NeuronAPI.Cache.Status | null {
+    return this._status;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get isBusy(): boolean {
+    return this._busy;
+  }
+
+  get isVisible(): boolean {
+    return this._viewers.size > 0;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Milliseconds between status checks while visible.
+   */
+  get interval(): number {
+    return this._interval;
+  }
+  set interval(interval: number) {
+    if (!Number.isFinite(interval) || interval <= 0 || this._isDisposed) {
+      return;
+    }
+    this._interval = interval;
+    this._poll.frequency = this._frequency();
+  }
+
+  get freeDiskThreshold(): NeuronFreeDiskThreshold {
+    return this._threshold;
+  }
+  set freeDiskThreshold(threshold: NeuronFreeDiskThreshold) {
+    const bytes = Math.max(0, Number(threshold.bytes) || 0);
+    const percent = Math.min(100, Math.max(0, Number(threshold.percent) || 0));
+    if (bytes === this._threshold.bytes && percent === this._threshold.percent) {
+      return;
+    }
+    this._threshold = { bytes, percent };
+    this._changed.emit();
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get revisionChanged(): ISignal<this, string> {
+    return this._revisionChanged;
+  }
+
+  /**
+   * The language server messages are asked in.
+   */
+  get language(): INeuronI18n['language'] | undefined {
+    return this._i18n?.language;
+  }
+
+  setVisible(visible: boolean, viewer = 'default'): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const wasVisible = this._viewers.size > 0;
+    if (visible) {
+      this._viewers.add(viewer);
+    } else {
+      this._viewers.delete(viewer);
+    }
+    if (!visible || wasVisible) {
+      return;
+    }
+    if (!this._started) {
+      this._started = true;
+      void this._poll.start();
+    } else if (this._isStale()) {
+      void this._poll.refresh();
+    }
+  }
+
+  async refresh(): Promise<void> {
+    if (this._isDisposed) {
+      return;
+    }
+    this._forceScan = true;
+    if (this._viewers.size === 0) {
+      // Done by the first fetch once a view is shown.
+      this._stale = true;
+      return;
+    }
+    this._started = true;
+    await this._poll.refresh();
+    await this._poll.tick.catch(() => undefined);
+  }
+
+  listEntries(
+    query: NeuronAPI.Cache.EntryQuery
+  ): Promise<NeuronAPI.Cache.EntryPage> {
+    return this._request<NeuronAPI.Cache.EntryPage>(
+      `cache/entries?${entryQueryString(query)}`
+    );
+  }
+
+  entryDetail(id: string): Promise<NeuronAPI.Cache.EntryDetail> {
+    return this._request<NeuronAPI.Cache.EntryDetail>(
+      `cache/entries/${encodeURIComponent(id)}`
+    );
+  }
+
+  dryRun(
+    request: NeuronAPI.Cache.CleanRequest
+  ): Promise<NeuronAPI.Cache.CleanResult> {
+    return this._request<NeuronAPI.Cache.CleanResult>('cache/clean', {
+      method: 'POST',
+      body: JSON.stringify({ ...request, dry_run: true })
+    });
+  }
+
+  async clean(
+    request: NeuronAPI.Cache.CleanRequest,
+    planToken: string
+  ): Promise<NeuronAPI.Cache.CleanResult> {
+    try {
+      return await this._request<NeuronAPI.Cache.CleanResult>('cache/clean', {
+        method: 'POST',
+        body: JSON.stringify({
+          ...request,
+          dry_run: false,
+          plan_token: planToken
+        })
+      });
+    } finally {
+      // The server re-scans after a real run (also after a conflict, the
+      // cache changed): show the new figures at once.
+      if (this._viewers.size > 0 && !this._isDisposed) {
+        await this._poll.refresh();
+        await this._poll.tick.catch(() => undefined);
+      } else {
+        this._stale = true;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  private _frequency() {
+    return {
+      interval: this._interval,
+      backoff: true,
+      max: Math.max(this._interval, CacheModel.MAX_BACKOFF)
+    };
+  }
+
+  private _request<T>(endPoint: string, init: RequestInit = {}): Promise<T> {
+    return requestAPI<T>(
+      endPoint,
+      init,
+      this._serverSettings,
+      this._i18n?.language
+    );
+  }
+
+  /**
+   * The poll's factory. Ticks never overlap: one asked during another (a
+   * refresh) runs after it.
+   */
+  private _tick(): Promise<void> {
+    const previous = this._inflight ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this._update());
+    this._inflight = next;
+    return next;
+  }
+
+  /**
+   * Load the status. Rejects on failure so the poll backs off.
+   */
+  private async _update(): Promise<void> {
+    if (this._isDisposed) {
+      return;
+    }
+    const scan = this._forceScan;
+    this._forceScan = false;
+    this._setBusy(true);
+    try {
+      const status = await this._request<NeuronAPI.Cache.Status>(
+        scan ? 'cache/status?refresh=1' : 'cache/status'
+      );
+      if (this._isDisposed) {
+        return;
+      }
+      const previous = this._status?.revision ?? null;
+      this._status = status;
+      this._fetchedAt = Date.now();
+      this._stale = false;
+      this._error = null;
+      this._state = 'ready';
+      this._changed.emit();
+      if (status.revision !== previous) {
+        this._revisionChanged.emit(status.revision);
+      }
+    } catch (reason) {
+      if (this._isDisposed) {
+        return;
+      }
+      if (reason instanceof ServerExtensionMissingError) {
+        this._error = null;
+        this._state = 'server-missing';
+      } else {
+        this._error = this._i18n
+          ? describeError(reason, this._i18n.trans)
+          : errorMessage(reason);
+        this._state = 'error';
+      }
+      this._changed.emit();
+      throw reason;
+    } finally {
+      if (!this._isDisposed) {
+        this._setBusy(false);
+      }
+    }
+  }
+
+  private _onLanguageChanged(): void {
+    // Root messages and notes are localized by the server: fetch them again.
+    if (this._status === null) {
+      return;
+    }
+    if (this._viewers.size > 0) {
+      void this._poll.refresh();
+    } else {
+      this._stale = true;
+    }
+  }
+
+  private _isStale(): boolean {
+    return (
+      this._stale ||
+      this._state !== 'ready' ||
+      Date.now() - this._fetchedAt >= this._interval
+    );
+  }
+
+  private _setBusy(busy: boolean): void {
+    if (this._busy !== busy) {
+      this._busy = busy;
+      this._changed.emit();
+    }
+  }
+
+  private _serverSettings: ServerConnection.ISettings;
+  private _i18n: INeuronI18n | null;
+  private _interval: number;
+  private _poll: Poll;
+  private _state: NeuronCompileCacheState = 'loading';
+  private _status: NeuronAPI.Cache.Status | null = null;
+  private _error: string | null = null;
+  private _busy = false;
+  private _viewers = new Set<string>();
+  private _started = false;
+  private _stale = false;
+  private _forceScan = false;
+  private _inflight: Promise<void> | null = null;
+  private _fetchedAt = 0;
+  private _threshold: NeuronFreeDiskThreshold = {
+    ...CacheModel.DEFAULT_FREE_DISK_THRESHOLD
+  };
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+  private _revisionChanged = new Signal<this, string>(this);
+}
+
+/**
+ * The namespace for `CacheModel` statics.
+ */
+export namespace CacheModel {
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The application's server settings (`app.serviceManager.serverSettings`). */
+    serverSettings: ServerConnection.ISettings;
+    /** The language service: requests ask for its language. */
+    i18n?: INeuronI18n | null;
+    /** Milliseconds between status checks while visible (default 15 s). */
+    interval?: number;
+  }
+
+  /** Default milliseconds between status checks (the server answers from its last scan). */
+  export const DEFAULT_INTERVAL = 15_000;
+
+  /** Longest wait between retries after failures. */
+  export const MAX_BACKOFF = 5 * 60_000;
+
+  /** Warn below 10 GiB or 10 % free, whichever comes first. */
+  export const DEFAULT_FREE_DISK_THRESHOLD: NeuronFreeDiskThreshold = {
+    bytes: 10 * 1024 ** 3,
+    percent: 10
+  };
+}
+
+/**
+ * The query string of `GET cache/entries` for a query (lists comma-separated).
+ */
+export function entryQueryString(query: NeuronAPI.Cache.EntryQuery): string {
+  const params = new URLSearchParams();
+  const list = (name: string, values: readonly string[] | undefined) => {
+    if (values && values.length > 0) {
+      params.set(name, values.join(','));
+    }
+  };
+  list('root', query.roots);
+  list('version', query.versions);
+  list('state', query.states);
+  if (query.text && query.text.trim() !== '') {
+    params.set('q', query.text.trim());
+  }
+  if (query.sort) {
+    params.set('sort', query.sort);
+  }
+  if (query.order) {
+    params.set('order', query.order);
+  }
+  if (query.offset !== undefined) {
+    params.set('offset', String(query.offset));
+  }
+  if (query.limit !== undefined) {
+    params.set('limit', String(query.limit));
+  }
+  return params.toString();
+}
+
+/**
+ * Whether a root's file system is short of free space by the threshold.
+ */
+export function isLowOnDisk(
+  root: Pick<NeuronAPI.Cache.RootSummary, 'free_bytes' | 'fs_total_bytes'>,
+  threshold: NeuronFreeDiskThreshold
+): boolean {
+  const free = root.free_bytes;
+  if (free === null || free === undefined) {
+    return false;
+  }
+  if (threshold.bytes > 0 && free < threshold.bytes) {
+    return true;
+  }
+  const total = root.fs_total_bytes;
+  return (
+    threshold.percent > 0 &&
+    total !== null &&
+    total !== undefined &&
+    total > 0 &&
+    (free / total) * 100 < threshold.percent
+  );
+}
+
+/**
+ * The HTTP status of a failed request, or `null` when it got no answer.
+ */
+export function httpStatusOf(reason: unknown): number | null {
+  if (reason instanceof ServerConnection.ResponseError) {
+    return reason.response.status;
+  }
+  return null;
+}
+
+/**
+ * Whether a failed clean means "the cache changed since the dry run".
+ */
+export function isConflict(reason: unknown): boolean {
+  return httpStatusOf(reason) === 409;
+}
+
+/**
+ * The message of an error (the server's `message` for its answers).
+ */
+export function errorMessage(reason: unknown): string {
+  if (reason instanceof Error && reason.message) {
+    return reason.message;
+  }
+  return String(reason);
+}

@@ -1,0 +1,347 @@
+/**
+ * The NeuronCore dashboard widget: a main-area widget that renders the
+ * monitor at most once per animation frame, only while it is visible, and
+ * records how long each update takes.
+ */
+
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
+import type { Message } from '@lumino/messaging';
+import React from 'react';
+import { flushSync } from 'react-dom';
+import { Root, createRoot } from 'react-dom/client';
+
+import { neuronIcon } from '../components';
+import {
+  INeuronI18n,
+  INeuronMonitor,
+  NeuronAPI,
+  TRANSLATION_DOMAIN
+} from '../tokens';
+import { MonitorDashboard, TIME_RANGES } from './MonitorDashboard';
+import { IProcessActions } from './ProcessTable';
+import {
+  DASHBOARD_PAINTED_MARK,
+  DASHBOARD_UPDATE_MEASURE,
+  afterPaint,
+  markNow,
+  measureSince,
+  now
+} from './profiling';
+
+let nextViewerNumber = 0;
+
+/**
+ * The content of the dashboard.
+ *
+ * Subscribes to the model only while visible (hidden dashboards consume
+ * nothing). Changes are coalesced into one synchronous render per animation
+ * frame; each render is measured as {@link DASHBOARD_UPDATE_MEASURE} and each
+ * newly shown snapshot is marked {@link DASHBOARD_PAINTED_MARK} once painted.
+ */
+export class MonitorDashboardContent extends Widget {
+  constructor(options: MonitorDashboard.IOptions) {
+    super();
+    this._model = options.model;
+    this._i18n = options.i18n;
+    this._actions = options.actions ?? {};
+    this._range = MonitorDashboard.validRange(options.range);
+    this._viewer = `dashboard-${++nextViewerNumber}`;
+    this.addClass('jp-Neuron-DashboardContent');
+    this._i18n.changed.connect(this._onLanguageChanged, this);
+  }
+
+  /**
+   * Whether the display is paused (the data keeps arriving meanwhile).
+   */
+  get paused(): boolean {
+    return this._paused;
+  }
+  set paused(paused: boolean) {
+    if (paused === this._paused) {
+      return;
+    }
+    this._paused = paused;
+    this._frozen = paused ? this._currentView() : null;
+    this.scheduleRender();
+  }
+
+  /**
+   * Seconds shown by the charts.
+   */
+  get range(): number {
+    return this._range;
+  }
+  set range(range: number) {
+    this._range = MonitorDashboard.validRange(range);
+    this.scheduleRender();
+  }
+
+  /**
+   * Whether the dashboard is on screen (and subscribed to the model).
+   */
+  get isShown(): boolean {
+    return this._shown;
+  }
+
+  /**
+   * The number of renders so far (for tests and diagnostics).
+   */
+  get renderCount(): number {
+    return this._renderCount;
+  }
+
+  /**
+   * Render in the next animation frame (once, however often it is asked).
+   */
+  scheduleRender(): void {
+    if (!this._shown || this._frame !== null || this.isDisposed) {
+      return;
+    }
+    if (typeof requestAnimationFrame === 'function') {
+      this._frame = requestAnimationFrame(() => {
+        this._frame = null;
+        this.renderNow(true);
+      });
+    } else {
+      this._frame = setTimeout(() => {
+        this._frame = null;
+        this.renderNow(false);
+      }, 0) as unknown as number;
+    }
+  }
+
+  /**
+   * Render synchronously now and measure it.
+   *
+   * @param inAnimationFrame - whether this runs in an animation frame callback
+   */
+  renderNow(inAnimationFrame = false): void {
+    if (this.isDisposed) {
+      return;
+    }
+    const start = now();
+    const view = this._frozen ?? this._currentView();
+    const trans = this._i18n.load(TRANSLATION_DOMAIN);
+    if (!this._root) {
+      this._root = createRoot(this.node);
+    }
+    const root = this._root;
+    flushSync(() => {
+      root.render(
+        <MonitorDashboard
+          model={this._model}
+          trans={trans}
+          locale={this._i18n.languageCode}
+          snapshot={view.snapshot}
+          end={view.end}
+          range={this._range}
+          paused={this._paused}
+          onPausedChange={paused => {
+            this.paused = paused;
+          }}
+          onRangeChange={range => {
+            this.range = range;
+          }}
+          onRestart={() => void this._restart()}
+          actions={this._actions}
+        />
+      );
+    });
+    this._renderCount += 1;
+    const seq = view.snapshot?.seq ?? null;
+    measureSince(DASHBOARD_UPDATE_MEASURE, start, {
+      seq,
+      cores: view.snapshot?.cores.length ?? 0
+    });
+    if (seq !== null && seq !== this._paintedSeq) {
+      this._paintedSeq = seq;
+      afterPaint(() => {
+        markNow(DASHBOARD_PAINTED_MARK, {
+          seq,
+          epochMs: performance.timeOrigin + performance.now()
+        });
+      }, inAnimationFrame);
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._setShown(false);
+    this._i18n.changed.disconnect(this._onLanguageChanged, this);
+    const root = this._root;
+    this._root = null;
+    super.dispose();
+    // Unmount after the current render pass (never inside one).
+    if (root) {
+      setTimeout(() => root.unmount(), 0);
+    }
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._setShown(this.isVisible);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._setShown(false);
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._setShown(true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this._setShown(false);
+  }
+
+  private _setShown(shown: boolean): void {
+    if (shown === this._shown) {
+      return;
+    }
+    this._shown = shown;
+    if (shown) {
+      this._model.changed.connect(this._onModelChanged, this);
+      this._model.setVisible(this._viewer, true);
+      this.scheduleRender();
+    } else {
+      this._model.changed.disconnect(this._onModelChanged, this);
+      this._model.setVisible(this._viewer, false);
+      this._cancelFrame();
+    }
+  }
+
+  private _cancelFrame(): void {
+    if (this._frame === null) {
+      return;
+    }
+    if (typeof cancelAnimationFrame === 'function') {
+      cancelAnimationFrame(this._frame);
+    } else {
+      clearTimeout(this._frame);
+    }
+    this._frame = null;
+  }
+
+  private _onModelChanged(): void {
+    this.scheduleRender();
+  }
+
+  private _onLanguageChanged(): void {
+    this._updateTitle();
+    this.scheduleRender();
+  }
+
+  private _updateTitle(): void {
+    const parent = this.parent;
+    if (parent instanceof MonitorDashboard) {
+      parent.updateTitle();
+    }
+  }
+
+  private _currentView(): {
+    snapshot: NeuronAPI.MonitorSnapshot | null;
+    end: number;
+  } {
+    const snapshot = this._model.snapshot;
+    const latest = this._model.history.latest();
+    return {
+      snapshot,
+      end: snapshot?.timestamp ?? latest?.timestamp ?? Date.now() / 1000
+    };
+  }
+
+  private async _restart(): Promise<void> {
+    try {
+      await this._model.restart();
+    } catch (reason) {
+      console.error('jupyterlab-neuron: could not restart the monitor', reason);
+    }
+  }
+
+  private _model: INeuronMonitor;
+  private _i18n: INeuronI18n;
+  private _actions: IProcessActions;
+  private _viewer: string;
+  private _root: Root | null = null;
+  private _shown = false;
+  private _paused = false;
+  private _frozen: {
+    snapshot: NeuronAPI.MonitorSnapshot | null;
+    end: number;
+  } | null = null;
+  private _range: number;
+  private _frame: number | null = null;
+  private _paintedSeq: number | null = null;
+  private _renderCount = 0;
+}
+
+/**
+ * The NeuronCore dashboard in the main area.
+ */
+export class MonitorDashboard extends MainAreaWidget<MonitorDashboardContent> {
+  constructor(options: MonitorDashboard.IOptions) {
+    super({ content: new MonitorDashboardContent(options) });
+    this._i18n = options.i18n;
+    this.id = MonitorDashboard.ID;
+    this.addClass('jp-Neuron-DashboardWidget');
+    this.title.icon = neuronIcon;
+    this.title.closable = true;
+    this.updateTitle();
+  }
+
+  /**
+   * Set the tab label in the current language.
+   */
+  updateTitle(): void {
+    const trans = this._i18n.trans;
+    this.title.label = trans.__('NeuronCore Dashboard');
+    this.title.caption = trans.__(
+      'NeuronCore utilization, memory and processes (neuron-monitor)'
+    );
+  }
+
+  private _i18n: INeuronI18n;
+}
+
+/**
+ * The namespace for `MonitorDashboard` statics.
+ */
+export namespace MonitorDashboard {
+  /** The widget id (one dashboard at a time). */
+  export const ID = 'jupyterlab-neuron-monitor-dashboard';
+
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The monitor to show. */
+    model: INeuronMonitor;
+    /** The language service. */
+    i18n: INeuronI18n;
+    /** Kernel shutdown and notebook opening. */
+    actions?: IProcessActions;
+    /** Seconds shown by the charts (default 5 minutes). */
+    range?: number;
+  }
+
+  /** Default seconds shown by the charts. */
+  export const DEFAULT_RANGE = 300;
+
+  /**
+   * One of {@link TIME_RANGES} (the nearest, or the default).
+   */
+  export function validRange(range: number | undefined): number {
+    if (range === undefined || !Number.isFinite(range)) {
+      return DEFAULT_RANGE;
+    }
+    return TIME_RANGES.reduce((best, candidate) =>
+      Math.abs(candidate - range) < Math.abs(best - range) ? candidate : best
+    );
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * The monitor model: owns the stream, the latest snapshot and status, and the
+ * bounded history; receives nothing while no view is visible.
+ */
+
+import { ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ServerExtensionMissingError, requestAPI } from '../request';
+import type {
+  INeuronI18n,
+  INeuronMonitor,
+  NeuronAPI,
+  NeuronMonitorConnection
+} from '../tokens';
+import {
+  SampleRing,
+  sampleFromHistoryPoint,
+  sampleFromSnapshot
+} from './history';
+import { MonitorStreamClient, MonitorTransport } from './stream';
+
+/**
+ * The live NeuronCore monitor shared by every view.
+ *
+ * Views call `setVisible(viewer, visible)`; the stream runs while at least one
+ * of them is visible and the browser tab is shown. Each time it connects, the
+ * server's history since the newest sample held is fetched, so the charts
+ * have no gap after a view was hidden.
+ */
+export class MonitorModel implements INeuronMonitor {
+  constructor(options: MonitorModel.IOptions) {
+    this._serverSettings = options.serverSettings;
+    this._i18n = options.i18n ?? null;
+    this._history = new SampleRing(
+      options.historyLength ?? MonitorModel.DEFAULT_HISTORY_LENGTH
+    );
+    this._updatePeriod = Math.max(0, options.updatePeriod ?? 0);
+    this._client = new MonitorStreamClient({
+      serverSettings: this._serverSettings,
+      language: () => this._i18n?.language,
+      pollTimeout: options.pollTimeout,
+      reconnectDelay: options.reconnectDelay
+    });
+    this._client.received.connect(this._onMessage, this);
+    this._client.transportChanged.connect(this._onTransportChanged, this);
+    this._client.failed.connect(this._onFailed, this);
+    this._i18n?.changed.connect(this._onLanguageChanged, this);
+
+    this._document =
+      options.document !== undefined
+        ? options.document
+        : typeof document !== 'undefined'
+          ? document
+          : null;
+    this._document?.addEventListener(
+      'visibilitychange',
+      this._onDocumentVisibility
+    );
+  }
+
+  get connection(): NeuronMonitorConnection {
+    return this._connection;
+  }
+
+  get status(): NeuronAPI.MonitorStatus | null {
+    return this._status;
+  }
+
+  get snapshot(): NeuronAPI.MonitorSnapshot | null {
+    return this._snapshot;
+  }
+
+  get history(): SampleRing {
+    return this._history;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get isActive(): boolean {
+    return this._client.isRunning;
+  }
+
+  /**
+   * Samples kept in the client-side history (the oldest drop out).
+   */
+  get historyLength(): number {
+    return this._history.capacity;
+  }
+  set historyLength(length: number) {
+    if (this._isDisposed) {
+      return;
+    }
+    this._history.resize(length);
+    this._changed.emit();
+  }
+
+  /**
+   * Milliseconds between snapshots handed to the views; 0 hands every one.
+   * The history keeps every snapshot whatever this is.
+   */
+  get updatePeriod(): number {
+    return this._updatePeriod;
+  }
+  set updatePeriod(period: number) {
+    this._updatePeriod = Number.isFinite(period) ? Math.max(0, period) : 0;
+  }
+
+  /**
+   * The names of the views currently visible.
+   */
+  get visibleViewers(): ReadonlySet<string> {
+    return this._viewers;
+  }
+
+  get snapshotChanged(): ISignal<this, NeuronAPI.MonitorSnapshot> {
+    return this._snapshotChanged;
+  }
+
+  get statusChanged(): ISignal<this, NeuronAPI.MonitorStatus> {
+    return this._statusChanged;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  setVisible(viewer: string, visible: boolean): void {
+    if (this._isDisposed) {
+      return;
+    }
+    if (visible) {
+      this._viewers.add(viewer);
+    } else {
+      this._viewers.delete(viewer);
+    }
+    this._updateActivity();
+  }
+
+  async restart(): Promise<void> {
+    const status = await requestAPI<NeuronAPI.MonitorStatus>(
+      'monitor/restart',
+      { method: 'POST' },
+      this._serverSettings,
+      this._i18n?.language
+    );
+    if (!this._isDisposed) {
+      this._setStatus(status);
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._clearDelivery();
+    this._client.dispose();
+    this._document?.removeEventListener(
+      'visibilitychange',
+      this._onDocumentVisibility
+    );
+    Signal.clearData(this);
+  }
+
+  /**
+   * Start or stop the stream after a change of visibility.
+   */
+  private _updateActivity(): void {
+    const documentHidden = this._document?.visibilityState === 'hidden';
+    const active = this._viewers.size > 0 && !documentHidden;
+    if (active && !this._client.isRunning) {
+      this._historyFetched = false;
+      this._setConnection('connecting');
+      this._client.start();
+    } else if (!active && this._client.isRunning) {
+      this._client.stop();
+      this._clearDelivery();
+      this._setConnection('idle');
+    }
+  }
+
+  private _onDocumentVisibility = (): void => {
+    this._updateActivity();
+  };
+
+  private _onLanguageChanged(): void {
+    // Status messages are localized when the stream opens: open it again.
+    if (this._client.isRunning) {
+      this._client.stop();
+      this._updateActivity();
+    }
+  }
+
+  private _onTransportChanged(
+    _: MonitorStreamClient,
+    transport: MonitorTransport | null
+  ): void {
+    if (transport === null) {
+      return;
+    }
+    this._error = null;
+    this._setConnection(transport);
+    if (!this._historyFetched) {
+      this._historyFetched = true;
+      void this._fetchHistory();
+    }
+  }
+
+  private _onFailed(_: MonitorStreamClient, reason: unknown): void {
+    if (reason instanceof ServerExtensionMissingError) {
+      this._error = null;
+      this._setConnection('server-missing');
+      return;
+    }
+    this._error =
+      reason instanceof Error && reason.message
+        ? reason.message
+        : String(reason);
+    this._setConnection('error');
+    this._changed.emit();
+  }
+
+  private _onMessage(
+    _: MonitorStreamClient,
+    message: NeuronAPI.MonitorStreamMessage
+  ): void {
+    if (message.type === 'status') {
+      this._setStatus(message.status);
+    } else if (message.type === 'snapshot') {
+      this._acceptSnapshot(message.snapshot);
+    }
+  }
+
+  private _setStatus(status: NeuronAPI.MonitorStatus): void {
+    this._status = status;
+    this._statusChanged.emit(status);
+    this._changed.emit();
+  }
+
+  private _acceptSnapshot(snapshot: NeuronAPI.MonitorSnapshot): void {
+    this._snapshot = snapshot;
+    this._history.push(sampleFromSnapshot(snapshot));
+    this._deliver();
+  }
+
+  /**
+   * Hand the latest snapshot to the views, at most once per `updatePeriod`.
+   */
+  private _deliver(): void {
+    if (this._updatePeriod <= 0) {
+      this._emitSnapshot();
+      return;
+    }
+    if (this._deliveryTimer !== null) {
+      return; // the pending delivery will hand over the latest snapshot
+    }
+    const wait = this._lastDelivery + this._updatePeriod - Date.now();
+    if (wait <= 0) {
+      this._emitSnapshot();
+      return;
+    }
+    this._deliveryTimer = setTimeout(() => {
+      this._deliveryTimer = null;
+      this._emitSnapshot();
+    }, wait);
+  }
+
+  private _emitSnapshot(): void {
+    const snapshot = this._snapshot;
+    if (!snapshot || this._isDisposed) {
+      return;
+    }
+    this._lastDelivery = Date.now();
+    this._snapshotChanged.emit(snapshot);
+    this._changed.emit();
+  }
+
+  private _clearDelivery(): void {
+    if (this._deliveryTimer !== null) {
+      clearTimeout(this._deliveryTimer);
+      this._deliveryTimer = null;
+    }
+  }
+
+  /**
+   * Fill the history with what the server recorded since our newest sample.
+   */
+  private async _fetchHistory(): Promise<void> {
+    const latest = this._history.latest();
+    const params = new URLSearchParams({
+      limit: String(this._history.capacity)
+    });
+    if (latest) {
+      params.set('since', String(latest.timestamp));
+    }
+    try {
+      const reply = await requestAPI<NeuronAPI.MonitorHistory>(
+        `monitor/history?${params.toString()}`,
+        { method: 'GET' },
+        this._serverSettings,
+        this._i18n?.language
+      );
+      if (this._isDisposed || !reply || !Array.isArray(reply.points)) {
+        return;
+      }
+      this._history.merge(reply.points.map(sampleFromHistoryPoint));
+      this._changed.emit();
+    } catch (reason) {
+      // The charts simply start later; the stream itself works.
+      console.warn('jupyterlab-neuron: could not load monitor history', reason);
+    }
+  }
+
+  private _setConnection(connection: NeuronMonitorConnection): void {
+    if (this._connection !== connection) {
+      this._connection = connection;
+      this._changed.emit();
+    }
+  }
+
+  private _serverSettings: ServerConnection.ISettings;
+  private _i18n: INeuronI18n | null;
+  private _client: MonitorStreamClient;
+  private _document: Document | null;
+  private _history: SampleRing;
+  private _viewers = new Set<string>();
+  private _connection: NeuronMonitorConnection = 'idle';
+  private _status: NeuronAPI.MonitorStatus | null = null;
+  private _snapshot: NeuronAPI.MonitorSnapshot | null = null;
+  private _error: string | null = null;
+  private _historyFetched = false;
+  private _updatePeriod: number;
+  private _lastDelivery = 0;
+  private _deliveryTimer: ReturnType<typeof setTimeout> | null = null;
+  private _isDisposed = false;
+  private _snapshotChanged = new Signal<this, NeuronAPI.MonitorSnapshot>(this);
+  private _statusChanged = new Signal<this, NeuronAPI.MonitorStatus>(this);
+  private _changed = new Signal<this, void>(this);
+}
+
+/**
+ * The namespace for `MonitorModel` statics.
+ */
+export namespace MonitorModel {
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The application's server settings (`app.serviceManager.serverSettings`). */
+    serverSettings: ServerConnection.ISettings;
+    /** The language service: status messages come in its language. */
+    i18n?: INeuronI18n | null;
+    /** Samples kept in the client-side history (default 900). */
+    historyLength?: number;
+    /** Milliseconds between snapshots handed to the views (default 0: all). */
+    updatePeriod?: number;
+    /** Seconds a long poll waits on the server (polling fallback). */
+    pollTimeout?: number;
+    /** Milliseconds before reopening a closed socket. */
+    reconnectDelay?: number;
+    /** The document whose visibility pauses the stream (`null`: none). */
+    document?: Document | null;
+  }
+
+  /** Default client history: 15 minutes at neuron-monitor's 1 s period. */
+  export const DEFAULT_HISTORY_LENGTH = 900;
+}

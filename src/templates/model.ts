@@ -1,0 +1,350 @@
+/**
+ * The templates model: owns the list of templates and talks to the
+ * templates routes of the server extension.
+ */
+
+import { ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { requestAPI } from '../request';
+import {
+  INeuronI18n,
+  INeuronTemplates,
+  ITemplateCreateOptions,
+  ITemplateInsertOptions,
+  ITemplateInsertion,
+  ITemplateNotebook,
+  NeuronAPI,
+  NeuronLanguage,
+  NeuronTemplatesState
+} from '../tokens';
+import { TemplateActions } from './actions';
+import { TemplateDraft } from './draft';
+import { messageOf } from './errorMessage';
+
+/**
+ * The templates of the server extension.
+ *
+ * The list is fetched once, the first time a view shows it or someone needs
+ * it (the launcher), and again when the panel's language changes (titles
+ * and descriptions are localized by the server). Templates rarely change
+ * while JupyterLab runs, so nothing is polled; `refresh()` reloads.
+ *
+ * Details and renderings are asked for on demand, in the panel's language.
+ * The model keeps one {@link TemplateDraft} (form values, preview) per
+ * template so the form survives re-renders of the panel.
+ */
+export class TemplatesModel implements INeuronTemplates {
+  constructor(options: TemplatesModel.IOptions) {
+    this._serverSettings = options.serverSettings;
+    this._i18n = options.i18n ?? null;
+    this._i18n?.changed.connect(this._onLanguageChanged, this);
+    if (options.notebooks && this._i18n) {
+      this._actions = new TemplateActions({
+        ...options.notebooks,
+        templates: this,
+        i18n: this._i18n
+      });
+      this._actions.targetChanged.connect(this._onTargetChanged, this);
+    }
+  }
+
+  get state(): NeuronTemplatesState {
+    return this._state;
+  }
+
+  get templates(): ReadonlyArray<NeuronAPI.TemplateSummary> {
+    return this._templates;
+  }
+
+  get problems(): ReadonlyArray<NeuronAPI.TemplateProblem> {
+    return this._problems;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  /**
+   * The language of the requests (the panel's).
+   */
+  get language(): NeuronLanguage {
+    return this._i18n?.language ?? 'en';
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get listChanged(): ISignal<
+    this,
+    ReadonlyArray<NeuronAPI.TemplateSummary>
+  > {
+    return this._listChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Whether a view of the list is on screen.
+   */
+  get isVisible(): boolean {
+    return this._visible;
+  }
+
+  setVisible(visible: boolean): void {
+    if (this._isDisposed || visible === this._visible) {
+      return;
+    }
+    this._visible = visible;
+    if (visible && this._state === 'idle') {
+      void this._load();
+    }
+  }
+
+  ensureList(): Promise<void> {
+    if (this._loading) {
+      return this._loading;
+    }
+    if (this._state === 'ready') {
+      return Promise.resolve();
+    }
+    return this._load();
+  }
+
+  refresh(): Promise<void> {
+    return this._load();
+  }
+
+  /**
+   * The summary of one template of the list, if listed.
+   */
+  summary(id: string): NeuronAPI.TemplateSummary | null {
+    return this._templates.find(template => template.id === id) ?? null;
+  }
+
+  /**
+   * The form and preview state of one template, created on first use.
+   */
+  draft(id: string): TemplateDraft {
+    let draft = this._drafts.get(id);
+    if (!draft) {
+      draft = new TemplateDraft({ templates: this, id, i18n: this._i18n });
+      this._drafts.set(id, draft);
+    }
+    return draft;
+  }
+
+  getTemplate(
+    id: string,
+    params: NeuronAPI.TemplateParameterValues = {}
+  ): Promise<NeuronAPI.TemplateDetail> {
+    const query = new URLSearchParams({ lang: this.language });
+    if (Object.keys(params).length > 0) {
+      query.set('params', JSON.stringify(params));
+    }
+    return requestAPI<NeuronAPI.TemplateDetail>(
+      `templates/${encodeURIComponent(id)}?${query.toString()}`,
+      { method: 'GET' },
+      this._serverSettings,
+      this.language
+    );
+  }
+
+  renderCells(
+    id: string,
+    request: NeuronAPI.TemplateRenderOptions = {}
+  ): Promise<NeuronAPI.TemplateRenderedCells> {
+    return this._render<NeuronAPI.TemplateRenderedCells>(id, request, 'cells');
+  }
+
+  renderNotebook(
+    id: string,
+    request: NeuronAPI.TemplateRenderOptions = {}
+  ): Promise<NeuronAPI.TemplateRenderedNotebook> {
+    return this._render<NeuronAPI.TemplateRenderedNotebook>(
+      id,
+      request,
+      'notebook'
+    );
+  }
+
+  get canInsert(): boolean {
+    return this._actions?.canInsert ?? false;
+  }
+
+  get insertTarget(): string | null {
+    return this._actions?.targetPath ?? null;
+  }
+
+  get insertTargetChanged(): ISignal<this, void> {
+    return this._insertTargetChanged;
+  }
+
+  /**
+   * Whether notebooks can be created and inserted into (the model was given
+   * the notebook services).
+   */
+  get canEditNotebooks(): boolean {
+    return this._actions !== null;
+  }
+
+  insert(
+    id: string,
+    options: ITemplateInsertOptions = {}
+  ): Promise<ITemplateInsertion> {
+    return this._requireActions().insert(id, options);
+  }
+
+  createNotebook(
+    id: string,
+    options: ITemplateCreateOptions = {}
+  ): Promise<ITemplateNotebook> {
+    return this._requireActions().createNotebook(id, options);
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._i18n?.changed.disconnect(this._onLanguageChanged, this);
+    this._actions?.dispose();
+    for (const draft of this._drafts.values()) {
+      draft.dispose();
+    }
+    this._drafts.clear();
+    Signal.clearData(this);
+  }
+
+  private _requireActions(): TemplateActions {
+    if (!this._actions) {
+      throw new Error('No notebook services were given to the templates model.');
+    }
+    return this._actions;
+  }
+
+  private _onTargetChanged(): void {
+    this._insertTargetChanged.emit();
+  }
+
+  private _render<T>(
+    id: string,
+    request: NeuronAPI.TemplateRenderOptions,
+    format: 'cells' | 'notebook'
+  ): Promise<T> {
+    const body = { lang: this.language, ...request, format };
+    return requestAPI<T>(
+      `templates/${encodeURIComponent(id)}/render`,
+      {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' }
+      },
+      this._serverSettings,
+      this.language
+    );
+  }
+
+  /**
+   * Fetch the list. A load started while another runs replaces it: only the
+   * newest answer (in the newest language) is kept.
+   */
+  private _load(): Promise<void> {
+    if (this._isDisposed) {
+      return Promise.resolve();
+    }
+    const generation = ++this._generation;
+    this._setState('loading');
+    const load = this._fetch(generation).finally(() => {
+      if (this._loading === load) {
+        this._loading = null;
+      }
+    });
+    this._loading = load;
+    return load;
+  }
+
+  private async _fetch(generation: number): Promise<void> {
+    try {
+      const list = await requestAPI<NeuronAPI.TemplateList>(
+        `templates?lang=${this.language}`,
+        { method: 'GET' },
+        this._serverSettings,
+        this.language
+      );
+      if (this._isDisposed || generation !== this._generation) {
+        return;
+      }
+      this._templates = list.templates ?? [];
+      this._problems = list.problems ?? [];
+      this._error = null;
+      this._setState('ready', true);
+      this._listChanged.emit(this._templates);
+    } catch (reason) {
+      if (this._isDisposed || generation !== this._generation) {
+        return;
+      }
+      this._error = messageOf(reason);
+      this._setState('error', true);
+    }
+  }
+
+  private _onLanguageChanged(): void {
+    if (this._state === 'idle') {
+      return;
+    }
+    // Titles and descriptions come localized from the server. The launcher
+    // and the palette show them even when the panel is hidden: reload now.
+    void this._load();
+  }
+
+  private _setState(state: NeuronTemplatesState, force = false): void {
+    if (this._state === state && !force) {
+      return;
+    }
+    this._state = state;
+    this._changed.emit();
+  }
+
+  private _serverSettings: ServerConnection.ISettings;
+  private _i18n: INeuronI18n | null;
+  private _state: NeuronTemplatesState = 'idle';
+  private _templates: NeuronAPI.TemplateSummary[] = [];
+  private _problems: NeuronAPI.TemplateProblem[] = [];
+  private _error: string | null = null;
+  private _visible = false;
+  private _loading: Promise<void> | null = null;
+  private _generation = 0;
+  private _drafts = new Map<string, TemplateDraft>();
+  private _actions: TemplateActions | null = null;
+  private _insertTargetChanged = new Signal<this, void>(this);
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+  private _listChanged = new Signal<
+    this,
+    ReadonlyArray<NeuronAPI.TemplateSummary>
+  >(this);
+}
+
+/**
+ * The namespace for `TemplatesModel` statics.
+ */
+export namespace TemplatesModel {
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The application's server settings (`app.serviceManager.serverSettings`). */
+    serverSettings: ServerConnection.ISettings;
+    /** The language service: templates are asked for in its language. */
+    i18n?: INeuronI18n | null;
+    /**
+     * The notebook services insertion and new notebooks need; without them
+     * (or without `i18n`) the model only lists, describes and renders.
+     */
+    notebooks?: Omit<TemplateActions.IOptions, 'templates' | 'i18n'>;
+  }
+}
