@@ -74,7 +74,7 @@ system-deps:
 # The separate kernel environment used to execute the templates in CPU smoke
 # mode (only the kernel helpers and the ML packages, as on a real instance).
 kernel-env:
-	@if [ -x scripts/make-kernel-env.sh ]; then scripts/make-kernel-env.sh $(KERNEL_VENV); fi
+	scripts/make-kernel-env.sh $(KERNEL_VENV)
 
 # --- the two commands --------------------------------------------------------
 
@@ -104,7 +104,7 @@ lint:
 
 test-python:
 	cd python-kernel-helpers && $(PY) -m pytest -q -p no:cacheprovider tests
-	NEURON_SMOKE_KERNEL_ENV=$(if $(wildcard $(KERNEL_VENV)/bin/python),$(CURDIR)/$(KERNEL_VENV),) \
+	NEURON_SMOKE_KERNEL=$(if $(wildcard $(KERNEL_VENV)/bin/python),$(CURDIR)/$(KERNEL_VENV),) \
 	  $(PY) -m pytest -q jupyterlab_neuron/tests
 
 test-js:

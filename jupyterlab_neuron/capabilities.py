@@ -8,8 +8,9 @@ Adding a capability means adding one line to :data:`CAPABILITIES`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .settings import JupyterLabNeuron
 

@@ -16,14 +16,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building wheels (the build hook compiles the labextension)"
-rm -rf jupyterlab_neuron/labextension dist
-"$python" -m build --wheel --no-isolation --outdir dist python-kernel-helpers > "$work/build-helpers.log" 2>&1 \
+echo "== building wheels from a copy of the sources (the build hook compiles the labextension)"
+# A copy, so that the production build never replaces the development build
+# of this checkout.
+src="$work/src"
+mkdir -p "$src"
+git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' file; do
+  if [ -f "$file" ]; then cp --parents "$file" "$src"; fi
+done
+ln -s "$repo/node_modules" "$src/node_modules"
+dist="$repo/dist"
+rm -rf "$dist"
+"$python" -m build --wheel --no-isolation --outdir "$dist" "$src/python-kernel-helpers" > "$work/build-helpers.log" 2>&1 \
   || { cat "$work/build-helpers.log"; exit 1; }
-"$python" -m build --wheel --no-isolation --outdir dist . > "$work/build.log" 2>&1 \
+"$python" -m build --wheel --no-isolation --outdir "$dist" "$src" > "$work/build.log" 2>&1 \
   || { tail -50 "$work/build.log"; exit 1; }
-ls -l dist
-wheel=$(ls dist/jupyterlab_neuron-*.whl)
+ls -l "$dist"
+wheel=$(ls "$dist"/jupyterlab_neuron-*.whl)
 "$python" - "$wheel" << 'PY'
 import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()

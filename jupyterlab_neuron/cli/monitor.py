@@ -239,24 +239,14 @@ class _Printer:
 
 def _file_snapshots(source: str, pipeline: SnapshotPipeline, lang: Lang) -> Iterator[Snapshot]:
     if source == "-":
-        yield from _stream_snapshots(sys.stdin.buffer, pipeline)
+        yield from pipeline.read_stream(sys.stdin.buffer)
         return
     try:
         handle = Path(source).open("rb")
     except OSError as error:
         raise MonitorFailed(MESSAGES("cannot_open", lang, path=source, error=error)) from None
     with handle:
-        yield from _stream_snapshots(handle, pipeline)
-
-
-def _stream_snapshots(stream: BinaryIO, pipeline: SnapshotPipeline) -> Iterator[Snapshot]:
-    read = getattr(stream, "read1", None) or stream.read
-    while True:
-        chunk = read(CHUNK_BYTES)
-        if not chunk:
-            break
-        yield from pipeline.feed(chunk)
-    yield from pipeline.finish()
+        yield from pipeline.read_stream(handle)
 
 
 def _live_snapshots(

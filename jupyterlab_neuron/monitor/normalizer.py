@@ -383,15 +383,17 @@ def _runtime(
         per_core = breakdown.get("neuroncore_memory_usage")
         if isinstance(per_core, dict):
             has_breakdown = True
+            if counters is None:
+                # Without counters, the memory keys tell how many cores there are.
+                indices = [i for i in map(_core_index, per_core) if i is not None]
+                highest = max([highest, *indices])
             for key, value in per_core.items():
-                index = _core_index(key)
-                if index is None:
-                    continue
-                if index > highest:
-                    highest = index
                 # Unused cores are listed with zeros: skip them cheaply.
-                if isinstance(value, dict) and any(value.values()):
-                    core_memory[index] = {k: _int(value.get(k)) for k in CORE_MEMORY_KEYS}
+                if type(value) is dict and any(value.values()):
+                    index = _core_index(key)
+                    if index is not None:
+                        core_memory[index] = {k: _int(value.get(k)) for k in CORE_MEMORY_KEYS}
+                        highest = max(highest, index)
         models = memory.get("loaded_models")
         if isinstance(models, list):
             for number, model in enumerate(m for m in models if isinstance(m, dict)):

@@ -7,11 +7,11 @@ command, so both count skipped lines and number snapshots the same way.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 from .normalizer import InstanceShape, ReportShapeError, normalize_report
-from .reader import DEFAULT_MAX_LINE_BYTES, NDJSONReader
+from .reader import DEFAULT_MAX_LINE_BYTES, NDJSONReader, iter_values
 from .snapshot import Snapshot
 
 
@@ -48,6 +48,13 @@ class SnapshotPipeline:
     def finish(self) -> list[Snapshot]:
         """End of one stream: the unterminated last line, if it is a report."""
         return self._snapshots(self.reader.finish())
+
+    def read_stream(self, stream: BinaryIO) -> Iterator[Snapshot]:
+        """Snapshots of a whole binary file or pipe, read in chunks until EOF."""
+        for value in iter_values(stream, self.reader):
+            snapshot = self.normalize(value)
+            if snapshot is not None:
+                yield snapshot
 
     def normalize(self, value: Any) -> Snapshot | None:
         """One parsed line as a snapshot, or ``None`` (counted as skipped)."""

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from .history import HistoryBuffer, HistoryPoint
 from .kernels import KernelSource
 from .normalizer import InstanceShape
-from .ownership import KernelOwnership
+from .ownership import KernelOwnership, KernelProcess
 from .pipeline import SnapshotPipeline
 from .prometheus import PrometheusExporter
 from .reader import DEFAULT_MAX_LINE_BYTES
@@ -217,6 +217,18 @@ class MonitorService:
         """The latest snapshot as JSON text (serialized once per report)."""
         return self._latest_json
 
+    def loaded_model_paths(self) -> set[str]:
+        """Names of the models that running Neuron processes have loaded, from the latest
+        report (often paths inside the compile cache): what the compile-cache scanner needs
+        to mark entries "in use".
+
+        Raises:
+            LookupError: neuron-monitor is not running, so nothing current is known.
+        """
+        if self.latest is None or self.supervisor.state != "running":
+            raise LookupError("neuron-monitor is not running")
+        return {model.name for process in self.latest.processes for model in process.models}
+
     def history_since(self, since: float | None = None, limit: int | None = None) -> list[Any]:
         """History points newer than ``since`` as JSON-ready dicts, oldest first."""
         return [point.to_dict() for point in self.history.since(since, limit)]
@@ -263,11 +275,7 @@ class MonitorService:
                 "history_size": len(self.history),
                 "grace_period": self.options.grace_period,
                 "watchdog_timeout": self.options.effective_watchdog,
-                "lines": stats.lines,
-                "skipped_lines": stats.skipped,
-                "malformed_lines": stats.malformed,
-                "oversized_lines": stats.oversized,
-                "last_problem": stats.last_problem,
+                **stats.to_dict(),
             }
         )
         return status
@@ -310,7 +318,7 @@ class MonitorService:
         """Record that the child is healthy, attach kernel owners, publish."""
         self.supervisor.note_report()
         if snapshot.processes:
-            kernels: list = []
+            kernels: list[KernelProcess] = []
             if self._kernel_source is not None:
                 try:
                     kernels = await self._kernel_source.kernels()

@@ -115,7 +115,9 @@ class DeviceSample:
 
 @dataclass(slots=True)
 class ProcessCoreSample:
-    """One core a runtime process actually uses."""
+    """One core a runtime process actually uses. Not in the process JSON: cores
+    are held by one process at a time, so the snapshot's ``cores`` list already
+    carries these figures."""
 
     index: int
     utilization: float
@@ -231,7 +233,6 @@ class ProcessSample:
             "command": self.command,
             "cores": self.core_indices,
             "utilization": round(self.utilization, 2),
-            "core_usage": [c.to_dict() for c in self.cores],
             "host_bytes": self.host_bytes,
             "device_bytes": self.device_bytes,
             "host_breakdown": self.host_breakdown,

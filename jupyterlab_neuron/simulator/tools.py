@@ -40,9 +40,8 @@ def _import_roots() -> list[str]:
 
     Empty for a normal installation; in a source checkout, the checkout.
     """
-    import neuron_kernel_helpers
-
     import jupyterlab_neuron
+    import neuron_kernel_helpers
 
     standard = {str(Path(p).resolve()) for p in site.getsitepackages()}
     user_site = site.getusersitepackages()

@@ -239,18 +239,43 @@ def _child_environment(env: Mapping[str, str] | None) -> dict[str, str]:
     return child
 
 
+def _group_alive(group: int) -> bool:
+    """Whether a live (non-zombie) process of process group ``group`` remains."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # After the command name: state, parent pid, process group.
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] != "Z":
+            return True
+    return False
+
+
 def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the command's process group, then kill what is left."""
+    """Terminate the command's whole process group (its workers too), then kill what is left.
+
+    Returns once no process of the group is left, so that their NeuronCores are free.
+    """
+    group = process.pid
     for sig, wait in ((signal.SIGTERM, _TERMINATE_GRACE_SECONDS), (signal.SIGKILL, 5.0)):
         try:
-            os.killpg(process.pid, sig)
+            os.killpg(group, sig)
         except (ProcessLookupError, PermissionError):
             return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            process.poll()  # reap the command itself
+            if not _group_alive(group):
+                return
+            time.sleep(0.05)
 
 
 def launch(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from neuron_kernel_helpers.cache_roots import DEFAULT_COMPILE_CACHE_ROOT, resolve_compile_cache
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from neuron_kernel_helpers.environment import collect_environment, instance_identity_from_dmi
 
 from .conftest import GIB, FakeTool, device, write_script

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from neuron_kernel_helpers.i18n import Messages, lang_from_accept_language, resolve_lang
 
 

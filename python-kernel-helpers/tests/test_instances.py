@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+
 from neuron_kernel_helpers.instances import (
     GIB,
     INSTANCE_TYPES,

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from neuron_kernel_helpers.neuron_ls import (
     MalformedOutput,
     find_tool,

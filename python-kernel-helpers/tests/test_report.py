@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from neuron_kernel_helpers.environment import collect_environment
 from neuron_kernel_helpers.report import (
     EnvironmentDisplay,

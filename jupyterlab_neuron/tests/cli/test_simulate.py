@@ -5,9 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
-from neuron_kernel_helpers.command_runner import run_command
 
 from jupyterlab_neuron.cli import main
+from neuron_kernel_helpers.command_runner import run_command
 
 
 def test_simulate_tools_writes_working_executables(

@@ -295,3 +295,23 @@ async def test_long_polling_answers_at_once_when_nothing_will_come() -> None:
         assert service.supervisor.state == "not_installed"
     finally:
         await service.close()
+
+
+async def test_loaded_model_paths_come_from_the_running_monitor_only() -> None:
+    resolver = Resolver("inf2.xlarge", "inference")
+    service = MonitorService(FAST, resolver, simulated_instance="inf2.xlarge")
+    try:
+        # Nothing is known before neuron-monitor runs: the cache must not guess.
+        try:
+            service.loaded_model_paths()
+        except LookupError:
+            pass
+        else:
+            raise AssertionError("loaded_model_paths() answered without a running monitor")
+        snapshot = await next_snapshot(service.subscribe())
+        names = {m["name"] for p in snapshot["processes"] for m in p["models"]}
+        assert names, "the inference scenario loads models"
+        assert service.loaded_model_paths() == names
+        assert any("neuron-compile-cache" in name for name in names)
+    finally:
+        await service.close()

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neuron_kernel_helpers.command_runner import run_command
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
-from neuron_kernel_helpers.neuron_ls import parse_devices_json, parse_instance_header
 
 from jupyterlab_neuron.simulator import FAIL_ENV
 from jupyterlab_neuron.simulator.commands import main
 from jupyterlab_neuron.simulator.devices import simulated_devices
 from jupyterlab_neuron.simulator.tools import SimulatedToolsFolder, write_tool_scripts
+from neuron_kernel_helpers.command_runner import run_command
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
+from neuron_kernel_helpers.neuron_ls import parse_devices_json, parse_instance_header
 
 REQUIRED = ["inf2.xlarge", "inf2.48xlarge", "trn1.2xlarge", "trn1.32xlarge", "trn2.48xlarge"]
 TORUS = {"trn1.32xlarge", "trn1n.32xlarge", "trn2.48xlarge"}
