@@ -21,10 +21,13 @@ DEMO_PORT ?= 8888
 DEMO_INSTANCE ?= trn1.2xlarge
 DEMO_DIR ?= .demo
 NEURON_TOOLS_DIR ?= /opt/aws/neuron/bin
+# The simulated compile cache of the demo (generated once, marked simulated).
+DEMO_CACHE := $(DEMO_DIR)/compile-cache
+DEMO_CACHE_ENTRIES ?= 2500
 
 TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package.json tsconfig.json
 
-.PHONY: demo test setup build system-deps kernel-env lint test-python test-js test-wheel test-ui clean
+.PHONY: demo test setup build system-deps kernel-env lint test-python test-kernel-helpers test-server test-js test-wheel test-ui clean
 
 # --- set-up ----------------------------------------------------------------
 
@@ -80,32 +83,48 @@ kernel-env:
 
 demo: setup
 	@mkdir -p $(DEMO_DIR)/notebooks
+	@if [ ! -d $(DEMO_CACHE) ]; then \
+	  rm -rf $(DEMO_CACHE).partial; \
+	  $(PY) -m jupyterlab_neuron.cli simulate cache --out $(DEMO_CACHE).partial \
+	    --entries $(DEMO_CACHE_ENTRIES) --versions 3 && mv $(DEMO_CACHE).partial $(DEMO_CACHE); \
+	fi
 	@if [ -x $(NEURON_TOOLS_DIR)/neuron-ls ]; then \
 	  echo "Neuron tools found in $(NEURON_TOOLS_DIR): starting on the real hardware."; \
 	  exec jupyter lab --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks; \
 	else \
 	  echo "No Neuron tools in $(NEURON_TOOLS_DIR): starting on a SIMULATED $(DEMO_INSTANCE)."; \
 	  exec jupyter lab --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
-	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE); \
+	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE) \
+	    --JupyterLabNeuron.compile_cache_roots=$(CURDIR)/$(DEMO_CACHE); \
 	fi
 
+LOGS := .make/logs
+
 test: setup system-deps .make/ui-node-deps kernel-env
+	rm -rf $(LOGS) && mkdir -p $(LOGS)
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-python
-	$(MAKE) --no-print-directory test-js
+	$(MAKE) --no-print-directory test-kernel-helpers 2>&1 | tee $(LOGS)/0-kernel-helpers.log
+	$(MAKE) --no-print-directory test-server 2>&1 | tee $(LOGS)/1-server.log
+	$(MAKE) --no-print-directory test-js 2>&1 | tee $(LOGS)/2-jest.log
 	$(MAKE) --no-print-directory test-wheel
-	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory test-ui 2>&1 | tee $(LOGS)/3-galata.log
+	@$(PY) scripts/test-summary.py $(LOGS)
 
 # --- the suites ----------------------------------------------------------------
 
 lint:
 	ruff check jupyterlab_neuron python-kernel-helpers bench scripts conftest.py
+	ruff format --check jupyterlab_neuron python-kernel-helpers bench scripts conftest.py
 	npm run --silent lint:check
 
-test-python:
+test-python: test-kernel-helpers test-server
+
+test-kernel-helpers:
 	cd python-kernel-helpers && $(PY) -m pytest -q -p no:cacheprovider tests
+
+test-server:
 	NEURON_SMOKE_KERNEL=$(if $(wildcard $(KERNEL_VENV)/bin/python),$(CURDIR)/$(KERNEL_VENV),) \
-	  $(PY) -m pytest -q jupyterlab_neuron/tests
+	  $(PY) -m pytest -q -p no:cacheprovider jupyterlab_neuron/tests
 
 test-js:
 	npx jest --ci

@@ -13,9 +13,7 @@ try:
 except ImportError:  # pragma: no cover - only in a source tree that was never built
     import warnings
 
-    warnings.warn(
-        "Importing 'jupyterlab_neuron' outside a proper installation.", stacklevel=2
-    )
+    warnings.warn("Importing 'jupyterlab_neuron' outside a proper installation.", stacklevel=2)
     __version__ = "dev"
 
 

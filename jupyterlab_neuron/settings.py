@@ -188,7 +188,6 @@ class JupyterLabNeuron(Configurable):
     def _default_monitor_scenario(self) -> str:
         return os.environ.get("JUPYTERLAB_NEURON_MONITOR_SCENARIO", "") or "train-dual"
 
-
     # --- compile cache -------------------------------------------------------
     compile_cache_roots = List(
         Unicode(),
@@ -239,6 +238,7 @@ class JupyterLabNeuron(Configurable):
         if not value or value in (".", "..") or "/" in value or "\0" in value:
             raise ValueError(f"The trash folder must be a plain folder name, not {value!r}")
         return value
+
     compile_cache_scan_max_age = Float(
         10.0,
         config=True,
@@ -252,7 +252,6 @@ class JupyterLabNeuron(Configurable):
         "before a neuronx-cc process shows up; older locks without a running compiler are "
         "stale.",
     )
-
 
     # --- templates -------------------------------------------------------------
     template_dirs = List(

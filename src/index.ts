@@ -8,15 +8,56 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  ISessionContext,
+  ISessionContextDialogs,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
 
+import {
+  CacheModel,
+  CacheViewWidget,
+  createCompileCacheSection
+} from './cache';
 import { neuronIcon } from './components';
 import { EnvironmentModel, createEnvironmentSection } from './environment';
 import { NeuronI18n, toLanguageSetting } from './i18n';
+import {
+  MonitorDashboard,
+  MonitorModel,
+  MonitorStatusItem,
+  createMonitorSection
+} from './monitor';
 import { NeuronPanel } from './panel';
-import { CommandIDs, INeuronEnvironment, INeuronI18n } from './tokens';
+import {
+  TemplatesModel,
+  addTemplateCommands,
+  createTemplatesSection
+} from './templates';
+import {
+  DiagnosisActions,
+  IOfferPreferences,
+  MAX_REMEMBERED_OFFERS,
+  TutorialGuidePanel,
+  TutorialManager,
+  offerTutorial
+} from './tutorial';
+import {
+  CommandIDs,
+  INeuronCompileCache,
+  INeuronEnvironment,
+  INeuronI18n,
+  INeuronMonitor,
+  INeuronTemplates
+} from './tokens';
 
 export * from './tokens';
 
@@ -102,6 +143,271 @@ const environmentPlugin: JupyterFrontEndPlugin<INeuronEnvironment> = {
 };
 
 /**
+ * The compile caches: the model, the cache view and its commands
+ * (schema/cache.json).
+ */
+const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
+  id: 'jupyterlab-neuron:cache',
+  description:
+    'Provides the Neuron compile caches (status, entries, cleaning) and the compile cache view.',
+  autoStart: true,
+  provides: INeuronCompileCache,
+  requires: [INeuronI18n],
+  optional: [ISettingRegistry, ICommandPalette, ILauncher, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    restorer: ILayoutRestorer | null
+  ): INeuronCompileCache => {
+    const model = new CacheModel({
+      serverSettings: app.serviceManager.serverSettings,
+      i18n
+    });
+    let blockSize: number | undefined;
+    if (settingRegistry) {
+      void settingRegistry
+        .load(cachePlugin.id)
+        .then(settings => {
+          const apply = () => {
+            const value = (key: string) => Number(settings.get(key).composite);
+            if (value('refreshInterval') > 0) {
+              model.interval = value('refreshInterval') * 1000;
+            }
+            model.freeDiskThreshold = {
+              bytes: value('freeDiskWarningGiB') * 1024 ** 3,
+              percent: value('freeDiskWarningPercent')
+            };
+            blockSize = value('pageSize') || undefined;
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error('jupyterlab-neuron: could not load settings', reason);
+        });
+    }
+
+    const tracker = new WidgetTracker<CacheViewWidget>({
+      namespace: 'jupyterlab-neuron-compile-cache'
+    });
+    const { commands } = app;
+    commands.addCommand(CommandIDs.openCompileCache, {
+      label: args =>
+        args.isLauncher
+          ? i18n.trans.__('Compile Cache')
+          : i18n.trans.__('Open Compile Cache View'),
+      caption: () =>
+        i18n.trans.__('List, inspect and clean the Neuron compile caches'),
+      icon: args => (args.isPalette ? undefined : neuronIcon),
+      execute: () => {
+        let widget = tracker.find(() => true);
+        if (!widget) {
+          widget = new CacheViewWidget({ cache: model, i18n, blockSize });
+          void tracker.add(widget);
+          app.shell.add(widget, 'main');
+        }
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
+    commands.addCommand(CommandIDs.refreshCompileCache, {
+      label: () => i18n.trans.__('Rescan Compile Caches'),
+      caption: () => i18n.trans.__('Scan the compile caches again now'),
+      execute: async () => {
+        // A hidden model fetches nothing: show the view first.
+        if (!model.isVisible) {
+          await commands.execute(CommandIDs.openCompileCache);
+        }
+        await model.refresh();
+      }
+    });
+
+    const category = i18n.trans.__('Neuron');
+    palette?.addItem({ command: CommandIDs.openCompileCache, category });
+    palette?.addItem({ command: CommandIDs.refreshCompileCache, category });
+    launcher?.add({ command: CommandIDs.openCompileCache, category, rank: 20 });
+    void restorer?.restore(tracker, {
+      command: CommandIDs.openCompileCache,
+      name: () => 'compile-cache'
+    });
+    return model;
+  }
+};
+
+/**
+ * The NeuronCore monitor: the model, the dashboard, the status bar item and
+ * their commands (schema/monitor.json).
+ */
+const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
+  id: 'jupyterlab-neuron:monitor',
+  description:
+    'Provides the live NeuronCore monitor, its dashboard and its status bar item.',
+  autoStart: true,
+  provides: INeuronMonitor,
+  requires: [INeuronI18n],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    ILauncher,
+    ILayoutRestorer,
+    IStatusBar
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    restorer: ILayoutRestorer | null,
+    statusBar: IStatusBar | null
+  ): INeuronMonitor => {
+    const model = new MonitorModel({
+      serverSettings: app.serviceManager.serverSettings,
+      i18n
+    });
+    let range: number | undefined;
+    let showStatusBar = true;
+    const statusBarChanged = new Signal<INeuronMonitor, void>(model);
+    if (settingRegistry) {
+      void settingRegistry
+        .load(monitorPlugin.id)
+        .then(settings => {
+          const apply = () => {
+            const value = (key: string) => settings.get(key).composite;
+            model.updatePeriod = Number(value('updatePeriod')) * 1000;
+            model.historyLength = Number(value('historyLength'));
+            range = Number(value('timeRange'));
+            showStatusBar = value('showStatusBar') !== false;
+            statusBarChanged.emit();
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error('jupyterlab-neuron: could not load settings', reason);
+        });
+    }
+
+    const tracker = new WidgetTracker<MonitorDashboard>({
+      namespace: 'jupyterlab-neuron-monitor'
+    });
+    const { commands } = app;
+    commands.addCommand(CommandIDs.openMonitorDashboard, {
+      label: args =>
+        args.isLauncher
+          ? i18n.trans.__('NeuronCore Dashboard')
+          : i18n.trans.__('Open NeuronCore Dashboard'),
+      caption: () =>
+        i18n.trans.__(
+          'NeuronCore utilization, memory and processes (neuron-monitor)'
+        ),
+      icon: args => (args.isPalette ? undefined : neuronIcon),
+      execute: () => {
+        let widget = tracker.find(() => true);
+        if (!widget) {
+          widget = new MonitorDashboard({
+            model,
+            i18n,
+            range,
+            actions: {
+              shutdownKernel: id => app.serviceManager.kernels.shutdown(id),
+              openNotebook: path =>
+                void commands.execute('docmanager:open', { path })
+            }
+          });
+          void tracker.add(widget);
+          app.shell.add(widget, 'main');
+        }
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
+    commands.addCommand(CommandIDs.restartMonitor, {
+      label: () => i18n.trans.__('Restart neuron-monitor'),
+      caption: () =>
+        i18n.trans.__("Start the server's neuron-monitor again now"),
+      execute: () => model.restart()
+    });
+
+    const category = i18n.trans.__('Neuron');
+    palette?.addItem({ command: CommandIDs.openMonitorDashboard, category });
+    palette?.addItem({ command: CommandIDs.restartMonitor, category });
+    launcher?.add({
+      command: CommandIDs.openMonitorDashboard,
+      category,
+      rank: 10
+    });
+    void restorer?.restore(tracker, {
+      command: CommandIDs.openMonitorDashboard,
+      name: () => 'monitor-dashboard'
+    });
+
+    statusBar?.registerStatusItem('jupyterlab-neuron:monitor-status', {
+      item: new MonitorStatusItem({
+        model,
+        i18n,
+        onClick: () => void commands.execute(CommandIDs.openMonitorDashboard)
+      }),
+      align: 'left',
+      rank: 900,
+      isActive: () => showStatusBar,
+      activeStateChanged: statusBarChanged
+    });
+    return model;
+  }
+};
+
+/**
+ * The notebook templates (BERT-ja, ViT...): the service, its commands, and
+ * a launcher item per template.
+ */
+const templatesPlugin: JupyterFrontEndPlugin<INeuronTemplates> = {
+  id: 'jupyterlab-neuron:templates',
+  description:
+    'Provides the Neuron notebook templates: preview, insertion into notebooks, new notebooks.',
+  autoStart: true,
+  provides: INeuronTemplates,
+  requires: [INeuronI18n],
+  optional: [INotebookTracker, ILauncher, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    tracker: INotebookTracker | null,
+    launcher: ILauncher | null,
+    palette: ICommandPalette | null
+  ): INeuronTemplates => {
+    const { serviceManager } = app;
+    const templates = new TemplatesModel({
+      serverSettings: serviceManager.serverSettings,
+      i18n,
+      notebooks: {
+        tracker,
+        commands: app.commands,
+        contents: serviceManager.contents,
+        kernelspecs: serviceManager.kernelspecs,
+        activate: widget => app.shell.activateById(widget.id)
+      }
+    });
+    addTemplateCommands({
+      commands: app.commands,
+      templates,
+      i18n,
+      showPanel: () => app.shell.activateById(NeuronPanel.ID),
+      launcher,
+      palette
+    });
+    // The launcher items need the list; not awaited.
+    if (launcher || palette) {
+      void templates.ensureList();
+    }
+    return templates;
+  }
+};
+
+/**
  * The Neuron sidebar and its commands.
  */
 const panelPlugin: JupyterFrontEndPlugin<void> = {
@@ -109,17 +415,45 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Adds the Neuron sidebar and its commands.',
   autoStart: true,
   requires: [INeuronI18n, INeuronEnvironment],
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    INeuronCompileCache,
+    INeuronMonitor,
+    INeuronTemplates,
+    IRenderMimeRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
     environment: INeuronEnvironment,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    cache: INeuronCompileCache | null,
+    monitor: INeuronMonitor | null,
+    templates: INeuronTemplates | null,
+    rendermime: IRenderMimeRegistry | null
   ): void => {
     const panel = new NeuronPanel({ i18n });
     // One line per capability section.
     panel.addSection(createEnvironmentSection(environment, i18n));
+    if (cache) {
+      panel.addSection(createCompileCacheSection(cache, i18n, app.commands));
+    }
+    if (monitor) {
+      panel.addSection(
+        createMonitorSection(
+          monitor,
+          i18n,
+          () => void app.commands.execute(CommandIDs.openMonitorDashboard)
+        )
+      );
+    }
+    if (templates) {
+      panel.addSection(
+        createTemplatesSection(templates, i18n, environment, rendermime)
+      );
+    }
 
     app.shell.add(panel, 'left', { rank: 900 });
     restorer?.add(panel, NeuronPanel.ID);
@@ -156,10 +490,169 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
+/**
+ * The tutorial mode: the guide in the right sidebar, its command, and the
+ * offer made when a template notebook is opened (schema/tutorial.json).
+ */
+const tutorialPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-neuron:tutorial',
+  description:
+    'Adds the tutorial mode: a guide that follows a notebook step by step, checks each step and explains Neuron errors.',
+  autoStart: true,
+  requires: [INeuronI18n, INotebookTracker],
+  optional: [
+    ISettingRegistry,
+    ILayoutRestorer,
+    ICommandPalette,
+    IRenderMimeRegistry,
+    ISessionContextDialogs,
+    INeuronMonitor,
+    INeuronCompileCache,
+    INeuronTemplates
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    tracker: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    rendermime: IRenderMimeRegistry | null,
+    sessionDialogs: ISessionContext.IDialogs | null,
+    monitor: INeuronMonitor | null,
+    cache: INeuronCompileCache | null,
+    templates: INeuronTemplates | null
+  ): void => {
+    const { commands, serviceManager } = app;
+    let settings: ISettingRegistry.ISettings | null = null;
+    const manager = new TutorialManager({
+      tracker,
+      i18n,
+      monitor,
+      templates,
+      serverSettings: serviceManager.serverSettings,
+      contents: serviceManager.contents,
+      sessionDialogs,
+      save: async panel => {
+        if (settings?.get('saveProgress').composite !== false) {
+          await panel.context.save();
+        }
+      }
+    });
+    const actions = new DiagnosisActions({
+      i18n,
+      monitor,
+      cache,
+      commands,
+      kernels: serviceManager.kernels,
+      kernelspecs: serviceManager.kernelspecs
+    });
+    const guide = new TutorialGuidePanel({
+      manager,
+      i18n,
+      rendermime,
+      actions
+    });
+    app.shell.add(guide, 'right', { rank: 650 });
+    restorer?.add(guide, TutorialGuidePanel.ID);
+
+    const startAndShow = async (panel: NotebookPanel) => {
+      await manager.start(panel);
+      app.shell.activateById(guide.id);
+    };
+
+    // Offers wait for the settings: "Don't show again" must be known first.
+    const settingsLoaded = settingRegistry
+      ? settingRegistry
+          .load(tutorialPlugin.id)
+          .then(loaded => {
+            settings = loaded;
+          })
+          .catch(reason => {
+            console.error('jupyterlab-neuron: could not load settings', reason);
+          })
+      : Promise.resolve();
+    const offered: string[] = [];
+    const preferences: IOfferPreferences = {
+      get enabled() {
+        return settings?.get('offerTutorial').composite !== false;
+      },
+      get offered() {
+        const stored = settings?.get('offeredNotebooks').composite;
+        return Array.isArray(stored) ? (stored as string[]) : offered;
+      },
+      disable: async () => {
+        await settings?.set('offerTutorial', false);
+      },
+      remember: async path => {
+        const next = [...preferences.offered.filter(p => p !== path), path];
+        offered.splice(0, offered.length, ...next);
+        await settings?.set(
+          'offeredNotebooks',
+          next.slice(-MAX_REMEMBERED_OFFERS)
+        );
+      }
+    };
+    manager.templateNotebookOpened.connect((_, panel) => {
+      void settingsLoaded.then(() => {
+        if (!panel.isDisposed && !manager.isActive(panel)) {
+          offerTutorial({
+            panel,
+            i18n,
+            preferences,
+            start: () => void startAndShow(panel)
+          });
+        }
+      });
+    });
+
+    commands.addCommand(CommandIDs.toggleTutorial, {
+      label: () => i18n.trans.__('Tutorial Mode'),
+      caption: () =>
+        i18n.trans.__(
+          'Follow this notebook step by step with the tutorial guide'
+        ),
+      isEnabled: () => tracker.currentWidget !== null,
+      isToggled: () => manager.isActive(tracker.currentWidget),
+      execute: async () => {
+        const panel = tracker.currentWidget;
+        if (!panel) {
+          return;
+        }
+        if (manager.isActive(panel)) {
+          manager.stop(panel);
+        } else {
+          await startAndShow(panel);
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.openTutorialGuide, {
+      label: () => i18n.trans.__('Open Tutorial Guide'),
+      caption: () =>
+        i18n.trans.__('Show the tutorial guide in the right sidebar'),
+      execute: () => {
+        app.shell.activateById(guide.id);
+      }
+    });
+    manager.changed.connect(() => {
+      commands.notifyCommandChanged(CommandIDs.toggleTutorial);
+    });
+    if (palette) {
+      const category = i18n.trans.__('Neuron');
+      palette.addItem({ command: CommandIDs.toggleTutorial, category });
+      palette.addItem({ command: CommandIDs.openTutorialGuide, category });
+    }
+  }
+};
+
 const plugins: JupyterFrontEndPlugin<any>[] = [
   i18nPlugin,
   environmentPlugin,
-  panelPlugin
+  cachePlugin,
+  monitorPlugin,
+  templatesPlugin,
+  panelPlugin,
+  tutorialPlugin
 ];
 
 export default plugins;

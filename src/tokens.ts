@@ -10,6 +10,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 
 /**
  * The gettext domain of every user-facing string of the front end.
@@ -415,6 +416,12 @@ export interface INeuronTemplates extends IDisposable {
   ): Promise<NeuronAPI.TemplateRenderedNotebook>;
 
   /**
+   * Whether the service can insert into and create notebooks at all (false
+   * when JupyterLab runs without notebooks).
+   */
+  readonly editsNotebooks: boolean;
+
+  /**
    * Whether there is a notebook to insert into (the current notebook).
    */
   readonly canInsert: boolean;
@@ -477,6 +484,11 @@ export interface ITemplateInsertion {
   count: number;
   /** Whether the notebook's only, empty cell was replaced. */
   replacedBlankCell: boolean;
+  /**
+   * Whether the notebook-level `metadata.jupyterlab_neuron` (template,
+   * parameters) was written: whole templates, into notebooks without it.
+   */
+  wroteNotebookMetadata: boolean;
   /** Localized warnings of the rendering (e.g. not a target instance). */
   warnings: string[];
 }
@@ -501,6 +513,8 @@ export interface ITemplateNotebook {
   kernel: string | null;
   /** Localized warnings of the rendering. */
   warnings: string[];
+  /** The opened notebook's widget, when the document manager returned it. */
+  widget: Widget | null;
 }
 
 /**
@@ -1192,7 +1206,8 @@ export namespace NeuronAPI {
  */
 export namespace CommandIDs {
   /** Open (or activate) the NeuronCore dashboard in the main area. */
-  export const openMonitorDashboard = 'jupyterlab-neuron:open-monitor-dashboard';
+  export const openMonitorDashboard =
+    'jupyterlab-neuron:open-monitor-dashboard';
   /** Start neuron-monitor again on the server (after it failed). */
   export const restartMonitor = 'jupyterlab-neuron:restart-monitor';
 }
@@ -1209,12 +1224,7 @@ export namespace CommandIDs {
  * - `error`: the last attempt failed; retrying with backoff.
  */
 export type NeuronMonitorConnection =
-  | 'idle'
-  | 'connecting'
-  | 'websocket'
-  | 'polling'
-  | 'server-missing'
-  | 'error';
+  'idle' | 'connecting' | 'websocket' | 'polling' | 'server-missing' | 'error';
 
 /**
  * One point of the client-side monitor history: what the time-series charts
@@ -1492,4 +1502,94 @@ export namespace NeuronAPI {
     | { type: 'status'; status: MonitorStatus }
     | { type: 'snapshot'; snapshot: MonitorSnapshot }
     | { type: 'pong' };
+}
+
+/* ------------------------------------------------------------------------- */
+/* Tutorial mode and error diagnosis                                          */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * Command ids of the tutorial mode.
+ */
+export namespace CommandIDs {
+  /**
+   * Turn the tutorial mode of the current notebook on or off (the guide in
+   * the right sidebar follows the notebook's steps).
+   */
+  export const toggleTutorial = 'jupyterlab-neuron:toggle-tutorial';
+  /** Show the tutorial guide in the right sidebar. */
+  export const openTutorialGuide = 'jupyterlab-neuron:open-tutorial-guide';
+}
+
+/**
+ * Payloads of the diagnosis routes (`diagnose`, `diagnose/catalogue`;
+ * docs/diagnose-api.md).
+ */
+export namespace NeuronAPI {
+  /**
+   * What a diagnosis action button does (labels in the catalogue's `actions`).
+   */
+  export type DiagnoseActionId =
+    | 'show-core-holders'
+    | 'shut-down-kernel'
+    | 'restart-kernel'
+    | 'delete-failed-cache-entry'
+    | 'clear-stale-locks'
+    | 'show-compile-cache'
+    | 'show-device-memory'
+    | 'choose-kernel';
+
+  /**
+   * A documentation link, titled in the requested language.
+   */
+  export type DiagnoseReference = { url: string; title: string };
+
+  /**
+   * A known failure, in the requested language.
+   */
+  export type DiagnoseEntry = {
+    id: string;
+    title: string;
+    /** What the error means. */
+    explanation: string;
+    /** Why it happens on Neuron. */
+    cause: string;
+    /** What to do, in order; inline code in backticks. */
+    steps: string[];
+    actions: DiagnoseActionId[];
+    reference: DiagnoseReference;
+  };
+
+  /**
+   * `POST diagnose` for a known failure.
+   */
+  export type DiagnoseMatch = DiagnoseEntry & {
+    /** The line of the error that matched (at most 300 characters). */
+    excerpt: string;
+  };
+
+  /**
+   * `POST diagnose`: a known failure with what was read from the text, or
+   * `{"match": null}`.
+   */
+  export type Diagnosis =
+    | { match: DiagnoseMatch; details: Record<string, string | number> }
+    | { match: null; details?: undefined };
+
+  /**
+   * `GET diagnose/catalogue`: the whole catalogue in one language.
+   */
+  export type DiagnoseCatalogue = {
+    version: number;
+    lang: NeuronLanguage;
+    /** Action id -> button label. */
+    actions: Record<string, string>;
+    entries: DiagnoseEntry[];
+    /** What to show for an unknown error. */
+    fallback: {
+      title: string;
+      explanation: string;
+      reference: DiagnoseReference;
+    };
+  };
 }

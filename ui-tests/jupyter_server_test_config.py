@@ -22,3 +22,36 @@ if mode == "no-tools":
     c.JupyterLabNeuron.search_system_path = False  # noqa: F821
 else:
     c.JupyterLabNeuron.simulate = os.environ.get("NEURON_UI_TEST_INSTANCE", "trn1.2xlarge")  # noqa: F821
+    # NeuronCore monitor (monitor.spec.ts): train-dual, run through monitor_hooks.py so that
+    # the spec can switch the scenario and attach a kernel's child process by writing files.
+    import sys
+
+    monitor_hooks = os.environ.get("NEURON_UI_MONITOR_HOOKS") or os.path.join(
+        tempfile.gettempdir(), "jupyterlab-neuron-ui-monitor"
+    )
+    c.JupyterLabNeuron.monitor_scenario = "train-dual"  # noqa: F821
+    c.JupyterLabNeuron.monitor_command = [  # noqa: F821
+        sys.executable,
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "monitor_hooks.py"),
+        "--hooks",
+        monitor_hooks,
+        "--instance",
+        c.JupyterLabNeuron.simulate,  # noqa: F821
+    ]
+    # Long enough a pause between restarts for the crash scenario's state to be seen.
+    c.JupyterLabNeuron.monitor_restart_backoff = 2.0  # noqa: F821
+    # Compile cache (cache.spec.ts): two small simulated caches, one per language test,
+    # generated afresh at every start so that their failed entries are there to delete.
+    # A fixed folder keeps the paths in screenshots the same from run to run.
+    import shutil
+
+    from jupyterlab_neuron.simulator.cache_tree import generate_cache_tree
+
+    ui_cache = os.path.join(tempfile.gettempdir(), "jupyterlab-neuron-ui-cache")
+    shutil.rmtree(ui_cache, ignore_errors=True)
+    c.JupyterLabNeuron.compile_cache_roots = [  # noqa: F821
+        generate_cache_tree(
+            os.path.join(ui_cache, name), 60, versions=3, failed_ratio=0.1, seed=seed
+        ).root
+        for seed, name in ((1, "cache-en"), (2, "cache-ja"))
+    ]

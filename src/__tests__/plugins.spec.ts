@@ -44,7 +44,10 @@ describe('plugins', () => {
     expect(plugins.map(p => p.id)).toEqual([
       'jupyterlab-neuron:plugin',
       'jupyterlab-neuron:environment',
-      'jupyterlab-neuron:panel'
+      'jupyterlab-neuron:cache',
+      'jupyterlab-neuron:monitor',
+      'jupyterlab-neuron:panel',
+      'jupyterlab-neuron:tutorial'
     ]);
     const schemaDir = path.resolve(__dirname, '..', '..', 'schema');
     const ids = plugins.map(p => p.id);

@@ -22,8 +22,10 @@ export interface IVirtualTableColumn<T> {
   header: React.ReactNode;
   /** The accessible name of the header when it is not text. */
   headerLabel?: string;
-  /** The CSS grid track of the column, e.g. `minmax(12em, 2fr)` or `6em`. */
-  width: string;
+  /** The width of the column in pixels (its least width when it grows). */
+  width: number;
+  /** How much of the spare width the column takes (0 or absent: fixed). */
+  grow?: number;
   /** Right-aligned numbers. */
   align?: 'start' | 'end';
   /** The sort key the header sorts by, when sortable. */
@@ -57,7 +59,10 @@ export interface IVirtualTableProps<T> {
   /** The index of the active (focused) row, or -1. */
   activeIndex?: number;
   /** A row was activated by a click or the arrow keys. */
-  onActivate?: (index: number, event: React.MouseEvent | React.KeyboardEvent) => void;
+  onActivate?: (
+    index: number,
+    event: React.MouseEvent | React.KeyboardEvent
+  ) => void;
   /** Keys the table does not handle itself (e.g. space to select). */
   onKeyDown?: (event: React.KeyboardEvent, activeIndex: number) => void;
   /** Extra classes of a loaded row. */
@@ -216,7 +221,8 @@ export function VirtualTable<T>(props: IVirtualTableProps<T>): JSX.Element {
     onActivate?.(index, event);
   };
 
-  const template = columns.map(column => column.width).join(' ');
+  const template = gridTemplate(columns);
+  const minWidth = columns.reduce((sum, column) => sum + column.width, 0);
   const rows: JSX.Element[] = [];
   for (let index = start; index < end; index++) {
     const row = getRow(index);
@@ -288,7 +294,7 @@ export function VirtualTable<T>(props: IVirtualTableProps<T>): JSX.Element {
           role="row"
           aria-rowindex={1}
           className="jp-Neuron-VirtualTable-header"
-          style={{ gridTemplateColumns: template, height: rowHeight }}
+          style={{ gridTemplateColumns: template, height: rowHeight, minWidth }}
         >
           {columns.map(column => (
             <HeaderCell
@@ -305,7 +311,7 @@ export function VirtualTable<T>(props: IVirtualTableProps<T>): JSX.Element {
           <div
             role="rowgroup"
             className="jp-Neuron-VirtualTable-rows"
-            style={{ height: rowCount * rowHeight }}
+            style={{ height: rowCount * rowHeight, minWidth }}
           >
             {rows}
           </div>
@@ -360,6 +366,21 @@ function HeaderCell<T>(props: {
       </button>
     </div>
   );
+}
+
+/**
+ * The CSS grid columns: fixed pixels, or at least that many and a share of
+ * the spare width. Header and rows use the same template, so they line up
+ * whatever their font sizes.
+ */
+export function gridTemplate<T>(columns: IVirtualTableColumn<T>[]): string {
+  return columns
+    .map(column =>
+      column.grow
+        ? `minmax(${column.width}px, ${column.grow}fr)`
+        : `${column.width}px`
+    )
+    .join(' ');
 }
 
 function dataAttributes(

@@ -3,12 +3,12 @@
  * table needs, the selection and the entry shown in detail.
  */
 
-import type { TranslationBundle } from '@jupyterlab/translation';
+import type { ITranslator } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { INeuronCompileCache, NeuronAPI } from '../tokens';
+import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
 import { describeError } from './errors';
 import { errorMessage } from './model';
 
@@ -53,12 +53,12 @@ export type EntryDetailState = 'idle' | 'loading' | 'ready' | 'error';
 export class CacheEntryListModel implements IDisposable {
   constructor(options: CacheEntryListModel.IOptions) {
     this._cache = options.cache;
-    this._trans = options.trans ?? null;
+    this._translator = options.translator ?? null;
     this._blockSize = Math.min(
       1000,
       Math.max(10, options.blockSize ?? CacheEntryListModel.DEFAULT_BLOCK_SIZE)
     );
-    this._viewer = options.viewer ?? `entries-${++Private.viewerCount}`;
+    this._viewer = options.viewer ?? `entries-${++viewerCount}`;
     this._textDebouncer = new Debouncer(
       () => this._applyText(),
       options.textDelay ?? 250
@@ -261,7 +261,14 @@ export class CacheEntryListModel implements IDisposable {
    * Ids of the selected entries.
    */
   get selectedIds(): ReadonlySet<string> {
-    return this._selection as ReadonlySet<string>;
+    return new Set(this._selection.keys());
+  }
+
+  /**
+   * How many entries are selected.
+   */
+  get selectedCount(): number {
+    return this._selection.size;
   }
 
   /**
@@ -485,7 +492,10 @@ export class CacheEntryListModel implements IDisposable {
     let last = Math.floor(Math.max(start, end - 1) / this._blockSize);
     if (this._total !== null) {
       // Nothing beyond the last row (but always the first block).
-      last = Math.min(last, Math.max(0, Math.ceil(this._total / this._blockSize) - 1));
+      last = Math.min(
+        last,
+        Math.max(0, Math.ceil(this._total / this._blockSize) - 1)
+      );
     }
     for (let index = first; index <= last; index++) {
       const block = this._blocks.get(index);
@@ -493,7 +503,7 @@ export class CacheEntryListModel implements IDisposable {
         this._loadBlock(index);
       }
     }
-    this._evict(first, last);
+    this._evict();
   }
 
   private _loadBlock(index: number): void {
@@ -513,6 +523,7 @@ export class CacheEntryListModel implements IDisposable {
           this._error = null;
           this._total = page.total;
           this._blocks.set(index, { items: page.items, stale: false });
+          this._evict();
           if (this._revision !== null && page.revision !== this._revision) {
             // The cache changed between pages: what else is loaded is older.
             for (const [other, block] of this._blocks) {
@@ -533,9 +544,7 @@ export class CacheEntryListModel implements IDisposable {
             return;
           }
           this._inflight.delete(index);
-          this._error = this._trans
-            ? describeError(reason, this._trans)
-            : errorMessage(reason);
+          this._error = this._describe(reason);
           this._changed.emit();
         }
       );
@@ -548,7 +557,11 @@ export class CacheEntryListModel implements IDisposable {
   /**
    * Keep at most `MAX_BLOCKS` blocks, dropping those farthest from view.
    */
-  private _evict(first: number, last: number): void {
+  private _evict(): void {
+    const first = Math.floor(this._range[0] / this._blockSize);
+    const last = Math.floor(
+      Math.max(this._range[0], this._range[1] - 1) / this._blockSize
+    );
     const excess = this._blocks.size - CacheEntryListModel.MAX_BLOCKS;
     if (excess <= 0) {
       return;
@@ -579,16 +592,20 @@ export class CacheEntryListModel implements IDisposable {
         return;
       }
       this._detail = null;
-      this._detailError = this._trans
-        ? describeError(reason, this._trans)
-        : errorMessage(reason);
+      this._detailError = this._describe(reason);
       this._detailState = 'error';
     }
     this._changed.emit();
   }
 
+  private _describe(reason: unknown): string {
+    return this._translator
+      ? describeError(reason, this._translator.load(TRANSLATION_DOMAIN))
+      : errorMessage(reason);
+  }
+
   private _cache: INeuronCompileCache;
-  private _trans: TranslationBundle | null;
+  private _translator: ITranslator | null;
   private _blockSize: number;
   private _viewer: string;
   private _textDebouncer: Debouncer;
@@ -630,7 +647,7 @@ export namespace CacheEntryListModel {
     /** The compile-cache model. */
     cache: INeuronCompileCache;
     /** Translates messages of failures not written by the server. */
-    trans?: TranslationBundle | null;
+    translator?: ITranslator | null;
     /** Rows per request (10 to 1000, default 200). */
     blockSize?: number;
     /** Milliseconds of pause in typing before the text filter applies. */
@@ -653,6 +670,5 @@ const DESCENDING_FIRST = new Set<NeuronAPI.Cache.SortKey>([
   'created'
 ]);
 
-namespace Private {
-  export let viewerCount = 0;
-}
+/** Numbers the default viewer names of entry lists. */
+let viewerCount = 0;

@@ -49,7 +49,9 @@ export function stateDescription(
 ): string {
   switch (state) {
     case 'success':
-      return trans.__('Compiled: the NEFF is reused instead of compiling again.');
+      return trans.__(
+        'Compiled: the NEFF is reused instead of compiling again.'
+      );
     case 'failed':
       return trans.__(
         'The compile failed and its log is cached: it blocks compiling this graph again until it is removed.'
@@ -108,7 +110,9 @@ export function rootStateLabel(
 /**
  * How the badge of a root's state looks.
  */
-export function rootStateBadgeKind(state: NeuronAPI.Cache.RootState): BadgeKind {
+export function rootStateBadgeKind(
+  state: NeuronAPI.Cache.RootState
+): BadgeKind {
   switch (state) {
     case 'ok':
       return 'ok';

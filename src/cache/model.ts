@@ -86,7 +86,10 @@ export class CacheModel implements INeuronCompileCache {
   set freeDiskThreshold(threshold: NeuronFreeDiskThreshold) {
     const bytes = Math.max(0, Number(threshold.bytes) || 0);
     const percent = Math.min(100, Math.max(0, Number(threshold.percent) || 0));
-    if (bytes === this._threshold.bytes && percent === this._threshold.percent) {
+    if (
+      bytes === this._threshold.bytes &&
+      percent === this._threshold.percent
+    ) {
       return;
     }
     this._threshold = { bytes, percent };

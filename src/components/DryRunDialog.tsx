@@ -86,7 +86,9 @@ export function DryRunSummary(props: IDryRunSummaryProps): JSX.Element {
           </p>
         </Notice>
       )}
-      {props.intro && <div className="jp-Neuron-DryRun-intro">{props.intro}</div>}
+      {props.intro && (
+        <div className="jp-Neuron-DryRun-intro">{props.intro}</div>
+      )}
       <dl className="jp-Neuron-DryRun-figures">
         <div>
           <dt>{trans.__('To remove')}</dt>
@@ -105,7 +107,9 @@ export function DryRunSummary(props: IDryRunSummaryProps): JSX.Element {
         <p className="jp-Neuron-DryRun-summary">{figures.summary}</p>
       )}
       {figures.count === 0 ? (
-        <p className="jp-Neuron-Muted">{trans.__('There is nothing to remove.')}</p>
+        <p className="jp-Neuron-Muted">
+          {trans.__('There is nothing to remove.')}
+        </p>
       ) : (
         <>
           <ul
@@ -115,14 +119,14 @@ export function DryRunSummary(props: IDryRunSummaryProps): JSX.Element {
             {shown.map(item => (
               <li key={item.key}>
                 <span className="jp-Neuron-DryRun-label">{item.label}</span>
-                {item.detail && (
-                  <span className="jp-Neuron-DryRun-detail">{item.detail}</span>
-                )}
-                {item.bytes !== undefined && (
-                  <span className="jp-Neuron-DryRun-size">
-                    {formatBytes(item.bytes, locale)}
-                  </span>
-                )}
+                <span className="jp-Neuron-DryRun-detail" title={item.detail}>
+                  {item.detail}
+                </span>
+                <span className="jp-Neuron-DryRun-size">
+                  {item.bytes !== undefined
+                    ? formatBytes(item.bytes, locale)
+                    : ''}
+                </span>
               </li>
             ))}
           </ul>

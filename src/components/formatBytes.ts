@@ -5,6 +5,22 @@
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
+/** Formats by locale and digits: creating one costs far more than using it. */
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string, digits: number): Intl.NumberFormat {
+  const key = `${locale}|${digits}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: 0
+    });
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /**
  * Format a byte count with binary units.
  *
@@ -26,10 +42,7 @@ export function formatBytes(bytes: number, locale: string = 'en'): string {
     unit += 1;
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  const number = new Intl.NumberFormat(locale, {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: 0
-  }).format(value);
+  const number = numberFormat(locale, digits).format(value);
   // Rounding can reach the next unit (1023.96 KiB -> "1,024 KiB"): keep it
   // honest rather than re-scaling, the reader sees the same quantity.
   return `${sign}${number} ${UNITS[unit]}`;

@@ -2,6 +2,7 @@
  * UI pieces shared by every capability.
  */
 
+export * from './DryRunDialog';
 export * from './Facts';
 export * from './formatBytes';
 export * from './icons';

@@ -7,9 +7,13 @@
  * checks that both agree.
  */
 
+import cache from './ja/cache.json';
 import components from './ja/components.json';
 import environment from './ja/environment.json';
+import monitor from './ja/monitor.json';
 import panel from './ja/panel.json';
+import templates from './ja/templates.json';
+import tutorial from './ja/tutorial.json';
 
 /**
  * One entry of a fragment: the Japanese text of a message, or, for a message
@@ -29,9 +33,13 @@ export type CatalogFragment = Record<string, FragmentEntry>;
  * Every fragment by capability name. Add a capability's fragment here.
  */
 export const JAPANESE_FRAGMENTS: Readonly<Record<string, CatalogFragment>> = {
+  cache,
   components,
   environment,
-  panel
+  monitor,
+  panel,
+  templates,
+  tutorial
 };
 
 /**

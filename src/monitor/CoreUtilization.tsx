@@ -7,7 +7,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import type { NeuronAPI } from '../tokens';
-import { coreOwners, formatPercent, heatLevel } from './format';
+import { coreOwners, formatPercent, heatClass, heatLevel } from './format';
 
 /**
  * Instances with at most this many NeuronCores get bars; more get a heatmap.
@@ -49,7 +49,10 @@ export function CoreBars(props: ICoreUtilizationProps): JSX.Element {
   const { snapshot, trans, locale } = props;
   const owners = coreOwners(snapshot);
   return (
-    <ul className="jp-Neuron-CoreBars" aria-label={trans.__('NeuronCore utilization')}>
+    <ul
+      className="jp-Neuron-CoreBars"
+      aria-label={trans.__('NeuronCore utilization')}
+    >
       {snapshot.cores.map(core => {
         const percent = formatPercent(core.utilization, locale);
         const users = owners.get(core.index) ?? [];
@@ -123,13 +126,10 @@ export function CoreHeatmap(props: ICoreUtilizationProps): JSX.Element {
               <span
                 key={core.index}
                 role="cell"
-                className={
-                  level >= 0.55
-                    ? 'jp-Neuron-HeatCell jp-Neuron-HeatCell-hot'
-                    : 'jp-Neuron-HeatCell'
-                }
+                className={`jp-Neuron-HeatCell ${heatClass(core.utilization)}${
+                  level >= 0.55 ? ' jp-Neuron-HeatCell-hot' : ''
+                }`}
                 data-core={core.index}
-                style={{ '--jp-Neuron-heat': level } as React.CSSProperties}
                 title={label}
                 aria-label={label}
               >
@@ -142,11 +142,7 @@ export function CoreHeatmap(props: ICoreUtilizationProps): JSX.Element {
                     {core.physical.map(physical => (
                       <span
                         key={physical.name}
-                        style={
-                          {
-                            '--jp-Neuron-heat': heatLevel(physical.utilization)
-                          } as React.CSSProperties
-                        }
+                        className={heatClass(physical.utilization)}
                       />
                     ))}
                   </span>

@@ -170,12 +170,15 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
   const errorLines =
     stderr.length > 0 ? (
       <details className="jp-Neuron-ErrorDetail" open>
-        <summary>{trans.__('Last lines neuron-monitor wrote to stderr')}</summary>
+        <summary>
+          {trans.__('Last lines neuron-monitor wrote to stderr')}
+        </summary>
         <pre className="jp-Neuron-Stderr">{stderr.join('\n')}</pre>
       </details>
     ) : null;
   const exit =
-    status.last_exit_status !== null && status.last_exit_status !== undefined ? (
+    status.last_exit_status !== null &&
+    status.last_exit_status !== undefined ? (
       <p>{trans.__('Exit status: %1', status.last_exit_status)}</p>
     ) : null;
   const retry = onRestart ? (

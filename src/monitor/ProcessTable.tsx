@@ -91,7 +91,10 @@ export async function confirmKernelShutdown(
   try {
     await shutdownKernel(kernel.kernel_id);
   } catch (reason) {
-    await showErrorMessage(trans.__('Could not shut down the kernel'), reason);
+    await showErrorMessage(
+      trans.__('Could not shut down the kernel'),
+      reason as Error
+    );
     return false;
   }
   return true;
@@ -141,7 +144,7 @@ export function ProcessTable(props: IProcessTableProps): JSX.Element {
             <th scope="col">{trans.__('PID')}</th>
             <th scope="col">{trans.__('Tag')}</th>
             <th scope="col">{trans.__('Notebook')}</th>
-            <th scope="col">{trans.__('NeuronCores')}</th>
+            <th scope="col">{trans.__('NeuronCores in use')}</th>
             <th scope="col" className="jp-Neuron-Number">
               {trans.__('Utilization')}
             </th>
@@ -244,7 +247,9 @@ function NotebookCell(props: {
   const kernel = process.kernel;
   if (!kernel) {
     return (
-      <span className="jp-Neuron-Muted">{trans.__('Not a Jupyter kernel')}</span>
+      <span className="jp-Neuron-Muted">
+        {trans.__('Not a Jupyter kernel')}
+      </span>
     );
   }
   const path = kernel.notebook_path;
@@ -252,7 +257,10 @@ function NotebookCell(props: {
     kernel.relation === 'descendant' ? (
       <span
         className="jp-Neuron-Muted"
-        title={trans.__('Started by the kernel (process %1)', kernel.kernel_pid)}
+        title={trans.__(
+          'Started by the kernel (process %1)',
+          kernel.kernel_pid
+        )}
       >
         {' '}
         {trans.__('(child process)')}
@@ -261,7 +269,10 @@ function NotebookCell(props: {
   if (!path) {
     return (
       <span title={kernel.kernel_id}>
-        {trans.__('Kernel %1', kernel.kernel_name ?? kernel.kernel_id.slice(0, 8))}
+        {trans.__(
+          'Kernel %1',
+          kernel.kernel_name ?? kernel.kernel_id.slice(0, 8)
+        )}
         {child}
       </span>
     );

@@ -131,8 +131,7 @@ function themeColors(
   names: readonly string[]
 ): Record<string, string> {
   const theme =
-    (typeof document !== 'undefined' &&
-      document.body?.dataset?.jpThemeName) ||
+    (typeof document !== 'undefined' && document.body?.dataset?.jpThemeName) ||
     'default';
   let colors = colorCache.get(theme);
   if (!colors || names.some(name => !(name in colors!))) {
@@ -183,7 +182,8 @@ export function TimeSeriesChart(props: ITimeSeriesChartProps): JSX.Element {
     if (!canvas || !size || size.width === 0 || size.height === 0) {
       return;
     }
-    const ratio = (typeof window !== 'undefined' && window.devicePixelRatio) || 1;
+    const ratio =
+      (typeof window !== 'undefined' && window.devicePixelRatio) || 1;
     const pixelWidth = Math.round(size.width * ratio);
     const pixelHeight = Math.round(size.height * ratio);
     if (canvas.width !== pixelWidth || canvas.height !== pixelHeight) {

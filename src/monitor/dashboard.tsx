@@ -18,7 +18,7 @@ import {
   NeuronAPI,
   TRANSLATION_DOMAIN
 } from '../tokens';
-import { MonitorDashboard, TIME_RANGES } from './MonitorDashboard';
+import { DashboardView, TIME_RANGES } from './DashboardView';
 import { IProcessActions } from './ProcessTable';
 import {
   DASHBOARD_PAINTED_MARK,
@@ -129,7 +129,7 @@ export class MonitorDashboardContent extends Widget {
     const root = this._root;
     flushSync(() => {
       root.render(
-        <MonitorDashboard
+        <DashboardView
           model={this._model}
           trans={trans}
           locale={this._i18n.languageCode}

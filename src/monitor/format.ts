@@ -116,17 +116,34 @@ export function formatCoreList(cores: readonly number[]): string {
   return ranges.join(', ');
 }
 
+/** Number formats by locale and digits: creating one costs far more than using it. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 /**
- * A percentage for people (`87 %`), in the reader's locale.
+ * A shared `Intl.NumberFormat` with at most `digits` fraction digits.
+ */
+export function numberFormat(
+  locale: string,
+  digits: number
+): Intl.NumberFormat {
+  const key = `${locale}|${digits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A percentage for people (`87%`), in the reader's locale.
  */
 export function formatPercent(value: number | null, locale: string): string {
   if (value === null || !Number.isFinite(value)) {
     return '—';
   }
   const digits = value > 0 && value < 10 ? 1 : 0;
-  return `${new Intl.NumberFormat(locale, {
-    maximumFractionDigits: digits
-  }).format(value)}%`;
+  return `${numberFormat(locale, digits).format(value)}%`;
 }
 
 /**
@@ -142,9 +159,8 @@ export function formatLatency(
     return '—';
   }
   const ms = seconds * 1000;
-  return `${new Intl.NumberFormat(locale, {
-    maximumFractionDigits: ms < 10 ? 2 : ms < 100 ? 1 : 0
-  }).format(ms)} ms`;
+  const digits = ms < 10 ? 2 : ms < 100 ? 1 : 0;
+  return `${numberFormat(locale, digits).format(ms)} ms`;
 }
 
 /**
@@ -189,6 +205,15 @@ export function eccProblems(
     }
   }
   return problems;
+}
+
+/**
+ * The class of a heat level, in steps of 10% (`jp-Neuron-heat-7` for 65-74%):
+ * a class changes far less often than the exact value, so updates write less
+ * to the DOM and restyle less.
+ */
+export function heatClass(utilization: number): string {
+  return `jp-Neuron-heat-${Math.round(heatLevel(utilization) * 10)}`;
 }
 
 /**

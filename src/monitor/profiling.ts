@@ -89,25 +89,32 @@ export function afterPaint(
   callback: () => void,
   inAnimationFrame = false
 ): void {
-  const post = () => {
-    if (typeof MessageChannel === 'function') {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        callback();
-      };
-      channel.port2.postMessage(null);
-    } else {
-      setTimeout(callback, 0);
-    }
-  };
   if (inAnimationFrame) {
-    post();
+    postTask(callback);
   } else if (typeof requestAnimationFrame === 'function') {
-    requestAnimationFrame(post);
+    requestAnimationFrame(() => postTask(callback));
   } else {
-    setTimeout(post, 0);
+    setTimeout(callback, 0);
   }
+}
+
+/** One channel for every posted task (creating one per frame is wasteful). */
+let channel: MessageChannel | null = null;
+const tasks: (() => void)[] = [];
+
+function postTask(callback: () => void): void {
+  if (typeof MessageChannel !== 'function') {
+    setTimeout(callback, 0);
+    return;
+  }
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      tasks.shift()?.();
+    };
+  }
+  tasks.push(callback);
+  channel.port2.postMessage(null);
 }
 
 function limitEntries(

@@ -21,34 +21,24 @@ import {
   NeuronAPI,
   TRANSLATION_DOMAIN
 } from '../tokens';
-import type { ITemplateActions } from './actions';
-import type { TemplateDraft } from './draft';
+import type { TemplateDraft, TemplateDrafts } from './draft';
 import { messageOf } from './errorMessage';
 import { MarkdownBlock } from './MarkdownBlock';
 import {
   FormValue,
   ParameterIssue,
   describeIssue,
-  formatChoice,
-  parseFormValue
+  formatChoice
 } from './parameterForm';
-
-/**
- * The model the view shows: the templates service and one draft per template.
- */
-export interface ITemplatesViewModel extends INeuronTemplates {
-  /** The form and preview state of one template. */
-  draft(id: string): TemplateDraft;
-}
 
 /**
  * Properties of {@link TemplatesView}.
  */
 export interface ITemplatesViewProps {
-  /** The templates model. */
-  model: ITemplatesViewModel;
-  /** Insertion and notebook creation; without it only the preview is shown. */
-  actions: ITemplateActions | null;
+  /** The templates service. */
+  model: INeuronTemplates;
+  /** The form and preview state of each template. */
+  drafts: TemplateDrafts;
   /** The panel's translator (`INeuronI18n`). */
   translator: ITranslator;
   /** JupyterLab's renderers, for the Markdown of the explanations. */
@@ -87,8 +77,9 @@ export function TemplatesView(props: ITemplatesViewProps): JSX.Element {
   const trans = translator.load(TRANSLATION_DOMAIN);
   const [openId, setOpenId] = useState<string | null>(null);
 
-  const report = environment?.report ?? null;
-  const simulated = !!report?.simulated;
+  // Before a template is opened, the environment model tells whether the
+  // parameters will come from the simulator.
+  const simulated = !!environment?.report?.simulated;
 
   return (
     <div className="jp-Neuron-Templates" data-state={model.state}>
@@ -97,23 +88,6 @@ export function TemplatesView(props: ITemplatesViewProps): JSX.Element {
           'Notebooks that walk you through fine-tuning, compiling and benchmarking on Neuron. Parameters are filled in from this environment.'
         )}
       </p>
-      {simulated && (
-        <div className="jp-Neuron-Templates-simulated">
-          <StateBadge
-            kind="simulated"
-            label={
-              report?.simulated_instance
-                ? trans.__('Simulated: %1', report.simulated_instance)
-                : trans.__('Simulated')
-            }
-          />
-          <span className="jp-Neuron-Muted">
-            {trans.__(
-              'Parameters are derived from a simulated environment, not real Neuron hardware.'
-            )}
-          </span>
-        </div>
-      )}
       <ListState {...props} trans={trans} />
       {model.templates.length > 0 && (
         <ul className="jp-Neuron-TemplateList">
@@ -144,7 +118,9 @@ interface ITransProps {
 /**
  * Loading, failure and emptiness of the list.
  */
-function ListState(props: ITemplatesViewProps & ITransProps): JSX.Element | null {
+function ListState(
+  props: ITemplatesViewProps & ITransProps
+): JSX.Element | null {
   const { model, trans } = props;
   switch (model.state) {
     case 'idle':
@@ -232,7 +208,7 @@ interface ICardProps extends ITemplatesViewProps, ITransProps {
  */
 function TemplateCard(props: ICardProps): JSX.Element {
   const { template, trans, open, onToggle, rendermime } = props;
-  const draft = props.model.draft(template.id);
+  const draft = props.drafts.get(template.id);
   useSignals([draft.changed]);
   useEffect(() => {
     if (open) {
@@ -307,6 +283,8 @@ interface IStatus {
   kind: 'success' | 'error';
   text: string;
   warnings?: string[];
+  /** Under the action buttons, or under the steps (one step inserted). */
+  where: 'actions' | 'steps';
 }
 
 interface IDetailProps extends ICardProps {
@@ -317,8 +295,8 @@ interface IDetailProps extends ICardProps {
  * The open template: environment, warnings, parameters, steps and actions.
  */
 function TemplateDetailView(props: IDetailProps): JSX.Element {
-  const { draft, trans, actions, rendermime, template } = props;
-  useSignals([actions?.targetChanged]);
+  const { draft, trans, model, rendermime, template } = props;
+  useSignals([model.insertTargetChanged]);
   const [busy, setBusy] = useState<string | null>(null);
   const [status, setStatus] = useState<IStatus | null>(null);
   const [includeSetup, setIncludeSetup] = useState(true);
@@ -344,22 +322,24 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
     key: string,
     action: (
       params: NeuronAPI.TemplateParameterValues
-    ) => Promise<IStatus>
+    ) => Promise<Omit<IStatus, 'where'>>
   ): Promise<void> => {
+    const where = key.startsWith('step:') ? 'steps' : 'actions';
     const validation = draft.validate();
     if (!validation.valid) {
       setStatus({
         kind: 'error',
-        text: trans.__('Correct the highlighted parameters first.')
+        text: trans.__('Correct the highlighted parameters first.'),
+        where
       });
       return;
     }
     setBusy(key);
     setStatus(null);
     try {
-      setStatus(await action(validation.params));
+      setStatus({ ...(await action(validation.params)), where });
     } catch (reason) {
-      setStatus({ kind: 'error', text: messageOf(reason) });
+      setStatus({ kind: 'error', text: messageOf(reason), where });
     } finally {
       setBusy(null);
     }
@@ -367,7 +347,7 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
 
   const insert = (step: NeuronAPI.TemplateStep | null) =>
     run(step ? `step:${step.id}` : 'insert', async params => {
-      const result = await actions!.insert(template.id, {
+      const result = await model.insert(template.id, {
         params,
         step: step?.id ?? null,
         includeSetup: step ? includeSetup : null
@@ -386,7 +366,7 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
 
   const createNotebook = () =>
     run('notebook', async params => {
-      const result = await actions!.createNotebook(template.id, { params });
+      const result = await model.createNotebook(template.id, { params });
       return {
         kind: 'success',
         text: trans.__('Created and opened %1.', result.path),
@@ -394,9 +374,13 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
       };
     });
 
-  const canInsert = !!actions?.canInsert;
+  const editable = model.editsNotebooks;
+  const canInsert = editable && model.canInsert;
   const insertHint = canInsert
-    ? trans.__('Cells are inserted below the active cell of %1.', actions!.targetPath ?? '')
+    ? trans.__(
+        'Cells are inserted below the active cell of %1.',
+        model.insertTarget ?? ''
+      )
     : trans.__('Open a notebook to insert into it, or create a new notebook.');
 
   return (
@@ -420,21 +404,10 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
           <p className="jp-Neuron-Message">{draft.error}</p>
         </Notice>
       )}
-      <ParameterForm draft={draft} detail={detail} trans={trans} />
-      <StepsPreview
-        detail={detail}
-        trans={trans}
-        rendermime={rendermime}
-        canInsert={canInsert && busy === null}
-        busy={busy}
-        includeSetup={includeSetup}
-        onIncludeSetupChange={setIncludeSetup}
-        onInsertStep={step => void insert(step)}
-      />
-      {actions && (
+      {editable && (
         <div className="jp-Neuron-TemplateActions">
           <Button
-            className="jp-Neuron-TemplateInsert"
+            className={primaryIf(canInsert, 'jp-Neuron-TemplateInsert')}
             disabled={!canInsert || busy !== null}
             title={insertHint}
             onClick={() => void insert(null)}
@@ -444,7 +417,7 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
               : trans.__('Insert into notebook')}
           </Button>
           <Button
-            className="jp-Neuron-TemplateNewNotebook"
+            className={primaryIf(!canInsert, 'jp-Neuron-TemplateNewNotebook')}
             disabled={busy !== null}
             onClick={() => void createNotebook()}
           >
@@ -457,23 +430,54 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
           </p>
         </div>
       )}
-      {status && (
-        <div
-          className={`jp-Neuron-TemplateStatus jp-Neuron-TemplateStatus-${status.kind}`}
-          role={status.kind === 'error' ? 'alert' : 'status'}
-        >
-          <p>{status.text}</p>
-          {status.warnings && status.warnings.length > 0 && (
-            <ul>
-              {status.warnings.map((warning, index) => (
-                <li key={index}>{warning}</li>
-              ))}
-            </ul>
-          )}
-        </div>
+      {status?.where === 'actions' && <StatusView status={status} />}
+      <ParameterForm draft={draft} detail={detail} trans={trans} />
+      <StepsPreview
+        detail={detail}
+        trans={trans}
+        rendermime={rendermime}
+        showInsert={editable}
+        canInsert={canInsert && busy === null}
+        busy={busy}
+        includeSetup={includeSetup}
+        onIncludeSetupChange={setIncludeSetup}
+        onInsertStep={step => void insert(step)}
+      />
+      {status?.where === 'steps' && <StatusView status={status} />}
+    </div>
+  );
+}
+
+/**
+ * The outcome of the last action, where the user started it.
+ */
+function StatusView(props: { status: IStatus }): JSX.Element {
+  const { status } = props;
+  return (
+    <div
+      className={`jp-Neuron-TemplateStatus jp-Neuron-TemplateStatus-${status.kind}`}
+      role={status.kind === 'error' ? 'alert' : 'status'}
+    >
+      <p>{status.text}</p>
+      {status.warnings && status.warnings.length > 0 && (
+        <ul>
+          {status.warnings.map((warning, index) => (
+            <li key={index}>{warning}</li>
+          ))}
+        </ul>
       )}
     </div>
   );
+}
+
+/**
+ * The classes of an action button: the action the user most likely wants
+ * (insert when a notebook is open, else a new notebook) stands out.
+ */
+function primaryIf(primary: boolean, className: string): string {
+  return primary
+    ? `${className} jp-mod-styled jp-mod-accept`
+    : `${className} jp-mod-styled`;
 }
 
 /**
@@ -489,9 +493,6 @@ function EnvironmentLine(
       <span>
         {trans.__('Parameters derived from: %1', environment.description)}
       </span>
-      {environment.simulated && (
-        <StateBadge kind="simulated" label={trans.__('Simulated')} />
-      )}
       {detail.smoke && (
         <StateBadge
           kind="info"
@@ -530,10 +531,7 @@ function ParameterForm(
     />
   );
   return (
-    <fieldset
-      className="jp-Neuron-ParameterForm"
-      onSubmit={event => event.preventDefault()}
-    >
+    <fieldset className="jp-Neuron-ParameterForm">
       <legend>{trans.__('Parameters')}</legend>
       {main.map(field)}
       {advanced.length > 0 && (
@@ -605,7 +603,9 @@ function ParameterField(props: IFieldProps): JSX.Element {
         aria-describedby={describedBy}
         onChange={event => onChange(event.currentTarget.value)}
       >
-        {!options.includes(current) && <option value={current}>{current}</option>}
+        {!options.includes(current) && (
+          <option value={current}>{current}</option>
+        )}
         {options.map(option => (
           <option key={option} value={option}>
             {option}
@@ -668,7 +668,11 @@ function ParameterField(props: IFieldProps): JSX.Element {
         )}
       </div>
       {issue && (
-        <div id={issueId} className="jp-Neuron-ParameterField-issue" role="alert">
+        <div
+          id={issueId}
+          className="jp-Neuron-ParameterField-issue"
+          role="alert"
+        >
           {describeIssue(issue, trans)}
         </div>
       )}
@@ -679,6 +683,7 @@ function ParameterField(props: IFieldProps): JSX.Element {
 interface IStepsProps extends ITransProps {
   detail: NeuronAPI.TemplateDetail;
   rendermime: IRenderMimeRegistry | null;
+  showInsert: boolean;
   canInsert: boolean;
   busy: string | null;
   includeSetup: boolean;
@@ -766,7 +771,7 @@ function StepItem(
               {dependsOn.length > 0 &&
                 ` · ${trans.__('Uses the results of: %1', dependsOn.join(', '))}`}
             </p>
-            {props.canInsert || props.busy === `step:${step.id}` ? (
+            {props.showInsert && (
               <Button
                 small
                 className="jp-Neuron-TemplateStep-insert"
@@ -777,7 +782,7 @@ function StepItem(
                   ? trans.__('Inserting…')
                   : trans.__('Insert this step')}
               </Button>
-            ) : null}
+            )}
           </div>
         )}
       </details>
@@ -787,15 +792,4 @@ function StepItem(
 
 function formatMinutes(minutes: number): string {
   return Number.isInteger(minutes) ? String(minutes) : minutes.toFixed(1);
-}
-
-/**
- * Whether a form value of a parameter can be used (for tests and callers
- * that check one field).
- */
-export function isUsableValue(
-  parameter: NeuronAPI.TemplateParameter,
-  value: FormValue
-): boolean {
-  return parseFormValue(parameter, value).ok;
 }

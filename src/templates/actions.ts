@@ -5,13 +5,10 @@
 
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { PathExt } from '@jupyterlab/coreutils';
-import {
-  Contents,
-  KernelSpec,
-  ServerConnection
-} from '@jupyterlab/services';
+import { Contents, KernelSpec, ServerConnection } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
 import { ISignal, Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 
 import type {
   INeuronI18n,
@@ -176,7 +173,14 @@ export class TemplateActions {
     }
     await panel.context.ready;
     const notebook = panel.content;
-    const result = insertAtCursor(notebook, rendered.cells);
+    // The notebook-level metadata describes a notebook made from the whole
+    // template; one step inserted elsewhere does not make it one.
+    const wholeTemplate = !options.step && options.includeSetup !== false;
+    const result = insertAtCursor(
+      notebook,
+      rendered.cells,
+      wholeTemplate ? (rendered.metadata ?? null) : null
+    );
     if (result.count > 0) {
       // The user sees where the cells went, and can undo with Z at once.
       this._activate?.(panel);
@@ -222,7 +226,7 @@ export class TemplateActions {
       format: 'json',
       content: notebook
     });
-    await this._commands.execute('docmanager:open', {
+    const opened = await this._commands.execute('docmanager:open', {
       path,
       factory: 'Notebook',
       ...(kernel ? { kernel: { name: kernel.name } } : {})
@@ -230,7 +234,8 @@ export class TemplateActions {
     return {
       path,
       kernel: kernel?.name ?? null,
-      warnings: rendered.warnings ?? []
+      warnings: rendered.warnings ?? [],
+      widget: opened instanceof Widget ? opened : null
     };
   }
 

@@ -240,7 +240,10 @@ export class TemplateDraft implements IDisposable {
       // Values the user did not touch follow the server.
       const values: Record<string, FormValue> = {};
       for (const parameter of detail.parameters) {
-        if (this._edited.has(parameter.name) && parameter.name in this._values) {
+        if (
+          this._edited.has(parameter.name) &&
+          parameter.name in this._values
+        ) {
           values[parameter.name] = this._values[parameter.name];
         }
       }
@@ -326,4 +329,45 @@ export namespace TemplateDraft {
     /** The language service: the detail is reloaded when it changes. */
     i18n?: INeuronI18n | null;
   }
+}
+
+/**
+ * The drafts of a view, one per template, created on first use, so the form
+ * survives re-renders of the panel and language changes.
+ */
+export class TemplateDrafts implements IDisposable {
+  constructor(options: Omit<TemplateDraft.IOptions, 'id'>) {
+    this._options = options;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * The draft of a template.
+   */
+  get(id: string): TemplateDraft {
+    let draft = this._drafts.get(id);
+    if (!draft) {
+      draft = new TemplateDraft({ ...this._options, id });
+      this._drafts.set(id, draft);
+    }
+    return draft;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    for (const draft of this._drafts.values()) {
+      draft.dispose();
+    }
+    this._drafts.clear();
+  }
+
+  private _options: Omit<TemplateDraft.IOptions, 'id'>;
+  private _drafts = new Map<string, TemplateDraft>();
+  private _isDisposed = false;
 }

@@ -18,6 +18,11 @@ export type SharedNotebook = INotebookModel['sharedModel'];
 export type SharedCellData = Parameters<SharedNotebook['insertCells']>[1][0];
 
 /**
+ * The key of the extension's metadata, in cells and in the notebook.
+ */
+export const METADATA_KEY = 'jupyterlab_neuron';
+
+/**
  * The part of a notebook widget insertion needs (a `Notebook` has it).
  */
 export interface IInsertionTarget {
@@ -39,6 +44,26 @@ export interface IInsertionResult {
   count: number;
   /** Whether the notebook's only, empty cell was replaced. */
   replacedBlankCell: boolean;
+  /** Whether the notebook-level metadata was written. */
+  wroteNotebookMetadata: boolean;
+}
+
+/**
+ * Options of {@link insertCellsAsOneOperation}.
+ */
+export interface IInsertionOptions {
+  /**
+   * Replace the notebook's only cell when it is empty (in the same
+   * transaction: undo brings it back).
+   */
+  replaceBlankCell?: boolean;
+  /**
+   * The notebook-level `metadata.jupyterlab_neuron` of a whole template
+   * (template, language, parameter values). Written only when the notebook
+   * has none: a notebook keeps the template it was first made from. The
+   * tutorial mode reads it (e.g. whether the smoke mode is on).
+   */
+  notebookMetadata?: Record<string, unknown> | null;
 }
 
 /**
@@ -108,23 +133,29 @@ export function toSharedCells(
  * the shared model, kept apart from the edits before and after it, so one
  * undo (Z in command mode, Edit > Undo) removes every inserted cell.
  *
- * @param replaceBlankCell - replace the notebook's only cell when it is
- *   empty (in the same transaction: undo brings it back)
+ * Undo removes the cells; notebook metadata is outside JupyterLab's undo
+ * history, so `notebookMetadata`, once written, stays.
  */
 export function insertCellsAsOneOperation(
   shared: SharedNotebook,
   index: number,
   cells: ReadonlyArray<NeuronAPI.TemplateCell>,
-  options: { replaceBlankCell?: boolean } = {}
+  options: IInsertionOptions = {}
 ): IInsertionResult {
   const data = toSharedCells(cells);
   const replace = !!options.replaceBlankCell && isBlankNotebook(shared);
-  const at = replace
-    ? 0
-    : Math.max(0, Math.min(index, shared.cells.length));
+  const at = replace ? 0 : Math.max(0, Math.min(index, shared.cells.length));
   if (data.length === 0) {
-    return { index: at, count: 0, replacedBlankCell: false };
+    return {
+      index: at,
+      count: 0,
+      replacedBlankCell: false,
+      wroteNotebookMetadata: false
+    };
   }
+  const writeMetadata =
+    !!options.notebookMetadata &&
+    shared.getMetadata(METADATA_KEY) === undefined;
   const undoManager = undoManagerOf(shared);
   // Edits within the undo manager's capture timeout are merged into one undo
   // step: close the step before (the user's last typing) and after (their
@@ -135,9 +166,21 @@ export function insertCellsAsOneOperation(
       shared.deleteCell(0);
     }
     shared.insertCells(at, data);
+    if (writeMetadata) {
+      // A copy: the document must not share the caller's object.
+      shared.setMetadata(
+        METADATA_KEY,
+        JSON.parse(JSON.stringify(options.notebookMetadata))
+      );
+    }
   });
   undoManager?.stopCapturing();
-  return { index: at, count: data.length, replacedBlankCell: replace };
+  return {
+    index: at,
+    count: data.length,
+    replacedBlankCell: replace,
+    wroteNotebookMetadata: writeMetadata
+  };
 }
 
 /**
@@ -148,7 +191,8 @@ export function insertCellsAsOneOperation(
  */
 export function insertAtCursor(
   notebook: IInsertionTarget,
-  cells: ReadonlyArray<NeuronAPI.TemplateCell>
+  cells: ReadonlyArray<NeuronAPI.TemplateCell>,
+  notebookMetadata: Record<string, unknown> | null = null
 ): IInsertionResult {
   const model = notebook.model;
   if (!model) {
@@ -157,7 +201,8 @@ export function insertAtCursor(
   const shared = model.sharedModel;
   const index = insertionIndex(shared.cells.length, notebook.activeCellIndex);
   const result = insertCellsAsOneOperation(shared, index, cells, {
-    replaceBlankCell: true
+    replaceBlankCell: true,
+    notebookMetadata
   });
   if (result.count > 0) {
     notebook.deselectAll();
@@ -175,8 +220,7 @@ function undoManagerOf(
   const manager = (shared as { undoManager?: unknown }).undoManager;
   if (
     manager &&
-    typeof (manager as { stopCapturing?: unknown }).stopCapturing ===
-      'function'
+    typeof (manager as { stopCapturing?: unknown }).stopCapturing === 'function'
   ) {
     return manager as { stopCapturing(): void };
   }

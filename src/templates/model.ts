@@ -19,7 +19,6 @@ import {
   NeuronTemplatesState
 } from '../tokens';
 import { TemplateActions } from './actions';
-import { TemplateDraft } from './draft';
 import { messageOf } from './errorMessage';
 
 /**
@@ -31,8 +30,8 @@ import { messageOf } from './errorMessage';
  * while JupyterLab runs, so nothing is polled; `refresh()` reloads.
  *
  * Details and renderings are asked for on demand, in the panel's language.
- * The model keeps one {@link TemplateDraft} (form values, preview) per
- * template so the form survives re-renders of the panel.
+ * Given the notebook services, it also inserts templates into notebooks and
+ * creates notebooks from them (see {@link TemplateActions}).
  */
 export class TemplatesModel implements INeuronTemplates {
   constructor(options: TemplatesModel.IOptions) {
@@ -76,10 +75,7 @@ export class TemplatesModel implements INeuronTemplates {
     return this._changed;
   }
 
-  get listChanged(): ISignal<
-    this,
-    ReadonlyArray<NeuronAPI.TemplateSummary>
-  > {
+  get listChanged(): ISignal<this, ReadonlyArray<NeuronAPI.TemplateSummary>> {
     return this._listChanged;
   }
 
@@ -123,18 +119,6 @@ export class TemplatesModel implements INeuronTemplates {
    */
   summary(id: string): NeuronAPI.TemplateSummary | null {
     return this._templates.find(template => template.id === id) ?? null;
-  }
-
-  /**
-   * The form and preview state of one template, created on first use.
-   */
-  draft(id: string): TemplateDraft {
-    let draft = this._drafts.get(id);
-    if (!draft) {
-      draft = new TemplateDraft({ templates: this, id, i18n: this._i18n });
-      this._drafts.set(id, draft);
-    }
-    return draft;
   }
 
   getTemplate(
@@ -183,22 +167,18 @@ export class TemplatesModel implements INeuronTemplates {
     return this._insertTargetChanged;
   }
 
-  /**
-   * Whether notebooks can be created and inserted into (the model was given
-   * the notebook services).
-   */
-  get canEditNotebooks(): boolean {
+  get editsNotebooks(): boolean {
     return this._actions !== null;
   }
 
-  insert(
+  async insert(
     id: string,
     options: ITemplateInsertOptions = {}
   ): Promise<ITemplateInsertion> {
     return this._requireActions().insert(id, options);
   }
 
-  createNotebook(
+  async createNotebook(
     id: string,
     options: ITemplateCreateOptions = {}
   ): Promise<ITemplateNotebook> {
@@ -212,16 +192,14 @@ export class TemplatesModel implements INeuronTemplates {
     this._isDisposed = true;
     this._i18n?.changed.disconnect(this._onLanguageChanged, this);
     this._actions?.dispose();
-    for (const draft of this._drafts.values()) {
-      draft.dispose();
-    }
-    this._drafts.clear();
     Signal.clearData(this);
   }
 
   private _requireActions(): TemplateActions {
     if (!this._actions) {
-      throw new Error('No notebook services were given to the templates model.');
+      throw new Error(
+        'No notebook services were given to the templates model.'
+      );
     }
     return this._actions;
   }
@@ -318,7 +296,6 @@ export class TemplatesModel implements INeuronTemplates {
   private _visible = false;
   private _loading: Promise<void> | null = null;
   private _generation = 0;
-  private _drafts = new Map<string, TemplateDraft>();
   private _actions: TemplateActions | null = null;
   private _insertTargetChanged = new Signal<this, void>(this);
   private _isDisposed = false;

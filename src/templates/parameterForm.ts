@@ -62,7 +62,10 @@ export function toFormValue(
  * ("１２８", "１，４"): read them as their ASCII forms.
  */
 function normalizeText(text: string): string {
-  return text.normalize('NFKC').replace(/[、，]/g, ',').trim();
+  return text
+    .normalize('NFKC')
+    .replace(/[、，]/g, ',')
+    .trim();
 }
 
 const INTEGER = /^[+-]?\d+$/;
@@ -128,9 +131,7 @@ export function parseFormValue(
       }
       case 'integer_list': {
         const normalized = normalizeText(text);
-        const items = normalized
-          .split(/[\s,]+/)
-          .filter(item => item !== '');
+        const items = normalized.split(/[\s,]+/).filter(item => item !== '');
         if (items.length === 0) {
           return { ok: false, issue: { code: 'empty_list' } };
         }

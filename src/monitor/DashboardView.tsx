@@ -16,11 +16,7 @@ import { CoreUtilization } from './CoreUtilization';
 import { formatPercent, summarizeUtilization } from './format';
 import { MonitorBadges, MonitorNotices } from './MonitorState';
 import { IProcessActions, ProcessTable } from './ProcessTable';
-import {
-  DeviceMemory,
-  EccCounters,
-  HostResources
-} from './ResourceViews';
+import { DeviceMemory, EccCounters, HostResources } from './ResourceViews';
 import { IChartSeries, TimeSeriesChart } from './TimeSeriesChart';
 
 /**
@@ -43,9 +39,9 @@ const CORE_COLORS = [
 ];
 
 /**
- * Properties of {@link MonitorDashboard}.
+ * Properties of {@link DashboardView}.
  */
-export interface IMonitorDashboardProps {
+export interface IDashboardViewProps {
   /** The monitor (state, status, history). */
   model: INeuronMonitor;
   /** Our translation bundle. */
@@ -73,7 +69,7 @@ export interface IMonitorDashboardProps {
 /**
  * The whole dashboard.
  */
-export function MonitorDashboard(props: IMonitorDashboardProps): JSX.Element {
+export function DashboardView(props: IDashboardViewProps): JSX.Element {
   const { model, trans, snapshot } = props;
   const simulated = !!(model.status?.simulated || snapshot?.simulated);
   return (
@@ -88,11 +84,7 @@ export function MonitorDashboard(props: IMonitorDashboardProps): JSX.Element {
       data-seq={snapshot?.seq ?? undefined}
     >
       <DashboardHeader {...props} />
-      <MonitorNotices
-        model={model}
-        trans={trans}
-        onRestart={props.onRestart}
-      />
+      <MonitorNotices model={model} trans={trans} onRestart={props.onRestart} />
       {snapshot ? (
         <SnapshotView {...props} snapshot={snapshot} />
       ) : (
@@ -106,7 +98,7 @@ export function MonitorDashboard(props: IMonitorDashboardProps): JSX.Element {
   );
 }
 
-function DashboardHeader(props: IMonitorDashboardProps): JSX.Element {
+function DashboardHeader(props: IDashboardViewProps): JSX.Element {
   const { model, trans, locale, snapshot, paused, range } = props;
   const period = model.status?.period;
   return (
@@ -181,7 +173,7 @@ export function rangeLabel(seconds: number, trans: TranslationBundle): string {
 }
 
 function SnapshotView(
-  props: IMonitorDashboardProps & { snapshot: NeuronAPI.MonitorSnapshot }
+  props: IDashboardViewProps & { snapshot: NeuronAPI.MonitorSnapshot }
 ): JSX.Element {
   const { snapshot, trans, locale } = props;
   const summary = summarizeUtilization(snapshot);
@@ -200,9 +192,6 @@ function SnapshotView(
           <CoreUtilization snapshot={snapshot} trans={trans} locale={locale} />
         </Section>
       </div>
-      <div className="jp-Neuron-Dashboard-cell jp-Neuron-Dashboard-charts">
-        <Charts {...props} />
-      </div>
       <div className="jp-Neuron-Dashboard-cell">
         <Section title={trans.__('Device memory')}>
           <DeviceMemory snapshot={snapshot} trans={trans} locale={locale} />
@@ -215,6 +204,9 @@ function SnapshotView(
         <Section title={trans.__('ECC counters')}>
           <EccCounters snapshot={snapshot} trans={trans} locale={locale} />
         </Section>
+      </div>
+      <div className="jp-Neuron-Dashboard-cell jp-Neuron-Dashboard-charts">
+        <Charts {...props} />
       </div>
       <div className="jp-Neuron-Dashboard-cell jp-Neuron-Dashboard-wide">
         <Section
@@ -353,16 +345,14 @@ export function memorySeries(
 }
 
 function Charts(
-  props: IMonitorDashboardProps & { snapshot: NeuronAPI.MonitorSnapshot }
+  props: IDashboardViewProps & { snapshot: NeuronAPI.MonitorSnapshot }
 ): JSX.Element {
   const { model, snapshot, trans, locale, end, range, paused } = props;
   const period = model.status?.period ?? snapshot.period ?? 1;
   const yLabels = ['0%', '50%', '100%'];
   const xLabels = [
     trans.__('-%1', rangeLabel(range, trans)),
-    paused
-      ? new Date(end * 1000).toLocaleTimeString(locale)
-      : trans.__('now')
+    paused ? new Date(end * 1000).toLocaleTimeString(locale) : trans.__('now')
   ];
   const gapSeconds = Math.max(5, period * 3);
   return (

@@ -4,6 +4,7 @@
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import React from 'react';
 
 import {
   DryRunDialog,
@@ -122,39 +123,52 @@ export function actionIntro(
   trans: TranslationBundle,
   locale: string
 ): string {
-  const where = target.root
-    ? trans.__('In %1.', target.root.path)
-    : trans.__('In every compile cache root.');
   switch (action) {
     case 'delete-selected':
       return trans._n(
-        'The selected entry is removed. The compiler compiles its graph again the next time it is needed.',
+        'The %1 selected entry is removed. The compiler compiles its graph again the next time it is needed.',
         'The %1 selected entries are removed. The compiler compiles their graphs again the next time they are needed.',
         target.entries?.length ?? 0
       );
     case 'delete-failed':
-      return `${where} ${trans.__(
+      return trans.__(
         'Failed compiles stay in the cache and block compiling the same graph again until they are removed.'
-      )}`;
+      );
     case 'clear-stale-locks':
-      return `${where} ${trans.__(
+      return trans.__(
         'Only the lock files left by interrupted compiles are removed; the entries stay. Locks of running compiles are kept.'
-      )}`;
+      );
     case 'remove-old-versions':
-      return `${where} ${trans.__(
+      return trans.__(
         'Every compiler version except the newest one of each root is removed.'
-      )}`;
+      );
     case 'prune':
-      return `${where} ${trans.__(
+      return trans.__(
         'The least recently used entries are removed until each root holds at most %1.',
         formatBytes(target.maxBytes ?? 0, locale)
-      )}`;
+      );
     case 'wipe':
       return trans.__(
-        'Everything in %1 is removed. Every graph is compiled again the next time it is needed.',
-        target.root?.path ?? ''
+        'Everything in the root is removed. Every graph is compiled again the next time it is needed.'
       );
   }
+}
+
+/**
+ * A (translated) line saying which roots an action applies to, or `null`
+ * for the selected entries (they say it themselves).
+ */
+export function actionScope(
+  action: CacheAction,
+  target: ICacheActionTarget,
+  trans: TranslationBundle
+): string | null {
+  if (action === 'delete-selected') {
+    return null;
+  }
+  return target.root
+    ? trans.__('Applies to: %1', target.root.path)
+    : trans.__('Applies to: every compile cache root');
 }
 
 /**
@@ -283,10 +297,16 @@ export async function runCacheAction(
   const trans = translator.load(TRANSLATION_DOMAIN);
   const locale = translator.languageCode ?? 'en';
   const request = cleanRequestFor(action, target);
+  const scope = actionScope(action, target, trans);
   const outcome = await confirmWithDryRun({
     title: actionTitle(action, trans),
     translator,
-    intro: actionIntro(action, target, trans, locale),
+    intro: (
+      <>
+        {scope && <p className="jp-Neuron-DryRun-scope">{scope}</p>}
+        <p>{actionIntro(action, target, trans, locale)}</p>
+      </>
+    ),
     dryRun: () => cache.dryRun(request),
     run: plan => cache.clean(request, plan.plan_token),
     figures: plan => planFigures(plan, trans),

@@ -1,0 +1,131 @@
+import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
+
+import { FakeServer } from '../../__tests__/fakeServer';
+import plugins from '../../index';
+import { NeuronPanel } from '../../panel';
+import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../../tokens';
+import { CacheModel } from '../model';
+import { CacheViewWidget } from '../widget';
+
+function byId(id: string) {
+  const plugin = plugins.find(p => p.id === id);
+  if (!plugin) {
+    throw new Error(`No plugin ${id}`);
+  }
+  return plugin;
+}
+
+describe('the compile cache plugin', () => {
+  let server: FakeServer;
+  let app: any;
+  let i18n: INeuronI18n;
+
+  beforeEach(() => {
+    server = new FakeServer();
+    app = {
+      commands: new CommandRegistry(),
+      shell: { add: jest.fn(), activateById: jest.fn() },
+      serviceManager: { serverSettings: server.serverSettings }
+    };
+    i18n = byId('jupyterlab-neuron:plugin').activate(
+      app,
+      null,
+      null
+    ) as INeuronI18n;
+  });
+
+  it('applies the settings, adds its commands, palette items and launcher card without calling the server', async () => {
+    const settings = {
+      load: async () => ({
+        get: (key: string) => ({
+          composite: {
+            refreshInterval: 30,
+            freeDiskWarningGiB: 5,
+            freeDiskWarningPercent: 3,
+            pageSize: 500
+          }[key]
+        }),
+        changed: new Signal<unknown, void>({})
+      })
+    };
+    const palette = { addItem: jest.fn() };
+    const launcher = { add: jest.fn() };
+    const restorer = { restore: jest.fn() };
+    const model = byId('jupyterlab-neuron:cache').activate(
+      app,
+      i18n,
+      settings,
+      palette,
+      launcher,
+      restorer
+    ) as CacheModel;
+    await new Promise(resolve => setTimeout(resolve, 0));
+
+    expect(model).toBeInstanceOf(CacheModel);
+    expect(model.interval).toBe(30_000);
+    expect(model.freeDiskThreshold).toEqual({
+      bytes: 5 * 1024 ** 3,
+      percent: 3
+    });
+    expect(palette.addItem.mock.calls.map(call => call[0])).toEqual([
+      { command: CommandIDs.openCompileCache, category: 'Neuron' },
+      { command: CommandIDs.refreshCompileCache, category: 'Neuron' }
+    ]);
+    expect(launcher.add).toHaveBeenCalledWith({
+      command: CommandIDs.openCompileCache,
+      category: 'Neuron',
+      rank: 20
+    });
+    expect(restorer.restore).toHaveBeenCalledTimes(1);
+    expect(
+      app.commands.label(CommandIDs.openCompileCache, { isLauncher: true })
+    ).toBe('Compile Cache');
+
+    // One view at a time: the command opens it, or shows the open one.
+    const widget = app.commands.execute(CommandIDs.openCompileCache);
+    const view = await widget;
+    expect(view).toBeInstanceOf(CacheViewWidget);
+    expect(app.shell.add).toHaveBeenCalledWith(view, 'main');
+    expect(await app.commands.execute(CommandIDs.openCompileCache)).toBe(view);
+    expect(app.shell.add).toHaveBeenCalledTimes(1);
+    expect(view.title.label).toBe('Compile cache');
+    expect(view.content.list.blockSize).toBe(500);
+
+    // Nothing is fetched until a view is on screen.
+    expect(server.requests).toEqual([]);
+    view.dispose();
+    model.dispose();
+  });
+
+  it('adds the Compile cache section to the sidebar', () => {
+    const environment = byId('jupyterlab-neuron:environment').activate(
+      app,
+      i18n,
+      null
+    ) as any;
+    const cache = byId('jupyterlab-neuron:cache').activate(
+      app,
+      i18n,
+      null,
+      null,
+      null,
+      null
+    ) as INeuronCompileCache;
+    const panelPlugin = byId('jupyterlab-neuron:panel');
+    const optional = panelPlugin.optional ?? [];
+    const args = optional.map(token =>
+      token === INeuronCompileCache ? cache : null
+    );
+    panelPlugin.activate(app, i18n, environment, ...args);
+    const panel = app.shell.add.mock.calls[0][0] as NeuronPanel;
+    expect(panel.sections.map(section => section.id)).toContain(
+      'compile-cache'
+    );
+    const section = panel.sections.find(s => s.id === 'compile-cache')!;
+    expect(section.label(i18n.trans)).toBe('Compile cache');
+    panel.dispose();
+    cache.dispose();
+    environment.dispose();
+  });
+});

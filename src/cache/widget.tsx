@@ -1,0 +1,131 @@
+/**
+ * The main-area widget of the compile-cache view.
+ */
+
+import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
+import type { Message } from '@lumino/messaging';
+import React from 'react';
+
+import { neuronIcon } from '../components';
+import type { INeuronCompileCache, INeuronI18n } from '../tokens';
+import { CacheView } from './CacheView';
+import { CacheEntryListModel } from './entries';
+
+/**
+ * The content of the cache view: owns its entry list and tells it when it
+ * is on screen, so nothing is fetched for a hidden tab.
+ */
+export class CacheViewContent extends ReactWidget {
+  constructor(options: CacheViewWidget.IOptions) {
+    super();
+    this._i18n = options.i18n;
+    this.list = new CacheEntryListModel({
+      cache: options.cache,
+      translator: options.i18n,
+      blockSize: options.blockSize,
+      viewer: 'main-area'
+    });
+    this.addClass('jp-Neuron-CacheViewContent');
+    this._i18n.changed.connect(this._onLanguageChanged, this);
+  }
+
+  /**
+   * The entry list shown.
+   */
+  readonly list: CacheEntryListModel;
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._i18n.changed.disconnect(this._onLanguageChanged, this);
+    this.list.dispose();
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    return <CacheView list={this.list} translator={this._i18n} />;
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.list.setVisible(this.isVisible);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.list.setVisible(false);
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.list.setVisible(true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.list.setVisible(false);
+  }
+
+  private _onLanguageChanged(): void {
+    this.update();
+  }
+
+  private _i18n: INeuronI18n;
+}
+
+/**
+ * The compile-cache view as a main-area tab.
+ */
+export class CacheViewWidget extends MainAreaWidget<CacheViewContent> {
+  constructor(options: CacheViewWidget.IOptions) {
+    super({ content: new CacheViewContent(options) });
+    this._i18n = options.i18n;
+    this.id = CacheViewWidget.ID;
+    this.addClass('jp-Neuron-CacheViewWidget');
+    this.title.icon = neuronIcon;
+    this.title.closable = true;
+    this._showTitle();
+    this._i18n.changed.connect(this._showTitle, this);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._i18n.changed.disconnect(this._showTitle, this);
+    super.dispose();
+  }
+
+  private _showTitle(): void {
+    const trans = this._i18n.trans;
+    this.title.label = trans.__('Compile cache');
+    this.title.caption = trans.__(
+      'Neuron compile caches: entries and cleaning'
+    );
+  }
+
+  private _i18n: INeuronI18n;
+}
+
+/**
+ * The namespace for `CacheViewWidget` statics.
+ */
+export namespace CacheViewWidget {
+  /**
+   * The widget id (one cache view at a time).
+   */
+  export const ID = 'jupyterlab-neuron:compile-cache';
+
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The compile-cache model. */
+    cache: INeuronCompileCache;
+    /** The panel's language service. */
+    i18n: INeuronI18n;
+    /** Entries fetched per request. */
+    blockSize?: number;
+  }
+}

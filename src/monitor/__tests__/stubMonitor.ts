@@ -1,0 +1,58 @@
+/**
+ * A monitor whose data the view tests set directly.
+ */
+
+import { Signal } from '@lumino/signaling';
+
+import type {
+  INeuronMonitor,
+  NeuronAPI,
+  NeuronMonitorConnection
+} from '../../tokens';
+import { SampleRing, sampleFromSnapshot } from '../history';
+
+export class StubMonitor implements INeuronMonitor {
+  connection: NeuronMonitorConnection = 'websocket';
+  status: NeuronAPI.MonitorStatus | null = null;
+  snapshot: NeuronAPI.MonitorSnapshot | null = null;
+  history = new SampleRing(100);
+  error: string | null = null;
+  isDisposed = false;
+  visibility = new Map<string, boolean>();
+  restarts = 0;
+  readonly snapshotChanged: Signal<INeuronMonitor, NeuronAPI.MonitorSnapshot> =
+    new Signal(this);
+  readonly statusChanged: Signal<INeuronMonitor, NeuronAPI.MonitorStatus> =
+    new Signal(this);
+  readonly changed: Signal<INeuronMonitor, void> = new Signal(this);
+
+  get isActive(): boolean {
+    return [...this.visibility.values()].some(visible => visible);
+  }
+
+  setVisible(viewer: string, visible: boolean): void {
+    this.visibility.set(viewer, visible);
+  }
+
+  async restart(): Promise<void> {
+    this.restarts += 1;
+  }
+
+  /** Take a snapshot as the stream would, and tell the views. */
+  receive(snapshot: NeuronAPI.MonitorSnapshot): void {
+    this.snapshot = snapshot;
+    this.history.push(sampleFromSnapshot(snapshot));
+    this.snapshotChanged.emit(snapshot);
+    this.changed.emit();
+  }
+
+  setStatus(status: NeuronAPI.MonitorStatus): void {
+    this.status = status;
+    this.statusChanged.emit(status);
+    this.changed.emit();
+  }
+
+  dispose(): void {
+    this.isDisposed = true;
+  }
+}

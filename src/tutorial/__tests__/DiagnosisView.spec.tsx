@@ -1,0 +1,460 @@
+import type { ISessionContext } from '@jupyterlab/apputils';
+import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import React from 'react';
+
+import { NeuronI18n } from '../../i18n';
+import type {
+  INeuronCompileCache,
+  NeuronAPI,
+  NeuronLanguage
+} from '../../tokens';
+import { DiagnosisActions } from '../actions';
+import { DiagnosisView } from '../DiagnosisView';
+import type { IStepDiagnosis } from '../session';
+import {
+  IRecordedDiagnosis,
+  catalogues,
+  failedNeffCached,
+  neuroncoresUnavailable,
+  packagesMissing,
+  unknown
+} from './diagnoses';
+import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
+
+/** A confirmation dialog that the test answers. */
+function dialogAnswering(accept: boolean) {
+  return jest.fn(async () => ({
+    button: { accept } as any,
+    isChecked: null,
+    value: null
+  })) as any;
+}
+
+function diagnosisOf(
+  recorded: IRecordedDiagnosis,
+  lang: NeuronLanguage
+): IStepDiagnosis {
+  const result = recorded[lang];
+  return {
+    stepId: 'train-single',
+    cellId: 'train-single-2',
+    text: recorded.text,
+    state: 'ready',
+    result,
+    fallback: result.match ? null : catalogues[lang].fallback,
+    labels: catalogues[lang].actions,
+    error: null
+  };
+}
+
+/** The kernels of the server, as `app.serviceManager.kernels` shows them. */
+function fakeKernels(ids: string[]) {
+  return {
+    running: () => ids.map(id => ({ id, name: 'python3' }))[Symbol.iterator](),
+    runningChanged: new Signal<unknown, unknown>({}),
+    shutdown: jest.fn(async () => undefined)
+  };
+}
+
+function fakeKernelspecs() {
+  return {
+    specs: {
+      default: 'python3',
+      kernelspecs: {
+        python3: { name: 'python3', display_name: 'Python 3 (ipykernel)' },
+        neuron: { name: 'neuron', display_name: 'Python (torch-neuronx)' }
+      }
+    },
+    specsChanged: new Signal<unknown, unknown>({})
+  };
+}
+
+function fakeSession(kernelId: string, kernelName = 'python3') {
+  return {
+    session: { kernel: { id: kernelId, name: kernelName } },
+    kernelChanged: new Signal<unknown, unknown>({}),
+    changeKernel: jest.fn(async () => null),
+    restartKernel: jest.fn(async () => undefined)
+  } as unknown as ISessionContext & {
+    changeKernel: jest.Mock;
+    restartKernel: jest.Mock;
+  };
+}
+
+function setUp(options: {
+  lang: NeuronLanguage;
+  monitor?: FakeMonitor | null;
+  cache?: INeuronCompileCache | null;
+  accept?: boolean;
+  kernels?: string[];
+}) {
+  const i18n = new NeuronI18n({ setting: options.lang });
+  const kernels = fakeKernels(options.kernels ?? ['kernel-own', 'kernel-2']);
+  const showDialog = dialogAnswering(options.accept ?? true);
+  const actions = new DiagnosisActions({
+    i18n,
+    monitor:
+      options.monitor === undefined ? new FakeMonitor() : options.monitor,
+    cache: options.cache ?? null,
+    commands: new CommandRegistry(),
+    kernels: kernels as any,
+    kernelspecs: fakeKernelspecs() as any,
+    showDialog
+  });
+  return { i18n, kernels, showDialog, actions };
+}
+
+describe('DiagnosisView', () => {
+  describe('NeuronCores not available', () => {
+    it('explains in Japanese and lists the holders with a button to shut their kernel down', async () => {
+      const monitor = new FakeMonitor();
+      const { i18n, kernels, showDialog, actions } = setUp({
+        lang: 'ja',
+        monitor
+      });
+      const session = fakeSession('kernel-own');
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(neuroncoresUnavailable, 'ja')}
+          actions={actions}
+          sessionContext={session}
+          translator={i18n}
+        />
+      );
+      expect(screen.getByText('NeuronCore を確保できません')).toBeTruthy();
+      expect(screen.getByText('エラーの意味')).toBeTruthy();
+      expect(screen.getByText('Neuron で起きる理由')).toBeTruthy();
+      expect(screen.getByText('NeuronCore を使用中のプロセス')).toBeTruthy();
+      // Nothing from the monitor yet.
+      expect(
+        screen.getByText('NeuronCore モニターのデータを待っています…')
+      ).toBeTruthy();
+      expect(monitor.viewers.size).toBe(1);
+
+      act(() => {
+        monitor.push(
+          snapshotOf(
+            [90, 80],
+            [
+              monitorProcess({
+                pid: 5123,
+                cores: [0],
+                utilization: 90,
+                kernel: kernelOf('kernel-2', 'holder.ipynb')
+              }),
+              monitorProcess({ pid: 4194400, cores: [1], utilization: 80 })
+            ],
+            true
+          )
+        );
+      });
+      const holders = screen
+        .getAllByRole('listitem')
+        .filter(item => item.classList.contains('jp-Neuron-Diagnosis-holder'));
+      expect(holders).toHaveLength(2);
+      expect(holders[0].textContent).toContain('ノートブック: holder.ipynb');
+      expect(holders[1].textContent).toContain('シミュレーションのプロセス');
+      expect(holders[1].textContent).toContain(
+        'この Jupyter サーバーのカーネルではありません'
+      );
+      // Only the real kernel of this server gets the button.
+      expect(within(holders[1]).queryByRole('button')).toBeNull();
+      const button = within(holders[0]).getByRole('button', {
+        name: 'NeuronCore を使用中のカーネルをシャットダウン'
+      });
+      await act(async () => {
+        fireEvent.click(button);
+      });
+      expect(showDialog).toHaveBeenCalledTimes(1);
+      expect(kernels.shutdown).toHaveBeenCalledWith('kernel-2');
+    });
+
+    it('does not shut down a kernel when the user cancels', async () => {
+      const monitor = new FakeMonitor();
+      monitor.snapshot = snapshotOf(
+        [90, 0],
+        [
+          monitorProcess({
+            pid: 5123,
+            cores: [0],
+            kernel: kernelOf('kernel-2', 'holder.ipynb')
+          })
+        ]
+      );
+      const { i18n, kernels, actions } = setUp({
+        lang: 'en',
+        monitor,
+        accept: false
+      });
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(neuroncoresUnavailable, 'en')}
+          actions={actions}
+          sessionContext={fakeSession('kernel-own')}
+          translator={i18n}
+        />
+      );
+      await act(async () => {
+        fireEvent.click(
+          screen.getByRole('button', {
+            name: 'Shut down the kernel holding the NeuronCores'
+          })
+        );
+      });
+      expect(kernels.shutdown).not.toHaveBeenCalled();
+    });
+
+    it('says the processes cannot be listed without a monitor, and keeps the steps', () => {
+      const { i18n, actions } = setUp({ lang: 'en', monitor: null });
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(neuroncoresUnavailable, 'en')}
+          actions={actions}
+          sessionContext={fakeSession('kernel-own')}
+          translator={i18n}
+        />
+      );
+      expect(
+        screen.getByText(/the processes cannot be listed/).textContent
+      ).toContain('neuron-top');
+      expect(screen.queryAllByRole('button')).toHaveLength(0);
+      expect(screen.getByText(/Once the NeuronCores are free/)).toBeTruthy();
+    });
+  });
+
+  describe('cached failed NEFF', () => {
+    function cacheFor(entryPath: string) {
+      const entry = {
+        id: 'v1:MODULE_2919486226386385393+d41d8cd9',
+        path: entryPath,
+        module: 'MODULE_2919486226386385393+d41d8cd9'
+      };
+      const plan = {
+        dry_run: true,
+        plan_token: 'token-1',
+        items: [
+          {
+            kind: 'entry',
+            id: entry.id,
+            root_id: 'r',
+            root: '/var/tmp/neuron-compile-cache',
+            version: 'neuronxcc-2.12.68.0+4480452af',
+            module: entry.module,
+            path: 'x',
+            bytes: 2048,
+            state: 'failed',
+            reasons: ['selected'],
+            symlink: false
+          }
+        ],
+        removed: [entry.id],
+        bytes_freed: 2048,
+        skipped: [],
+        missing: [],
+        failed: [],
+        warnings: []
+      };
+      return {
+        listEntries: jest.fn(async () => ({ items: [entry], total: 1 })),
+        dryRun: jest.fn(async () => plan),
+        clean: jest.fn(async () => ({ ...plan, dry_run: false })),
+        status: null
+      };
+    }
+
+    it('deletes exactly the failed entry after its dry run is confirmed', async () => {
+      const details = failedNeffCached.en.match
+        ? (failedNeffCached.en as { details: Record<string, string> }).details
+        : {};
+      const cache = cacheFor(details.cache_entry);
+      const { i18n, showDialog, actions } = setUp({
+        lang: 'en',
+        cache: cache as unknown as INeuronCompileCache
+      });
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(failedNeffCached, 'en')}
+          actions={actions}
+          sessionContext={fakeSession('kernel-own')}
+          translator={i18n}
+        />
+      );
+      expect(screen.getByText('A failed compilation is cached')).toBeTruthy();
+      await act(async () => {
+        fireEvent.click(
+          screen.getByRole('button', { name: 'Delete the failed cache entry' })
+        );
+      });
+      expect(cache.listEntries).toHaveBeenCalledWith({
+        text: 'MODULE_2919486226386385393+d41d8cd9',
+        states: ['failed'],
+        limit: 100
+      });
+      expect(cache.dryRun).toHaveBeenCalledWith({
+        entries: ['v1:MODULE_2919486226386385393+d41d8cd9']
+      });
+      // The dry run is shown before anything is removed.
+      expect(showDialog).toHaveBeenCalledTimes(1);
+      expect(cache.clean).toHaveBeenCalledWith(
+        { entries: ['v1:MODULE_2919486226386385393+d41d8cd9'] },
+        'token-1'
+      );
+    });
+
+    it('removes nothing when the entry is not in a managed cache', async () => {
+      const cache = cacheFor('/somewhere/else');
+      const { i18n, showDialog, actions } = setUp({
+        lang: 'ja',
+        cache: cache as unknown as INeuronCompileCache
+      });
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(failedNeffCached, 'ja')}
+          actions={actions}
+          sessionContext={fakeSession('kernel-own')}
+          translator={i18n}
+        />
+      );
+      await act(async () => {
+        fireEvent.click(
+          screen.getByRole('button', {
+            name: '失敗したキャッシュエントリを削除'
+          })
+        );
+      });
+      expect(showDialog).toHaveBeenCalledTimes(1);
+      expect(cache.dryRun).not.toHaveBeenCalled();
+      expect(cache.clean).not.toHaveBeenCalled();
+    });
+
+    it('shows no delete button without the compile-cache service', () => {
+      const { i18n, actions } = setUp({ lang: 'ja', cache: null });
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(failedNeffCached, 'ja')}
+          actions={actions}
+          sessionContext={fakeSession('kernel-own')}
+          translator={i18n}
+        />
+      );
+      expect(screen.queryByRole('button')).toBeNull();
+      expect(screen.getByText('対処方法')).toBeTruthy();
+      // The matched line is shown.
+      expect(
+        document.querySelector('.jp-Neuron-Diagnosis-excerpt code')!.textContent
+      ).toContain('Got a cached failed neff');
+    });
+  });
+
+  describe('Neuron packages missing', () => {
+    it('lists the kernels and switches the notebook to the one chosen', async () => {
+      const { i18n, actions } = setUp({ lang: 'ja' });
+      const session = fakeSession('kernel-own', 'python3');
+      render(
+        <DiagnosisView
+          diagnosis={diagnosisOf(packagesMissing, 'ja')}
+          actions={actions}
+          sessionContext={session}
+          translator={i18n}
+        />
+      );
+      expect(screen.getByText('別のカーネルを選択')).toBeTruthy();
+      const items = screen
+        .getAllByRole('listitem')
+        .filter(item => item.hasAttribute('data-kernel-name'));
+      expect(items.map(item => item.textContent)).toEqual([
+        'Python (torch-neuronx)このカーネルを使う',
+        'Python 3 (ipykernel)使用中'
+      ]);
+      await act(async () => {
+        fireEvent.click(
+          within(items[0]).getByRole('button', { name: 'このカーネルを使う' })
+        );
+      });
+      expect(session.changeKernel).toHaveBeenCalledWith({ name: 'neuron' });
+      // Inline code of the steps is shown as code.
+      const code = Array.from(document.querySelectorAll('code')).map(
+        node => node.textContent
+      );
+      expect(code).toContain(
+        'python3 -m ipykernel install --user --name aws_neuron_venv_pytorch --display-name "Python Neuronx"'
+      );
+    });
+  });
+
+  describe('an unknown error', () => {
+    it.each([
+      [
+        'en' as NeuronLanguage,
+        'This error is not one of the known Neuron errors',
+        'Full error'
+      ],
+      [
+        'ja' as NeuronLanguage,
+        'このエラーは既知の Neuron のエラーに該当しません',
+        'エラー全文'
+      ]
+    ])(
+      'shows the fallback with its reference link (%s)',
+      (lang, title, raw) => {
+        const { i18n, actions } = setUp({ lang });
+        const diagnosis = diagnosisOf(unknown, lang);
+        render(
+          <DiagnosisView
+            diagnosis={diagnosis}
+            actions={actions}
+            sessionContext={fakeSession('kernel-own')}
+            translator={i18n}
+          />
+        );
+        expect(screen.getByText(title)).toBeTruthy();
+        const link = screen.getByRole('link');
+        expect(link.getAttribute('href')).toBe(
+          catalogues[lang].fallback.reference.url
+        );
+        expect(link.getAttribute('rel')).toContain('noopener');
+        expect(screen.getByText(raw)).toBeTruthy();
+        expect(document.querySelector('pre')!.textContent).toContain(
+          'ValueError'
+        );
+        expect(document.querySelector('pre')!.textContent).not.toContain(
+          '\u001b['
+        );
+      }
+    );
+  });
+
+  it('says when the diagnosis is on its way or failed', () => {
+    const i18n = new NeuronI18n({ setting: 'en' });
+    const base = diagnosisOf(unknown, 'en');
+    const { rerender } = render(
+      <DiagnosisView
+        diagnosis={{ ...base, state: 'loading', result: null }}
+        actions={null}
+        sessionContext={null}
+        translator={i18n}
+      />
+    );
+    expect(screen.getByText('Diagnosing the error…')).toBeTruthy();
+    rerender(
+      <DiagnosisView
+        diagnosis={{
+          ...base,
+          state: 'error',
+          result: null,
+          error: 'HTTP 500'
+        }}
+        actions={null}
+        sessionContext={null}
+        translator={i18n}
+      />
+    );
+    expect(screen.getByText('The error could not be diagnosed')).toBeTruthy();
+    expect(screen.getByText('HTTP 500')).toBeTruthy();
+  });
+});
+
+/** Keep the recorded types honest. */
+export const recorded: NeuronAPI.Diagnosis[] = [neuroncoresUnavailable.ja];

@@ -1,0 +1,357 @@
+import type { ISessionContext } from '@jupyterlab/apputils';
+import { Signal } from '@lumino/signaling';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import React from 'react';
+
+import { NeuronI18n } from '../../i18n';
+import type { NeuronLanguage } from '../../tokens';
+import {
+  EvidenceView,
+  checkForStep,
+  coreReading,
+  evaluateEvidence
+} from '../checks';
+import { GuideView } from '../GuideView';
+import { ITutorialCell, ITutorialStep, TutorialProgress } from '../progress';
+import type {
+  ILiveCores,
+  IStepDiagnosis,
+  ITutorialGuideModel
+} from '../session';
+import { catalogues, neuroncoresUnavailable } from './diagnoses';
+import { snapshotOf } from './fakes';
+
+function code(id: string, step: string): ITutorialCell {
+  return {
+    id,
+    type: 'code',
+    step,
+    role: 'code',
+    source: '',
+    executionCount: null,
+    hasError: false
+  };
+}
+
+function explanation(id: string, step: string, heading: string): ITutorialCell {
+  return { ...code(id, step), type: 'markdown', source: `## ${heading}` };
+}
+
+const STEPS = {
+  ja: [
+    {
+      id: 'prepare',
+      number: 1,
+      title: '事前準備',
+      explanation: '**準備**します。'
+    },
+    {
+      id: 'precompile',
+      number: 5,
+      title: '事前コンパイル',
+      neuronOnly: true,
+      durationMinutes: { 'inf2.xlarge': 6 }
+    },
+    {
+      id: 'train-single',
+      number: 6,
+      title: '1 ワーカーでの学習',
+      neuronOnly: true
+    },
+    { id: 'trace', number: 9, title: '推論用のトレースと CPU との比較' }
+  ],
+  en: [
+    {
+      id: 'prepare',
+      number: 1,
+      title: 'Preparation',
+      explanation: 'Get **ready**.'
+    },
+    {
+      id: 'precompile',
+      number: 5,
+      title: 'Pre-compilation',
+      neuronOnly: true,
+      durationMinutes: { 'inf2.xlarge': 6 }
+    },
+    {
+      id: 'train-single',
+      number: 6,
+      title: 'Training with one worker',
+      neuronOnly: true
+    },
+    {
+      id: 'trace',
+      number: 9,
+      title: 'Tracing for inference and comparing with CPU'
+    }
+  ]
+};
+
+/**
+ * A guide model over a real progress model, with the parts that need a
+ * notebook (running cells, the monitor) scripted by the test.
+ */
+class StubGuide implements ITutorialGuideModel {
+  notebookName = 'bert-ja.ipynb';
+  templateTitle: string | null = '日本語 BERT';
+  templateId = 'bert-ja';
+  smoke = false;
+  simulated = false;
+  instanceType: string | null = 'inf2.xlarge';
+  canRun = true;
+  live: ILiveCores | null = null;
+  diagnoses = new Map<string, IStepDiagnosis>();
+  readonly progress: TutorialProgress;
+  readonly changed = new Signal<this, void>(this);
+  readonly sessionContext = {
+    session: null,
+    kernelChanged: new Signal({})
+  } as unknown as ISessionContext;
+  readonly ran: string[] = [];
+
+  constructor(lang: NeuronLanguage, cells?: ITutorialCell[]) {
+    this.progress = new TutorialProgress({
+      cells: cells ?? [
+        explanation('prepare-1', 'prepare', '1. Prep'),
+        code('prepare-2', 'prepare'),
+        explanation('precompile-1', 'precompile', '5. Pre'),
+        code('precompile-2', 'precompile'),
+        explanation('train-single-1', 'train-single', '6. Train'),
+        code('train-single-2', 'train-single')
+      ],
+      stepInfo: STEPS[lang]
+    });
+    this.progress.changed.connect(() => this.changed.emit());
+  }
+
+  evidence(step: ITutorialStep): EvidenceView[] {
+    const check = checkForStep(step.id, { workers: 2, work_dir: 'w' }, '');
+    return check && !step.missing
+      ? [
+          evaluateEvidence(check, this.progress.evidence(step.id), {
+            status: step.status,
+            neuronOnly: step.neuronOnly,
+            smoke: this.smoke,
+            hasMonitor: true
+          })
+        ]
+      : [];
+  }
+
+  liveCores(step: ITutorialStep): ILiveCores | null {
+    return step.status === 'running' ? this.live : null;
+  }
+
+  diagnosis(step: ITutorialStep): IStepDiagnosis | null {
+    return step.status === 'failed'
+      ? (this.diagnoses.get(step.id) ?? null)
+      : null;
+  }
+
+  select(stepId: string): void {
+    this.progress.select(stepId);
+  }
+
+  next(): void {
+    this.progress.next();
+  }
+
+  async runStep(stepId: string): Promise<void> {
+    this.ran.push(stepId);
+  }
+}
+
+function show(model: StubGuide, lang: NeuronLanguage) {
+  const translator = new NeuronI18n({ setting: lang });
+  return render(
+    <GuideView
+      model={model}
+      translator={translator}
+      rendermime={null}
+      actions={null}
+    />
+  );
+}
+
+function stepItems(): HTMLElement[] {
+  return within(
+    screen.getByRole('list', { name: /Steps|ステップ/ })
+  ).getAllByRole('listitem');
+}
+
+describe('GuideView', () => {
+  it.each([
+    [
+      'ja' as NeuronLanguage,
+      [
+        '1.事前準備未実行',
+        '5.事前コンパイル未実行',
+        '6.1 ワーカーでの学習未実行',
+        '9.推論用のトレースと CPU との比較セルがありません'
+      ],
+      '次へ',
+      'このステップを実行',
+      '目安の時間: inf2.xlarge で約 6 分',
+      '3 ステップ中 0 ステップ完了'
+    ],
+    [
+      'en' as NeuronLanguage,
+      [
+        '1.PreparationNot started',
+        '5.Pre-compilationNot started',
+        '6.Training with one workerNot started',
+        '9.Tracing for inference and comparing with CPUCells missing'
+      ],
+      'Next',
+      'Run this step',
+      'Expected time: about 6 min on inf2.xlarge',
+      '0 of 3 steps done'
+    ]
+  ])(
+    'lists the steps and moves on (%s)',
+    (lang, items, next, run, duration, count) => {
+      const model = new StubGuide(lang);
+      show(model, lang);
+      expect(stepItems().map(item => item.textContent)).toEqual(items);
+      expect(screen.getByText(count)).toBeTruthy();
+      const current = screen.getByRole('article');
+      expect(current.getAttribute('data-step')).toBe('prepare');
+      // Markdown is not interpreted without the renderer: shown as text.
+      expect(current.textContent).toContain(STEPS[lang][0].explanation);
+
+      fireEvent.click(screen.getByRole('button', { name: run }));
+      expect(model.ran).toEqual(['prepare']);
+      fireEvent.click(screen.getByRole('button', { name: next }));
+      expect(screen.getByRole('article').getAttribute('data-step')).toBe(
+        'precompile'
+      );
+      expect(screen.getByRole('article').textContent).toContain(duration);
+    }
+  );
+
+  it('shows the step status as cells run, and the live NeuronCores in Japanese', () => {
+    const model = new StubGuide('ja');
+    show(model, 'ja');
+    act(() => {
+      model.progress.select('train-single');
+      model.progress.cellScheduled('train-single-2');
+      model.live = coreReading(snapshotOf([85, 0]), null);
+      model.changed.emit();
+    });
+    const current = screen.getByRole('article');
+    expect(current.getAttribute('data-status')).toBe('running');
+    expect(current.querySelector('.jp-Neuron-Guide-live')!.textContent).toBe(
+      'NC0: 85% / NC1: 0%: 1 ワーカーでは NeuronCore 1 つだけが使われます'
+    );
+    expect(screen.getByRole('button', { name: '実行中…' })).toBeTruthy();
+
+    act(() => {
+      model.progress.setEvidence('train-single', 'cores', {
+        peak: [85, 0],
+        samples: 4,
+        simulated: false,
+        attributed: true
+      });
+      model.progress.cellExecuted('train-single-2', null);
+    });
+    expect(current.getAttribute('data-status')).toBe('done');
+    expect(current.textContent).toContain(
+      '完了: このステップのセルはすべてエラーなしで実行されました。'
+    );
+    const evidence = current.querySelector('.jp-Neuron-Guide-evidence')!;
+    expect(evidence.getAttribute('data-state')).toBe('ok');
+    expect(evidence.textContent).toBe(
+      '確認済みこのノートブックで NeuronCore 1 個が使われました（最大値 NC0: 85% / NC1: 0%）。'
+    );
+  });
+
+  it('says in smoke mode that Neuron evidence is skipped, not confirmed', () => {
+    const model = new StubGuide('en');
+    model.smoke = true;
+    show(model, 'en');
+    act(() => {
+      model.select('precompile');
+      model.progress.cellScheduled('precompile-2');
+      model.progress.cellExecuted('precompile-2', null);
+    });
+    const current = screen.getByRole('article');
+    expect(current.textContent).toContain(
+      'CPU smoke mode: the Neuron part of this step is skipped'
+    );
+    const evidence = current.querySelector('.jp-Neuron-Guide-evidence')!;
+    expect(evidence.getAttribute('data-state')).toBe('skipped');
+    expect(evidence.textContent).toBe(
+      'SkippedCPU smoke mode: pre-compilation is skipped, so the compile cache does not change.'
+    );
+  });
+
+  it('says clearly when a step has no cells left', () => {
+    const model = new StubGuide('ja');
+    show(model, 'ja');
+    fireEvent.click(within(stepItems()[3]).getByRole('button'));
+    const current = screen.getByRole('article');
+    expect(current.textContent).toContain(
+      'このステップのセルがノートブックにありません'
+    );
+    expect(
+      within(current)
+        .getByRole('button', { name: 'このステップを実行' })
+        .hasAttribute('disabled')
+    ).toBe(true);
+  });
+
+  it('shows the diagnosis of a failed step', () => {
+    const model = new StubGuide('en');
+    model.diagnoses.set('train-single', {
+      stepId: 'train-single',
+      cellId: 'train-single-2',
+      text: neuroncoresUnavailable.text,
+      state: 'ready',
+      result: neuroncoresUnavailable.en,
+      fallback: null,
+      labels: catalogues.en.actions,
+      error: null
+    });
+    show(model, 'en');
+    act(() => {
+      model.select('train-single');
+      model.progress.cellScheduled('train-single-2');
+      model.progress.cellExecuted('train-single-2', {
+        ename: 'RuntimeError',
+        evalue: 'Neuron runtime cannot be initialized'
+      });
+    });
+    const current = screen.getByRole('article');
+    expect(current.getAttribute('data-status')).toBe('failed');
+    expect(current.textContent).toContain(
+      'A cell of this step failed: RuntimeError: Neuron runtime cannot be initialized'
+    );
+    const diagnosis = current.querySelector('.jp-Neuron-Diagnosis')!;
+    expect(diagnosis.getAttribute('data-entry')).toBe(
+      'neuroncores-unavailable'
+    );
+    expect(diagnosis.textContent).toContain('NeuronCores are not available');
+    expect(
+      screen.getByRole('button', { name: 'Run this step again' })
+    ).toBeTruthy();
+  });
+
+  it('follows the headings of a notebook without template steps', () => {
+    const cells: ITutorialCell[] = [
+      { ...code('h', ''), step: null, type: 'markdown', source: '# Load' },
+      { ...code('a', ''), step: null }
+    ];
+    const model = new StubGuide('en', cells);
+    model.templateTitle = null;
+    show(model, 'en');
+    expect(
+      screen.getByText(
+        'This notebook has no template steps: the guide follows its headings.'
+      )
+    ).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 3 }).textContent).toBe(
+      'bert-ja.ipynb'
+    );
+  });
+});

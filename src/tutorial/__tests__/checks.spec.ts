@@ -1,0 +1,310 @@
+import {
+  ICacheTotals,
+  ICheckServices,
+  IFoundFile,
+  StepChecks,
+  checkForStep,
+  coreReading,
+  evaluateEvidence,
+  formatCoreLine,
+  joinPath
+} from '../checks';
+import { ITutorialCell, TutorialProgress } from '../progress';
+import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
+
+const PARAMETERS = { workers: 2, work_dir: 'bert-ja-neuron', smoke: false };
+
+function cells(): ITutorialCell[] {
+  const code = (id: string, step: string): ITutorialCell => ({
+    id,
+    type: 'code',
+    step,
+    role: 'code',
+    source: '',
+    executionCount: null,
+    hasError: false
+  });
+  return [
+    code('precompile-2', 'precompile'),
+    code('train-single-2', 'train-single'),
+    code('train-multi-2', 'train-multi'),
+    code('trace-2', 'trace')
+  ];
+}
+
+class Services implements ICheckServices {
+  monitor: FakeMonitor | null = new FakeMonitor();
+  totals: ICacheTotals[] = [];
+  cacheError: Error | null = null;
+  folders = new Map<string, IFoundFile[] | null>();
+  kernel: string | null = 'kernel-1';
+
+  async cacheTotals(): Promise<ICacheTotals> {
+    if (this.cacheError) {
+      throw this.cacheError;
+    }
+    const next = this.totals.shift();
+    if (!next) {
+      throw new Error('no totals scripted');
+    }
+    return next;
+  }
+
+  async listFolder(path: string): Promise<IFoundFile[] | null> {
+    if (!this.folders.has(path)) {
+      throw new Error(`unexpected folder ${path}`);
+    }
+    return this.folders.get(path) ?? null;
+  }
+
+  kernelId(): string | null {
+    return this.kernel;
+  }
+}
+
+function setUp(services: Services) {
+  const progress = new TutorialProgress({ cells: cells() });
+  const checks = new StepChecks({
+    progress,
+    services,
+    checkOf: step => checkForStep(step.id, PARAMETERS, 'work'),
+    viewer: 'test'
+  });
+  const judge = (stepId: string, smoke = false) => {
+    const step = progress.step(stepId)!;
+    return evaluateEvidence(checks.checkOf(step)!, progress.evidence(stepId), {
+      status: step.status,
+      neuronOnly: stepId !== 'trace',
+      smoke,
+      hasMonitor: services.monitor !== null
+    });
+  };
+  return { progress, checks, judge };
+}
+
+describe('checkForStep', () => {
+  it('knows the checks of the template steps', () => {
+    expect(checkForStep('precompile', PARAMETERS, '')).toEqual({
+      kind: 'compile-cache'
+    });
+    expect(checkForStep('train-single', PARAMETERS, '')).toEqual({
+      kind: 'cores',
+      expectedCores: 1,
+      workers: 1
+    });
+    expect(checkForStep('train-multi', PARAMETERS, '')).toEqual({
+      kind: 'cores',
+      expectedCores: 2,
+      workers: 2
+    });
+    expect(checkForStep('train', { workers: 32 }, '')).toMatchObject({
+      expectedCores: 32
+    });
+    expect(checkForStep('trace', PARAMETERS, 'work/nb')).toEqual({
+      kind: 'traced-model',
+      folder: 'work/nb/bert-ja-neuron/traced'
+    });
+    expect(checkForStep('dataset', PARAMETERS, '')).toBeNull();
+    // Without the values they need, no check rather than a wrong one.
+    expect(checkForStep('train-multi', {}, '')).toBeNull();
+    expect(checkForStep('trace', { work_dir: '/abs' }, '')).toBeNull();
+  });
+
+  it('joins server paths', () => {
+    expect(joinPath('', 'a/', './b', 'traced')).toBe('a/b/traced');
+  });
+});
+
+describe('StepChecks', () => {
+  it('records the busy cores of this notebook while a training step runs', async () => {
+    const services = new Services();
+    const { progress, checks, judge } = setUp(services);
+    const monitor = services.monitor!;
+
+    progress.cellScheduled('train-single-2');
+    expect(monitor.viewers.has('test')).toBe(true);
+    expect(judge('train-single').state).toBe('pending');
+
+    const ours = monitorProcess({
+      pid: 100,
+      cores: [0],
+      kernel: kernelOf('kernel-1', 'bert.ipynb')
+    });
+    const theirs = monitorProcess({
+      pid: 200,
+      cores: [1],
+      kernel: kernelOf('kernel-2', 'other.ipynb')
+    });
+    monitor.push(snapshotOf([40, 90], [ours, theirs]));
+    monitor.push(snapshotOf([85, 95], [ours, theirs]));
+    progress.cellExecuted('train-single-2', null);
+    await checks.settled();
+
+    expect(monitor.viewers.has('test')).toBe(false);
+    const evidence = judge('train-single');
+    expect(evidence.state).toBe('ok');
+    expect(evidence.kind === 'cores' && evidence.data).toEqual({
+      // The other notebook's core is not counted.
+      peak: [85, 0],
+      samples: 2,
+      simulated: false,
+      attributed: true
+    });
+  });
+
+  it('warns when a multi-worker step used fewer cores than workers', async () => {
+    const services = new Services();
+    services.kernel = null;
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('train-multi-2');
+    services.monitor!.push(snapshotOf([88, 0]));
+    progress.cellExecuted('train-multi-2', null);
+    await checks.settled();
+    const evidence = judge('train-multi');
+    expect(evidence.state).toBe('warning');
+    expect(evidence.kind === 'cores' && evidence.busy).toBe(1);
+    expect(evidence.kind === 'cores' && evidence.data?.attributed).toBe(false);
+  });
+
+  it('shows simulated monitor data as simulated, never as confirmed', async () => {
+    const services = new Services();
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('train-single-2');
+    services.monitor!.push(snapshotOf([88, 0], [], true));
+    progress.cellExecuted('train-single-2', null);
+    await checks.settled();
+    expect(judge('train-single').state).toBe('simulated');
+  });
+
+  it('says core usage cannot be checked without a monitor', async () => {
+    const services = new Services();
+    services.monitor = null;
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('train-single-2');
+    progress.cellExecuted('train-single-2', null);
+    await checks.settled();
+    expect(judge('train-single')).toMatchObject({
+      state: 'unavailable',
+      reason: 'no-monitor'
+    });
+  });
+
+  it('says nothing was observed when no snapshot came', async () => {
+    const services = new Services();
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('train-single-2');
+    progress.cellExecuted('train-single-2', null);
+    await checks.settled();
+    expect(judge('train-single')).toMatchObject({
+      state: 'unavailable',
+      reason: 'not-observed'
+    });
+  });
+
+  it('skips Neuron evidence in CPU smoke mode', async () => {
+    const services = new Services();
+    services.totals = [
+      { entries: 3, bytes: 10, simulated: false },
+      { entries: 3, bytes: 10, simulated: false }
+    ];
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('precompile-2');
+    progress.cellExecuted('precompile-2', null);
+    await checks.settled();
+    expect(judge('precompile', true)).toMatchObject({
+      state: 'skipped',
+      reason: 'smoke'
+    });
+    expect(judge('train-single', true).state).toBe('skipped');
+  });
+
+  it('measures the compile cache before and after pre-compilation', async () => {
+    const services = new Services();
+    services.totals = [
+      { entries: 3, bytes: 1000, simulated: false },
+      { entries: 7, bytes: 5000, simulated: false }
+    ];
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('precompile-2');
+    await checks.settled();
+    progress.cellExecuted('precompile-2', null);
+    await checks.settled();
+    const evidence = judge('precompile');
+    expect(evidence.state).toBe('ok');
+    expect(evidence.kind === 'compile-cache' && evidence.gained).toEqual({
+      entries: 4,
+      bytes: 4000
+    });
+  });
+
+  it('warns when the compile cache did not grow, and reports read failures', async () => {
+    const services = new Services();
+    services.totals = [
+      { entries: 3, bytes: 1000, simulated: false },
+      { entries: 3, bytes: 1000, simulated: false }
+    ];
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('precompile-2');
+    progress.cellExecuted('precompile-2', null);
+    await checks.settled();
+    expect(judge('precompile').state).toBe('warning');
+
+    services.cacheError = new Error('HTTP 500');
+    progress.cellScheduled('precompile-2');
+    progress.cellExecuted('precompile-2', null);
+    await checks.settled();
+    const evidence = judge('precompile');
+    expect(evidence).toMatchObject({ state: 'unavailable', reason: 'error' });
+    expect(evidence.kind === 'compile-cache' && evidence.data?.problem).toBe(
+      'HTTP 500'
+    );
+  });
+
+  it('looks for the traced model after tracing', async () => {
+    const services = new Services();
+    services.folders.set('work/bert-ja-neuron/traced', [
+      { name: 'bert-ja-cpu-b2.pt', path: 'x/bert-ja-cpu-b2.pt', size: 4096 },
+      { name: 'notes.txt', path: 'x/notes.txt', size: 1 }
+    ]);
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('trace-2');
+    progress.cellExecuted('trace-2', null);
+    await checks.settled();
+    const evidence = judge('trace');
+    expect(evidence.state).toBe('ok');
+    expect(
+      evidence.kind === 'traced-model' && evidence.data?.files?.map(f => f.name)
+    ).toEqual(['bert-ja-cpu-b2.pt']);
+
+    services.folders.set('work/bert-ja-neuron/traced', null);
+    progress.cellScheduled('trace-2');
+    progress.cellExecuted('trace-2', null);
+    await checks.settled();
+    expect(judge('trace')).toMatchObject({
+      state: 'warning',
+      reason: 'no-folder'
+    });
+  });
+
+  it('does not look for a traced model when tracing failed', async () => {
+    const services = new Services();
+    const { progress, checks, judge } = setUp(services);
+    progress.cellScheduled('trace-2');
+    progress.cellExecuted('trace-2', { ename: 'RuntimeError', evalue: 'x' });
+    await checks.settled();
+    // No folder was scripted: listing it would have thrown.
+    expect(judge('trace').state).toBe('pending');
+  });
+});
+
+describe('coreReading and formatCoreLine', () => {
+  it('reads every core when no process belongs to the kernel', () => {
+    const reading = coreReading(snapshotOf([85.4, 0]), 'kernel-9');
+    expect(reading).toEqual({
+      utilization: [85.4, 0],
+      attributed: false,
+      simulated: false
+    });
+    expect(formatCoreLine(reading.utilization)).toBe('NC0: 85% / NC1: 0%');
+  });
+});

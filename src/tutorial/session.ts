@@ -1,0 +1,732 @@
+/**
+ * One notebook in tutorial mode: its progress model fed from the notebook,
+ * the step checks, the diagnoses of failed cells, the highlighted cells and
+ * the progress written back into the notebook metadata.
+ */
+
+import type { ISessionContext } from '@jupyterlab/apputils';
+import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
+import { PathExt } from '@jupyterlab/coreutils';
+import type * as nbformat from '@jupyterlab/nbformat';
+import {
+  INotebookModel,
+  Notebook,
+  NotebookActions,
+  NotebookPanel
+} from '@jupyterlab/notebook';
+import type { Kernel } from '@jupyterlab/services';
+import type { JSONObject } from '@lumino/coreutils';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { DiagnoseClient, errorOutputOf, errorTextOfOutputs } from '../diagnose';
+import type { INeuronI18n, INeuronMonitor, NeuronAPI } from '../tokens';
+import {
+  EvidenceView,
+  ICheckServices,
+  StepChecks,
+  checkForStep,
+  coreReading,
+  evaluateEvidence
+} from './checks';
+import {
+  ITutorialCell,
+  ITutorialStep,
+  ITutorialStepInfo,
+  METADATA_KEY,
+  TutorialProgress,
+  stepMetadataOf
+} from './progress';
+
+/**
+ * The CSS class of the cells of the step the guide shows.
+ */
+export const CURRENT_STEP_CELL_CLASS = 'jp-Neuron-TutorialCell';
+
+/**
+ * The CSS class of the cells of a failed step the guide shows.
+ */
+export const FAILED_STEP_CELL_CLASS = 'jp-Neuron-TutorialCell-failed';
+
+/**
+ * The diagnosis of a failed step.
+ */
+export interface IStepDiagnosis {
+  stepId: string;
+  cellId: string;
+  /** The error text sent to the server (stream outputs and traceback). */
+  text: string;
+  state: 'loading' | 'ready' | 'error';
+  result: NeuronAPI.Diagnosis | null;
+  /** The catalogue's fallback, for an unknown error. */
+  fallback: NeuronAPI.DiagnoseCatalogue['fallback'] | null;
+  /** Action id -> button label, from the catalogue. */
+  labels: Record<string, string>;
+  /** Why the diagnosis failed, when `state` is `error`. */
+  error: string | null;
+}
+
+/**
+ * The live reading of the NeuronCores during a training step.
+ */
+export interface ILiveCores {
+  utilization: number[];
+  simulated: boolean;
+  attributed: boolean;
+}
+
+/**
+ * What the guide view reads and calls (a notebook in tutorial mode).
+ */
+export interface ITutorialGuideModel {
+  /** The notebook's file name. */
+  readonly notebookName: string;
+  /** The template's title, when known. */
+  readonly templateTitle: string | null;
+  /** The template id, when the notebook was made from one. */
+  readonly templateId: string | null;
+  /** Whether the notebook runs in CPU smoke mode. */
+  readonly smoke: boolean;
+  /** Whether the notebook was made on a simulated instance. */
+  readonly simulated: boolean;
+  /** The instance type the notebook was made for, when known. */
+  readonly instanceType: string | null;
+  /** The steps and which one is current. */
+  readonly progress: TutorialProgress;
+  /** Whether the notebook's kernel can run cells (one is selected). */
+  readonly canRun: boolean;
+  /** Emitted after any change the view shows. */
+  readonly changed: ISignal<ITutorialGuideModel, void>;
+  /** The evidence of a step's checks, judged now. */
+  evidence(step: ITutorialStep): EvidenceView[];
+  /** The NeuronCores now, while a training step runs (else `null`). */
+  liveCores(step: ITutorialStep): ILiveCores | null;
+  /** The diagnosis of a failed step (asked for when first needed). */
+  diagnosis(step: ITutorialStep): IStepDiagnosis | null;
+  /** Show a step: highlight its cells and scroll to them. */
+  select(stepId: string): void;
+  /** Move on to the next step. */
+  next(): void;
+  /** Run the cells of a step. */
+  runStep(stepId: string): Promise<void>;
+  /** The notebook's session, for the diagnosis actions. */
+  readonly sessionContext: ISessionContext;
+}
+
+/**
+ * A notebook in tutorial mode.
+ */
+export class NotebookTutorial implements ITutorialGuideModel {
+  constructor(options: NotebookTutorial.IOptions) {
+    this._panel = options.panel;
+    this._i18n = options.i18n;
+    this._diagnoseClient = options.diagnoseClient;
+    this._monitor = options.monitor;
+    this._fetchStepInfo = options.fetchStepInfo;
+    this._save = options.save ?? null;
+    const model = this._model;
+    this._progress = new TutorialProgress({
+      cells: readCells(model),
+      metadata: this._ours().tutorial,
+      setupTitle: this._i18n.trans.__('Parameters and setup')
+    });
+    this._progress.active = true;
+    this._checks = new StepChecks({
+      progress: this._progress,
+      services: options.checkServices(this),
+      checkOf: step =>
+        checkForStep(step.id, this.parameters, PathExt.dirname(this.path)),
+      viewer: `tutorial-checks:${this._panel.id}`
+    });
+
+    this._progress.changed.connect(this._onProgressChanged, this);
+    this._progress.statusChanged.connect(this._onStatusChanged, this);
+    model.cells.changed.connect(this._scheduleCellsUpdate, this);
+    model.contentChanged.connect(this._scheduleCellsUpdate, this);
+    NotebookActions.executionScheduled.connect(this._onScheduled, this);
+    NotebookActions.executed.connect(this._onExecuted, this);
+    this._panel.sessionContext.statusChanged.connect(
+      this._onKernelStatus,
+      this
+    );
+    this._panel.sessionContext.kernelChanged.connect(this._emitChanged, this);
+    this._i18n.changed.connect(this._onLanguageChanged, this);
+    this._monitor?.snapshotChanged.connect(this._onSnapshot, this);
+
+    this._writeMetadata();
+    this._applyHighlight();
+    void this._loadStepInfo();
+  }
+
+  get notebookName(): string {
+    return PathExt.basename(this.path);
+  }
+
+  /**
+   * The notebook's server path.
+   */
+  get path(): string {
+    return this._panel.context.path;
+  }
+
+  get panel(): NotebookPanel {
+    return this._panel;
+  }
+
+  get templateTitle(): string | null {
+    return this._templateTitle;
+  }
+
+  get templateId(): string | null {
+    const template = this._ours().template;
+    return typeof template === 'string' ? template : null;
+  }
+
+  /**
+   * The template parameters the notebook was made with.
+   */
+  get parameters(): Record<string, unknown> {
+    const parameters = this._ours().parameters;
+    return isObject(parameters) ? parameters : {};
+  }
+
+  get smoke(): boolean {
+    return this.parameters.smoke === true;
+  }
+
+  get simulated(): boolean {
+    const environment = this._ours().environment;
+    return isObject(environment) && environment.simulated === true;
+  }
+
+  get instanceType(): string | null {
+    const environment = this._ours().environment;
+    return isObject(environment) &&
+      typeof environment.instance_type === 'string'
+      ? environment.instance_type
+      : null;
+  }
+
+  get progress(): TutorialProgress {
+    return this._progress;
+  }
+
+  get checks(): StepChecks {
+    return this._checks;
+  }
+
+  get sessionContext(): ISessionContext {
+    return this._panel.sessionContext;
+  }
+
+  get canRun(): boolean {
+    return !!this._panel.sessionContext.session?.kernel;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  evidence(step: ITutorialStep): EvidenceView[] {
+    const check = this._checks.checkOf(step);
+    if (!check || step.missing) {
+      return [];
+    }
+    return [
+      evaluateEvidence(check, this._progress.evidence(step.id), {
+        status: step.status,
+        neuronOnly: step.neuronOnly,
+        smoke: this.smoke,
+        hasMonitor: this._monitor !== null
+      })
+    ];
+  }
+
+  liveCores(step: ITutorialStep): ILiveCores | null {
+    const check = this._checks.checkOf(step);
+    const snapshot = this._monitor?.snapshot;
+    if (check?.kind !== 'cores' || step.status !== 'running' || !snapshot) {
+      return null;
+    }
+    return coreReading(snapshot, this._kernelId());
+  }
+
+  diagnosis(step: ITutorialStep): IStepDiagnosis | null {
+    if (step.status !== 'failed' || !step.error) {
+      return null;
+    }
+    const existing = this._diagnoses.get(step.id);
+    if (existing && existing.cellId === step.error.cellId) {
+      return existing;
+    }
+    // After a reload: the failed cell's saved outputs still hold the error.
+    const cell = this._cellModel(step.error.cellId);
+    if (!cell || cell.type !== 'code') {
+      return null;
+    }
+    const outputs = (cell as ICodeCellModel).outputs.toJSON();
+    if (!errorOutputOf(outputs)) {
+      return null;
+    }
+    this._diagnose(step.id, step.error.cellId, errorTextOfOutputs(outputs));
+    return this._diagnoses.get(step.id) ?? null;
+  }
+
+  select(stepId: string): void {
+    this._progress.select(stepId);
+    this._scrollToCurrent();
+  }
+
+  next(): void {
+    this._progress.next();
+    this._scrollToCurrent();
+    this._requestSave();
+  }
+
+  async runStep(stepId: string): Promise<void> {
+    const step = this._progress.step(stepId);
+    if (!step || step.missing) {
+      return;
+    }
+    const notebook = this._panel.content;
+    const ids = new Set(step.cellIds);
+    const cells = notebook.widgets.filter(cell => ids.has(cell.model.id));
+    if (cells.length === 0) {
+      return;
+    }
+    this._progress.select(stepId);
+    this._scrollToCurrent();
+    await NotebookActions.runCells(
+      notebook,
+      cells,
+      this._panel.sessionContext,
+      this._sessionDialogs ?? undefined,
+      this._i18n
+    );
+  }
+
+  /**
+   * The dialogs used when running cells needs a kernel.
+   */
+  set sessionDialogs(dialogs: ISessionContext.IDialogs | null) {
+    this._sessionDialogs = dialogs;
+  }
+
+  /**
+   * Turn the tutorial mode off: remove the highlight and record it.
+   */
+  stop(): void {
+    this._progress.active = false;
+    this._writeMetadata();
+    this._requestSave();
+    this.dispose();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    if (this._cellsTimer) {
+      clearTimeout(this._cellsTimer);
+    }
+    if (this._saveTimer) {
+      clearTimeout(this._saveTimer);
+    }
+    this._clearHighlight();
+    this._checks.dispose();
+    NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
+    NotebookActions.executed.disconnect(this._onExecuted, this);
+    this._i18n.changed.disconnect(this._onLanguageChanged, this);
+    this._monitor?.snapshotChanged.disconnect(this._onSnapshot, this);
+    Signal.clearData(this);
+  }
+
+  private get _model(): INotebookModel {
+    return this._panel.content.model!;
+  }
+
+  /**
+   * The notebook-level `metadata.jupyterlab_neuron`.
+   */
+  private _ours(): Record<string, unknown> {
+    const value = this._model?.getMetadata(METADATA_KEY);
+    return isObject(value) ? value : {};
+  }
+
+  private _kernelId(): string | null {
+    return this._panel.sessionContext.session?.kernel?.id ?? null;
+  }
+
+  private _cellModel(id: string): ICellModel | null {
+    const cells = this._model.cells;
+    for (let i = 0; i < cells.length; i++) {
+      if (cells.get(i).id === id) {
+        return cells.get(i);
+      }
+    }
+    return null;
+  }
+
+  private _scheduleCellsUpdate(): void {
+    // Typing changes the content too: read the cells once it settles.
+    if (this._cellsTimer) {
+      clearTimeout(this._cellsTimer);
+    }
+    this._cellsTimer = setTimeout(() => {
+      this._cellsTimer = null;
+      if (!this._isDisposed) {
+        this._progress.setCells(readCells(this._model));
+      }
+    }, CELLS_SETTLE_MS);
+  }
+
+  private _flushCells(): void {
+    if (this._cellsTimer) {
+      clearTimeout(this._cellsTimer);
+      this._cellsTimer = null;
+      this._progress.setCells(readCells(this._model));
+    }
+  }
+
+  private _onScheduled(
+    _: unknown,
+    args: { notebook: Notebook; cell: { model: ICellModel } }
+  ): void {
+    if (args.notebook !== this._panel.content) {
+      return;
+    }
+    this._flushCells();
+    this._progress.cellScheduled(args.cell.model.id);
+  }
+
+  private _onExecuted(
+    _: unknown,
+    args: {
+      notebook: Notebook;
+      cell: { model: ICellModel };
+      success: boolean;
+      error?: { errorName?: string; errorValue?: string } | null;
+    }
+  ): void {
+    if (args.notebook !== this._panel.content) {
+      return;
+    }
+    this._flushCells();
+    const model = args.cell.model;
+    if (args.success) {
+      this._progress.cellExecuted(model.id, null);
+      return;
+    }
+    const outputs =
+      model.type === 'code'
+        ? (model as ICodeCellModel).outputs.toJSON()
+        : ([] as nbformat.IOutput[]);
+    const errorOutput = errorOutputOf(outputs);
+    if (!args.error?.errorName && !errorOutput) {
+      // Aborted after an earlier cell failed: it did not run at all.
+      this._progress.cellCancelled(model.id);
+      return;
+    }
+    this._progress.cellExecuted(model.id, {
+      ename: args.error?.errorName ?? errorOutput?.ename ?? '',
+      evalue: args.error?.errorValue ?? errorOutput?.evalue ?? ''
+    });
+    const step = this._progress.stepOf(model.id);
+    if (step) {
+      this._diagnose(step.id, model.id, errorTextOfOutputs(outputs));
+    }
+  }
+
+  private _onKernelStatus(_: unknown, status: Kernel.Status): void {
+    // Queued cells of a restarted or dead kernel never report back.
+    if (
+      status === 'restarting' ||
+      status === 'autorestarting' ||
+      status === 'dead' ||
+      status === 'starting'
+    ) {
+      this._progress.clearRunning();
+    }
+    this._emitChanged();
+  }
+
+  private _onStatusChanged(
+    _: TutorialProgress,
+    change: { step: ITutorialStep }
+  ): void {
+    const status = change.step.status;
+    if (status === 'done' || status === 'failed') {
+      this._requestSave();
+    }
+  }
+
+  private _onProgressChanged(): void {
+    this._writeMetadata();
+    this._applyHighlight();
+    this._emitChanged();
+  }
+
+  private _onSnapshot(): void {
+    const current = this._progress.current;
+    if (current?.status === 'running' && this._checks.isWatching) {
+      this._emitChanged();
+    }
+  }
+
+  private _onLanguageChanged(): void {
+    this._progress.setupTitle = this._i18n.trans.__('Parameters and setup');
+    void this._loadStepInfo();
+    // Diagnoses are written in one language: ask again in the new one.
+    for (const diagnosis of Array.from(this._diagnoses.values())) {
+      this._diagnose(diagnosis.stepId, diagnosis.cellId, diagnosis.text);
+    }
+  }
+
+  private async _loadStepInfo(): Promise<void> {
+    const templateId = this.templateId;
+    if (!templateId) {
+      return;
+    }
+    const language = this._i18n.language;
+    const template = await this._fetchStepInfo(
+      templateId,
+      this.parameters,
+      language
+    );
+    if (this._isDisposed || language !== this._i18n.language) {
+      return;
+    }
+    this._templateTitle = template?.title ?? null;
+    this._progress.setStepInfo(template?.steps ?? null);
+    this._emitChanged();
+  }
+
+  private _diagnose(stepId: string, cellId: string, text: string): void {
+    const language = this._i18n.language;
+    const token = {};
+    this._diagnosisTokens.set(stepId, token);
+    const entry: IStepDiagnosis = {
+      stepId,
+      cellId,
+      text,
+      state: 'loading',
+      result: null,
+      fallback: null,
+      labels: {},
+      error: null
+    };
+    this._diagnoses.set(stepId, entry);
+    this._emitChanged();
+    const work = async () => {
+      const [result, catalogue] = await Promise.all([
+        this._diagnoseClient.diagnose(text, language),
+        this._diagnoseClient.catalogue(language)
+      ]);
+      return {
+        result,
+        fallback: result.match ? null : catalogue.fallback,
+        labels: catalogue.actions
+      };
+    };
+    work()
+      .then(({ result, fallback, labels }) => {
+        if (this._diagnosisTokens.get(stepId) !== token || this._isDisposed) {
+          return;
+        }
+        this._diagnoses.set(stepId, {
+          ...entry,
+          state: 'ready',
+          result,
+          fallback,
+          labels
+        });
+        this._emitChanged();
+      })
+      .catch(reason => {
+        if (this._diagnosisTokens.get(stepId) !== token || this._isDisposed) {
+          return;
+        }
+        this._diagnoses.set(stepId, {
+          ...entry,
+          state: 'error',
+          error: reason instanceof Error ? reason.message : String(reason)
+        });
+        this._emitChanged();
+      });
+  }
+
+  private _writeMetadata(): void {
+    if (this._isDisposed || !this._model) {
+      return;
+    }
+    const next = {
+      ...this._ours(),
+      tutorial: this._progress.toJSON() as unknown as JSONObject
+    };
+    const previous = this._ours().tutorial;
+    if (JSON.stringify(previous) === JSON.stringify(next.tutorial)) {
+      return;
+    }
+    this._model.setMetadata(METADATA_KEY, next);
+  }
+
+  private _requestSave(): void {
+    if (!this._save || this._isDisposed) {
+      return;
+    }
+    if (this._saveTimer) {
+      clearTimeout(this._saveTimer);
+    }
+    this._saveTimer = setTimeout(() => {
+      this._saveTimer = null;
+      void this._save?.(this._panel);
+    }, SAVE_DELAY_MS);
+  }
+
+  private _applyHighlight(): void {
+    const current = this._progress.current;
+    const ids = new Set(current?.cellIds ?? []);
+    const failed = current?.status === 'failed';
+    for (const cell of this._panel.content.widgets) {
+      const mine = ids.has(cell.model.id);
+      cell.toggleClass(CURRENT_STEP_CELL_CLASS, mine);
+      cell.toggleClass(FAILED_STEP_CELL_CLASS, mine && failed);
+    }
+  }
+
+  private _clearHighlight(): void {
+    for (const cell of this._panel.content.widgets) {
+      cell.removeClass(CURRENT_STEP_CELL_CLASS);
+      cell.removeClass(FAILED_STEP_CELL_CLASS);
+    }
+  }
+
+  private _scrollToCurrent(): void {
+    const current = this._progress.current;
+    if (!current || current.missing) {
+      return;
+    }
+    const notebook = this._panel.content;
+    const index = notebook.widgets.findIndex(
+      cell => cell.model.id === current.cellIds[0]
+    );
+    if (index < 0) {
+      return;
+    }
+    notebook.activeCellIndex = index;
+    void notebook.scrollToCell(notebook.widgets[index], 'start');
+  }
+
+  private _emitChanged(): void {
+    if (!this._isDisposed) {
+      this._changed.emit();
+    }
+  }
+
+  private _panel: NotebookPanel;
+  private _i18n: INeuronI18n;
+  private _diagnoseClient: DiagnoseClient;
+  private _monitor: INeuronMonitor | null;
+  private _fetchStepInfo: NotebookTutorial.StepInfoFetcher;
+  private _save: ((panel: NotebookPanel) => Promise<void>) | null;
+  private _sessionDialogs: ISessionContext.IDialogs | null = null;
+  private _progress: TutorialProgress;
+  private _checks: StepChecks;
+  private _templateTitle: string | null = null;
+  private _diagnoses = new Map<string, IStepDiagnosis>();
+  private _diagnosisTokens = new Map<string, object>();
+  private _cellsTimer: ReturnType<typeof setTimeout> | null = null;
+  private _saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+/**
+ * The namespace for `NotebookTutorial` statics.
+ */
+export namespace NotebookTutorial {
+  /**
+   * What a template says of itself and its steps, in one language.
+   */
+  export interface ITemplateInfo {
+    title: string;
+    steps: ITutorialStepInfo[];
+  }
+
+  /**
+   * Fetch a template's step info (`null` when it cannot be had).
+   */
+  export type StepInfoFetcher = (
+    templateId: string,
+    parameters: Record<string, unknown>,
+    language: INeuronI18n['language']
+  ) => Promise<ITemplateInfo | null>;
+
+  /**
+   * Construction options.
+   */
+  export interface IOptions {
+    /** The notebook (its context must be ready). */
+    panel: NotebookPanel;
+    i18n: INeuronI18n;
+    diagnoseClient: DiagnoseClient;
+    /** The live monitor, when installed. */
+    monitor: INeuronMonitor | null;
+    /** The services of the step checks of this notebook. */
+    checkServices: (tutorial: NotebookTutorial) => ICheckServices;
+    fetchStepInfo: StepInfoFetcher;
+    /** Save the notebook (progress survives a reload); none: never saved. */
+    save?: ((panel: NotebookPanel) => Promise<void>) | null;
+  }
+}
+
+/** Wait after the last edit before reading the cells again. */
+const CELLS_SETTLE_MS = 250;
+
+/** Wait after the last progress change before saving the notebook. */
+const SAVE_DELAY_MS = 800;
+
+/**
+ * Read the cells of a notebook model for the progress model.
+ */
+export function readCells(model: INotebookModel): ITutorialCell[] {
+  const cells: ITutorialCell[] = [];
+  for (let i = 0; i < model.cells.length; i++) {
+    const cell = model.cells.get(i);
+    const { step, role } = stepMetadataOf({
+      [METADATA_KEY]: cell.getMetadata(METADATA_KEY)
+    });
+    const isCode = cell.type === 'code';
+    const outputs = isCode ? (cell as ICodeCellModel).outputs : null;
+    let hasError = false;
+    if (outputs) {
+      for (let j = 0; j < outputs.length; j++) {
+        if (outputs.get(j).type === 'error') {
+          hasError = true;
+          break;
+        }
+      }
+    }
+    cells.push({
+      id: cell.id,
+      type:
+        cell.type === 'code' || cell.type === 'markdown' ? cell.type : 'raw',
+      step,
+      role,
+      source: cell.type === 'markdown' ? cell.sharedModel.getSource() : '',
+      executionCount: isCode
+        ? ((cell as ICodeCellModel).executionCount ?? null)
+        : null,
+      hasError
+    });
+  }
+  return cells;
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
