@@ -194,7 +194,9 @@ export class NeuronI18n implements INeuronI18n {
   private _appHasOurCatalog(appBundle: TranslationBundle): boolean {
     if (this._appBundleUsable === null) {
       const probe = Object.entries(this._messages).find(
-        ([msgid, forms]) => forms.length === 1 && forms[0] !== msgid
+        // Without placeholders: bundles fill them in even when not translating.
+        ([msgid, forms]) =>
+          forms.length === 1 && forms[0] !== msgid && !msgid.includes('%')
       );
       this._appBundleUsable =
         isJapanese(this._appTranslator?.languageCode) &&

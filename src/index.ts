@@ -228,7 +228,12 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
     const category = i18n.trans.__('Neuron');
     palette?.addItem({ command: CommandIDs.openCompileCache, category });
     palette?.addItem({ command: CommandIDs.refreshCompileCache, category });
-    launcher?.add({ command: CommandIDs.openCompileCache, category, rank: 20 });
+    launcher?.add({
+      command: CommandIDs.openCompileCache,
+      args: { isLauncher: true },
+      category,
+      rank: 20
+    });
     void restorer?.restore(tracker, {
       command: CommandIDs.openCompileCache,
       name: () => 'compile-cache'
@@ -337,6 +342,7 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     palette?.addItem({ command: CommandIDs.restartMonitor, category });
     launcher?.add({
       command: CommandIDs.openMonitorDashboard,
+      args: { isLauncher: true },
       category,
       rank: 10
     });

@@ -46,6 +46,7 @@ describe('plugins', () => {
       'jupyterlab-neuron:environment',
       'jupyterlab-neuron:cache',
       'jupyterlab-neuron:monitor',
+      'jupyterlab-neuron:templates',
       'jupyterlab-neuron:panel',
       'jupyterlab-neuron:tutorial'
     ]);

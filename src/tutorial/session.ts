@@ -583,7 +583,10 @@ export class NotebookTutorial implements ITutorialGuideModel {
     }
     this._saveTimer = setTimeout(() => {
       this._saveTimer = null;
-      void this._save?.(this._panel);
+      this._save?.(this._panel).catch(reason => {
+        // The progress stays in the (unsaved) notebook; autosave may still keep it.
+        console.warn('jupyterlab-neuron: could not save the notebook', reason);
+      });
     }, SAVE_DELAY_MS);
   }
 

@@ -196,7 +196,6 @@ test.describe('Tutorial mode in Japanese', () => {
       `.jp-Neuron-Diagnosis-holder[data-pid="${pid}"]`
     );
     await expect(row).toContainText(`ノートブック: ${tmpPath}/${holder}`, SLOW);
-    await page.locator('.jp-Neuron-GuidePanel').screenshot({ path: '/tmp/guide-diag.png' }); // TEMP
     await row
       .getByRole('button', {
         name: 'NeuronCore を使用中のカーネルをシャットダウン'

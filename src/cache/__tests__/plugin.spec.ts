@@ -74,6 +74,7 @@ describe('the compile cache plugin', () => {
     ]);
     expect(launcher.add).toHaveBeenCalledWith({
       command: CommandIDs.openCompileCache,
+      args: { isLauncher: true },
       category: 'Neuron',
       rank: 20
     });

@@ -76,6 +76,7 @@ describe('the monitor plugin', () => {
     ]);
     expect(launcher.add).toHaveBeenCalledWith({
       command: CommandIDs.openMonitorDashboard,
+      args: { isLauncher: true },
       category: 'Neuron',
       rank: 10
     });

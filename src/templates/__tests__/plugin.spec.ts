@@ -1,0 +1,86 @@
+import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
+
+import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
+import { NeuronI18n } from '../../i18n';
+import plugins from '../../index';
+import { CommandIDs, INeuronTemplates } from '../../tokens';
+import { templateList } from './fixtures';
+
+function templatesPlugin() {
+  const plugin = plugins.find(p => p.id === 'jupyterlab-neuron:templates');
+  if (!plugin) {
+    throw new Error('No templates plugin');
+  }
+  return plugin;
+}
+
+function settle(ms = 20): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+describe('the templates plugin', () => {
+  let server: FakeServer;
+  let app: any;
+
+  beforeEach(() => {
+    server = new FakeServer();
+    server.routes.set('templates', jsonResponse(200, templateList()));
+    app = {
+      commands: new CommandRegistry(),
+      shell: { activateById: jest.fn() },
+      serviceManager: {
+        serverSettings: server.serverSettings,
+        contents: {},
+        kernelspecs: null
+      }
+    };
+  });
+
+  it('adds its commands and one launcher card per template', async () => {
+    const i18n = new NeuronI18n({ setting: 'ja' });
+    const launcher = { add: jest.fn(() => ({ dispose: jest.fn() })) };
+    const tracker = { currentWidget: null, currentChanged: new Signal({}) };
+    const templates = templatesPlugin().activate(
+      app,
+      i18n,
+      tracker,
+      launcher,
+      null
+    ) as INeuronTemplates;
+    expect(templates.editsNotebooks).toBe(true);
+    expect(app.commands.hasCommand(CommandIDs.insertTemplate)).toBe(true);
+    expect(app.commands.hasCommand(CommandIDs.newNotebookFromTemplate)).toBe(
+      true
+    );
+    // The list is asked for once, for the launcher, without blocking.
+    await settle();
+    expect(server.requestsTo('templates')).toHaveLength(1);
+    expect(launcher.add.mock.calls.map((call: any) => call[0].args.id)).toEqual(
+      ['bert-ja', 'vit-beans']
+    );
+    expect(
+      app.commands.isEnabled(CommandIDs.insertTemplate, { id: 'bert-ja' })
+    ).toBe(false);
+    await app.commands.execute(CommandIDs.openTemplates);
+    expect(app.shell.activateById).toHaveBeenCalledWith(
+      'jupyterlab-neuron:panel'
+    );
+    templates.dispose();
+  });
+
+  it('fetches nothing without a launcher or palette, and works without notebooks', async () => {
+    const i18n = new NeuronI18n({ setting: 'en' });
+    const templates = templatesPlugin().activate(
+      app,
+      i18n,
+      null,
+      null,
+      null
+    ) as INeuronTemplates;
+    await settle();
+    expect(server.requests).toEqual([]);
+    expect(templates.canInsert).toBe(false);
+    templates.dispose();
+  });
+});
