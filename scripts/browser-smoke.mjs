@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '..', 'ui-tests', 'package.json'));
+const require = createRequire(
+  path.join(here, '..', 'ui-tests', 'package.json')
+);
 const { chromium } = require('@playwright/test');
 
 const url = process.argv[2];
@@ -17,7 +19,11 @@ if (!url) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking']
+  args: [
+    '--disable-dev-shm-usage',
+    '--disable-gpu',
+    '--disable-background-networking'
+  ]
 });
 const errors = [];
 try {
@@ -33,7 +39,10 @@ try {
   await tab.waitFor({ timeout: 120000 });
   await tab.click();
   await page.getByText('trn1.2xlarge').first().waitFor({ timeout: 30000 });
-  await page.getByText(/Simulated/).first().waitFor({ timeout: 30000 });
+  await page
+    .getByText(/Simulated/)
+    .first()
+    .waitFor({ timeout: 30000 });
   console.log('browser smoke: Neuron panel shows the simulated trn1.2xlarge');
 } finally {
   await browser.close();

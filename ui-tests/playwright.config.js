@@ -7,8 +7,9 @@
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const simulatedPort = 8888;
-const noToolsPort = 8889;
+// NEURON_UI_PORT moves both servers (for running two test runs side by side).
+const simulatedPort = Number(process.env.NEURON_UI_PORT || 8888);
+const noToolsPort = simulatedPort + 1;
 
 const launchOptions = {
   executablePath: chromiumPath,

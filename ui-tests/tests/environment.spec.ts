@@ -15,6 +15,15 @@ const I18N_PLUGIN = 'jupyterlab-neuron:plugin';
 
 async function openEnvironment(page: IJupyterLabPageFixture) {
   await page.sidebar.openTab(PANEL_ID);
+  // Fold the other sections of the panel so the Environment one gets the height.
+  const titles = page.locator(
+    '[id="jupyterlab-neuron:panel"] .jp-AccordionPanel-title[aria-expanded="true"]'
+  );
+  await expect(titles.first()).toBeVisible();
+  const count = await titles.count();
+  for (let index = count - 1; index >= 1; index--) {
+    await titles.nth(index).click();
+  }
   const section = page.locator('#jp-Neuron-section-environment');
   await expect(
     section.locator('.jp-Neuron-Environment[data-state="ready"]')
