@@ -21,6 +21,8 @@ DEMO_PORT ?= 8888
 DEMO_INSTANCE ?= trn1.2xlarge
 DEMO_DIR ?= .demo
 NEURON_TOOLS_DIR ?= /opt/aws/neuron/bin
+# Jupyter refuses to run as root unless told (containers, fresh cloud machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # The simulated compile cache of the demo (generated once, marked simulated).
 DEMO_CACHE := $(DEMO_DIR)/compile-cache
 DEMO_CACHE_ENTRIES ?= 2500
@@ -90,10 +92,10 @@ demo: setup
 	fi
 	@if [ -x $(NEURON_TOOLS_DIR)/neuron-ls ]; then \
 	  echo "Neuron tools found in $(NEURON_TOOLS_DIR): starting on the real hardware."; \
-	  exec jupyter lab --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks; \
+	  exec jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks; \
 	else \
 	  echo "No Neuron tools in $(NEURON_TOOLS_DIR): starting on a SIMULATED $(DEMO_INSTANCE)."; \
-	  exec jupyter lab --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
+	  exec jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
 	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE) \
 	    --JupyterLabNeuron.compile_cache_roots=$(CURDIR)/$(DEMO_CACHE); \
 	fi

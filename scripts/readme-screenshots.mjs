@@ -28,7 +28,9 @@ try {
   await page.goto(url, { timeout: 120000 });
   const tab = page.locator('.jp-SideBar [data-id="jupyterlab-neuron:panel"]');
   await tab.waitFor({ timeout: 120000 });
-  await tab.click();
+  if ((await tab.getAttribute('aria-selected')) !== 'true') {
+    await tab.click();
+  }
   await page.locator('.jp-Neuron-Environment[data-state="ready"]').waitFor();
   await page.waitForTimeout(3000);
   await page.screenshot({ path: path.join(out, `panel-${language}.png`) });
