@@ -1,0 +1,209 @@
+import { NotebookModel, NotebookPanel } from '@jupyterlab/notebook';
+import { Signal } from '@lumino/signaling';
+
+import { DiagnoseClient } from '../../diagnose';
+import { NeuronI18n } from '../../i18n';
+import type { ICheckServices } from '../checks';
+import { NotebookTutorial, readCells } from '../session';
+import { catalogues, neuroncoresUnavailable } from './diagnoses';
+
+/**
+ * A NotebookTutorial over a real notebook model; the panel around it is a
+ * stand-in (no widgets, no kernel).
+ */
+
+function cell(step: string, n: number, type: 'code' | 'markdown' = 'code') {
+  return {
+    id: `${step}-${n}`,
+    cell_type: type,
+    source: type === 'markdown' ? `## ${step}` : `print(${n})`,
+    metadata: {
+      jupyterlab_neuron: { template: 'bert-ja', step, role: 'code', lang: 'en' }
+    }
+  };
+}
+
+function modelWith(cells: any[], metadata: Record<string, unknown> = {}) {
+  const model = new NotebookModel();
+  model.sharedModel.insertCells(0, cells);
+  model.setMetadata('jupyterlab_neuron', {
+    template: 'bert-ja',
+    parameters: { smoke: true, workers: 2, work_dir: 'w' },
+    ...metadata
+  });
+  return model;
+}
+
+function panelFor(model: NotebookModel): NotebookPanel {
+  return {
+    id: 'panel-1',
+    context: { path: 'work/bert.ipynb' },
+    content: { model, widgets: [] },
+    sessionContext: {
+      session: null,
+      statusChanged: new Signal({}),
+      kernelChanged: new Signal({})
+    }
+  } as unknown as NotebookPanel;
+}
+
+const noChecks: ICheckServices = {
+  monitor: null,
+  cacheTotals: () => Promise.reject(new Error('not used')),
+  listFolder: () => Promise.reject(new Error('not used')),
+  kernelId: () => null
+};
+
+function tutorialOf(model: NotebookModel, client?: Partial<DiagnoseClient>) {
+  const fetchStepInfo = jest.fn(async () => ({
+    title: 'Japanese BERT',
+    steps: [
+      { id: 'prepare', number: 1, title: 'Preparation' },
+      { id: 'train-single', number: 6, title: 'Training with one worker' }
+    ]
+  }));
+  const tutorial = new NotebookTutorial({
+    panel: panelFor(model),
+    i18n: new NeuronI18n({ setting: 'en' }),
+    diagnoseClient: (client ?? {}) as DiagnoseClient,
+    monitor: null,
+    checkServices: () => noChecks,
+    fetchStepInfo
+  });
+  return { tutorial, fetchStepInfo };
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+  }
+}
+
+describe('NotebookTutorial', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('reads the steps, fetches their titles with the notebook parameters and stores the progress', async () => {
+    const model = modelWith([
+      cell('prepare', 1, 'markdown'),
+      cell('prepare', 2),
+      cell('train-single', 1, 'markdown'),
+      cell('train-single', 2)
+    ]);
+    const { tutorial, fetchStepInfo } = tutorialOf(model);
+    await flush();
+    expect(fetchStepInfo).toHaveBeenCalledWith(
+      'bert-ja',
+      { smoke: true, workers: 2, work_dir: 'w' },
+      'en'
+    );
+    expect(tutorial.templateTitle).toBe('Japanese BERT');
+    expect(tutorial.smoke).toBe(true);
+    expect(tutorial.progress.steps.map(step => step.title)).toEqual([
+      'Preparation',
+      'Training with one worker'
+    ]);
+    tutorial.next();
+    const stored = model.getMetadata('jupyterlab_neuron');
+    // The template's own metadata is kept beside the progress.
+    expect(stored.template).toBe('bert-ja');
+    expect(stored.tutorial).toMatchObject({
+      version: 1,
+      active: true,
+      current: 'train-single'
+    });
+
+    // A new session on the same model (a reload) resumes from the metadata.
+    tutorial.dispose();
+    const { tutorial: again } = tutorialOf(model);
+    expect(again.progress.current!.id).toBe('train-single');
+    again.dispose();
+  });
+
+  it('follows cells deleted from the notebook once the edit settles', () => {
+    jest.useFakeTimers();
+    const model = modelWith([
+      cell('prepare', 1, 'markdown'),
+      cell('prepare', 2)
+    ]);
+    const { tutorial } = tutorialOf(model);
+    model.sharedModel.deleteCell(1);
+    expect(tutorial.progress.step('prepare')!.codeCellIds).toEqual([
+      'prepare-2'
+    ]);
+    jest.advanceTimersByTime(1000);
+    const prepare = tutorial.progress.step('prepare')!;
+    expect(prepare.codeCellIds).toEqual([]);
+    expect(prepare.removedCellIds).toEqual(['prepare-2']);
+    tutorial.dispose();
+  });
+
+  it('diagnoses a failed step from the error saved in the notebook', async () => {
+    const failed = {
+      ...cell('train-single', 2),
+      execution_count: 3,
+      outputs: [
+        {
+          output_type: 'error',
+          ename: 'RuntimeError',
+          evalue: 'Neuron runtime cannot be initialized',
+          traceback: ['RuntimeError: Neuron runtime cannot be initialized']
+        }
+      ]
+    };
+    const model = modelWith([cell('train-single', 1, 'markdown'), failed]);
+    const client = {
+      diagnose: jest.fn(async () => neuroncoresUnavailable.en),
+      catalogue: jest.fn(async () => catalogues.en)
+    };
+    const { tutorial } = tutorialOf(model, client);
+    const step = tutorial.progress.step('train-single')!;
+    expect(step.status).toBe('failed');
+    expect(tutorial.diagnosis(step)!.state).toBe('loading');
+    await flush();
+    const diagnosis = tutorial.diagnosis(
+      tutorial.progress.step('train-single')!
+    )!;
+    expect(diagnosis.state).toBe('ready');
+    expect(diagnosis.result!.match!.id).toBe('neuroncores-unavailable');
+    expect(diagnosis.labels['shut-down-kernel']).toBe(
+      'Shut down the kernel holding the NeuronCores'
+    );
+    expect(client.diagnose).toHaveBeenCalledWith(
+      'RuntimeError: Neuron runtime cannot be initialized',
+      'en'
+    );
+    // Asked once, not on every render.
+    tutorial.diagnosis(tutorial.progress.step('train-single')!);
+    expect(client.diagnose).toHaveBeenCalledTimes(1);
+    tutorial.dispose();
+  });
+
+  it('reads cells with their step, outputs and execution count', () => {
+    const model = modelWith([
+      cell('prepare', 1, 'markdown'),
+      { ...cell('prepare', 2), execution_count: 1, outputs: [] }
+    ]);
+    expect(readCells(model)).toEqual([
+      {
+        id: 'prepare-1',
+        type: 'markdown',
+        step: 'prepare',
+        role: 'code',
+        source: '## prepare',
+        executionCount: null,
+        hasError: false
+      },
+      {
+        id: 'prepare-2',
+        type: 'code',
+        step: 'prepare',
+        role: 'code',
+        source: '',
+        executionCount: 1,
+        hasError: false
+      }
+    ]);
+  });
+});
