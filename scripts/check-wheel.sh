@@ -67,7 +67,7 @@ if command -v node > /dev/null; then
   echo "node is still on PATH: $(command -v node)" >&2
   exit 1
 fi
-pip install -q --find-links "$repo/dist" "$repo"/dist/neuron_kernel_helpers-*.whl "$wheel"
+pip install -q --find-links "$repo/dist" "jupyterlab>=4.4,<5" "$repo"/dist/neuron_kernel_helpers-*.whl "$wheel"
 
 echo "== jupyter server extension list"
 jupyter server extension list 2>&1 | tee "$work/server-ext.txt"

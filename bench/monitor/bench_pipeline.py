@@ -1,6 +1,6 @@
 """Server cost of one neuron-monitor report at trn2.48xlarge scale, and history size.
 
-    cd /work/main && .venv/bin/python bench/monitor/bench_pipeline.py [--reports 200]
+    (from the repository root) .venv/bin/python bench/monitor/bench_pipeline.py [--reports 200]
 
 1. Per report: read (NDJSON reader, which includes json.loads) + normalize +
    attach owners + history + Prometheus counters + serialize once + fan-out to

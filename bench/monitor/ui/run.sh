@@ -4,8 +4,7 @@
 # simulator writing a report line to the frame showing it being painted (p95
 # over 100 samples, target <= 150 ms). Prints the figures.
 #
-#   cd /work/main && flock /work/team/ui.lock env PATH=/work/main/.venv/bin:$PATH \
-#       sh bench/monitor/ui/run.sh
+#   PATH=$PWD/.venv/bin:$PATH sh bench/monitor/ui/run.sh     (from the repository root)
 #
 # Needs the built extension (npm run build) and ui-tests' packages (npm ci in
 # ui-tests). BENCH_PERIOD (s, default 0.5) and BENCH_SAMPLES (default 100)
