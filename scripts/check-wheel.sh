@@ -79,7 +79,9 @@ jupyter labextension list 2>&1 | tee "$work/labext.txt"
 grep -E "jupyterlab-neuron.*enabled.*OK" "$work/labext.txt" > /dev/null
 
 echo "== jupyterlab.browser_check (server side; its browser half downloads a browser, see below)"
-(cd "$work" && python -m jupyterlab.browser_check --no-browser-test)
+root_flag=""
+if [ "$(id -u)" = 0 ]; then root_flag="--allow-root"; fi
+(cd "$work" && python -m jupyterlab.browser_check --no-browser-test $root_flag)
 
 echo "== jupyter neuron doctor from the wheel"
 jupyter neuron doctor --simulate trn1.2xlarge --json > "$work/doctor.json"
