@@ -94,6 +94,19 @@ jupyter lab --no-browser --allow-root --port "$port" --ServerApp.base_url=/neuro
   --IdentityProvider.token=wheel-check --ServerApp.root_dir="$work/root" \
   --JupyterLabNeuron.simulate=trn1.2xlarge > "$work/server.log" 2>&1 &
 server_pid=$!
+python - "$port" << 'PY'
+import sys, time, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/neuron-check/api/status?token=wheel-check"
+deadline = time.monotonic() + 120
+while True:
+    try:
+        urllib.request.urlopen(url, timeout=5)
+        break
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit("the JupyterLab server of the wheel did not start")
+        time.sleep(0.5)
+PY
 # The browser driver needs Node.js; the installed extension does not.
 PATH="$repo/ui-tests/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" \
   node "$repo/scripts/browser-smoke.mjs" "http://127.0.0.1:$port/neuron-check/lab?token=wheel-check" \
