@@ -38,11 +38,14 @@ try {
   const tab = page.locator('.jp-SideBar [data-id="jupyterlab-neuron:panel"]');
   await tab.waitFor({ timeout: 120000 });
   await tab.click();
-  await page.getByText('trn1.2xlarge').first().waitFor({ timeout: 30000 });
-  await page
-    .getByText(/Simulated/)
-    .first()
-    .waitFor({ timeout: 30000 });
+  const banner = page.locator(
+    '#jp-Neuron-section-environment .jp-Neuron-SimulatedBanner'
+  );
+  await banner.waitFor({ state: 'visible', timeout: 60000 });
+  const text = await banner.textContent();
+  if (!text || !text.includes('Simulated: trn1.2xlarge')) {
+    throw new Error(`unexpected environment banner: ${text}`);
+  }
   console.log('browser smoke: Neuron panel shows the simulated trn1.2xlarge');
 } finally {
   await browser.close();
