@@ -1,6 +1,6 @@
 """Compile-cache scanner and entry list at 10,000 entries, against ``du -s``.
 
-    (from the repository root) .venv/bin/python bench/cache/bench_scan.py [--entries 10000] [--rounds 7]
+    .venv/bin/python bench/cache/bench_scan.py [--entries 10000] [--rounds 7]   (repo root)
 
 On a simulated cache of ``--entries`` entries in 3 compiler versions (one per
 naming generation; sparse files, so it takes little disk):
