@@ -37,6 +37,7 @@ import {
   createMonitorSection
 } from './monitor';
 import { NeuronPanel } from './panel';
+import { followSettings } from './settings';
 import {
   TemplatesModel,
   addTemplateCommands,
@@ -81,22 +82,9 @@ const i18nPlugin: JupyterFrontEndPlugin<INeuronI18n> = {
       navigatorLanguages:
         typeof navigator !== 'undefined' ? navigator.languages : []
     });
-    if (settingRegistry) {
-      void settingRegistry
-        .load(i18nPlugin.id)
-        .then(settings => {
-          const apply = () => {
-            i18n.setting = toLanguageSetting(
-              settings.get('language').composite
-            );
-          };
-          apply();
-          settings.changed.connect(apply);
-        })
-        .catch(reason => {
-          console.error('jupyterlab-neuron: could not load settings', reason);
-        });
-    }
+    followSettings(settingRegistry, i18nPlugin.id, settings => {
+      i18n.setting = toLanguageSetting(settings.get('language').composite);
+    });
     return i18n;
   }
 };
@@ -121,23 +109,12 @@ const environmentPlugin: JupyterFrontEndPlugin<INeuronEnvironment> = {
       serverSettings: app.serviceManager.serverSettings,
       i18n
     });
-    if (settingRegistry) {
-      void settingRegistry
-        .load(environmentPlugin.id)
-        .then(settings => {
-          const apply = () => {
-            const seconds = Number(settings.get('refreshInterval').composite);
-            if (Number.isFinite(seconds) && seconds > 0) {
-              model.interval = seconds * 1000;
-            }
-          };
-          apply();
-          settings.changed.connect(apply);
-        })
-        .catch(reason => {
-          console.error('jupyterlab-neuron: could not load settings', reason);
-        });
-    }
+    followSettings(settingRegistry, environmentPlugin.id, settings => {
+      const seconds = Number(settings.get('refreshInterval').composite);
+      if (Number.isFinite(seconds) && seconds > 0) {
+        model.interval = seconds * 1000;
+      }
+    });
     return model;
   }
 };
@@ -167,28 +144,17 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
       i18n
     });
     let blockSize: number | undefined;
-    if (settingRegistry) {
-      void settingRegistry
-        .load(cachePlugin.id)
-        .then(settings => {
-          const apply = () => {
-            const value = (key: string) => Number(settings.get(key).composite);
-            if (value('refreshInterval') > 0) {
-              model.interval = value('refreshInterval') * 1000;
-            }
-            model.freeDiskThreshold = {
-              bytes: value('freeDiskWarningGiB') * 1024 ** 3,
-              percent: value('freeDiskWarningPercent')
-            };
-            blockSize = value('pageSize') || undefined;
-          };
-          apply();
-          settings.changed.connect(apply);
-        })
-        .catch(reason => {
-          console.error('jupyterlab-neuron: could not load settings', reason);
-        });
-    }
+    followSettings(settingRegistry, cachePlugin.id, settings => {
+      const value = (key: string) => Number(settings.get(key).composite);
+      if (value('refreshInterval') > 0) {
+        model.interval = value('refreshInterval') * 1000;
+      }
+      model.freeDiskThreshold = {
+        bytes: value('freeDiskWarningGiB') * 1024 ** 3,
+        percent: value('freeDiskWarningPercent')
+      };
+      blockSize = value('pageSize') || undefined;
+    });
 
     const tracker = new WidgetTracker<CacheViewWidget>({
       namespace: 'jupyterlab-neuron-compile-cache'
@@ -276,25 +242,14 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     let range: number | undefined;
     let showStatusBar = true;
     const statusBarChanged = new Signal<INeuronMonitor, void>(model);
-    if (settingRegistry) {
-      void settingRegistry
-        .load(monitorPlugin.id)
-        .then(settings => {
-          const apply = () => {
-            const value = (key: string) => settings.get(key).composite;
-            model.updatePeriod = Number(value('updatePeriod')) * 1000;
-            model.historyLength = Number(value('historyLength'));
-            range = Number(value('timeRange'));
-            showStatusBar = value('showStatusBar') !== false;
-            statusBarChanged.emit();
-          };
-          apply();
-          settings.changed.connect(apply);
-        })
-        .catch(reason => {
-          console.error('jupyterlab-neuron: could not load settings', reason);
-        });
-    }
+    followSettings(settingRegistry, monitorPlugin.id, settings => {
+      const value = (key: string) => settings.get(key).composite;
+      model.updatePeriod = Number(value('updatePeriod')) * 1000;
+      model.historyLength = Number(value('historyLength'));
+      range = Number(value('timeRange'));
+      showStatusBar = value('showStatusBar') !== false;
+      statusBarChanged.emit();
+    });
 
     const tracker = new WidgetTracker<MonitorDashboard>({
       namespace: 'jupyterlab-neuron-monitor'
