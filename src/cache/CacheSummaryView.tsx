@@ -4,10 +4,16 @@
  */
 
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
+import { Button } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { Facts, Notice, StateBadge, formatBytes } from '../components';
+import {
+  Facts,
+  Notice,
+  RefreshButton,
+  StateBadge,
+  formatBytes
+} from '../components';
 import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
 import {
   ENTRY_STATES,
@@ -59,17 +65,12 @@ export function CacheSummaryView(props: ICacheSummaryViewProps): JSX.Element {
           {trans.__('Open compile cache view')}
         </Button>
         <span className="jp-Neuron-Environment-updated" />
-        <Button
-          small
-          minimal
-          className="jp-Neuron-RefreshButton"
+        <RefreshButton
+          label={trans.__('Rescan')}
           title={trans.__('Scan the compile caches again now')}
           disabled={model.isBusy}
           onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" />
-          <span>{trans.__('Rescan')}</span>
-        </Button>
+        />
       </div>
       {model.state === 'loading' && (
         <p className="jp-Neuron-Muted" role="status">

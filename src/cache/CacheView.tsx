@@ -5,15 +5,16 @@
 
 import { InputDialog } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import {
-  Button,
-  closeIcon,
-  lockIcon,
-  refreshIcon
-} from '@jupyterlab/ui-components';
+import { Button, closeIcon, lockIcon } from '@jupyterlab/ui-components';
 import React, { useCallback, useState } from 'react';
 
-import { Facts, Notice, StateBadge, formatBytes } from '../components';
+import {
+  Facts,
+  Notice,
+  RefreshButton,
+  StateBadge,
+  formatBytes
+} from '../components';
 import type { DryRunDialog } from '../components';
 import { NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
 import {
@@ -465,17 +466,12 @@ function ActionBar(
           {actionTitle(running, trans)}…
         </span>
       )}
-      <Button
-        small
-        minimal
-        className="jp-Neuron-RefreshButton"
+      <RefreshButton
+        label={trans.__('Rescan')}
         title={trans.__('Scan the compile caches again now')}
         disabled={cache.isBusy}
         onClick={() => void cache.refresh()}
-      >
-        <refreshIcon.react tag="span" />
-        <span>{trans.__('Rescan')}</span>
-      </Button>
+      />
     </div>
   );
 }

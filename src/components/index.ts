@@ -7,5 +7,6 @@ export * from './Facts';
 export * from './formatBytes';
 export * from './icons';
 export * from './Notice';
+export * from './RefreshButton';
 export * from './Section';
 export * from './StateBadge';

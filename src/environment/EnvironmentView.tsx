@@ -3,10 +3,16 @@
  */
 
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
-import { Facts, Notice, Section, StateBadge, formatBytes } from '../components';
+import {
+  Facts,
+  Notice,
+  RefreshButton,
+  Section,
+  StateBadge,
+  formatBytes
+} from '../components';
 import {
   INeuronEnvironment,
   NEURON_API_VERSION,
@@ -55,17 +61,12 @@ export function EnvironmentView(props: IEnvironmentViewProps): JSX.Element {
               )
             : ''}
         </span>
-        <Button
-          small
-          minimal
-          className="jp-Neuron-RefreshButton"
+        <RefreshButton
+          label={trans.__('Refresh')}
           title={trans.__('Run the Neuron tools again and reload this report')}
           disabled={model.isBusy}
           onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" />
-          <span>{trans.__('Refresh')}</span>
-        </Button>
+        />
       </div>
       <ModelStateNotice model={model} trans={trans} />
       {report && shouldShowReport(model) && (
