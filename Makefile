@@ -135,7 +135,8 @@ test-wheel:
 	scripts/check-wheel.sh
 
 test-ui:
-	cd ui-tests && npx playwright test
+	cd ui-tests && NEURON_SMOKE_KERNEL=$(if $(wildcard $(KERNEL_VENV)/bin/python),$(CURDIR)/$(KERNEL_VENV),) \
+	  npx playwright test
 
 clean:
 	rm -rf .make $(VENV) $(KERNEL_VENV) node_modules ui-tests/node_modules lib jupyterlab_neuron/labextension dist build $(DEMO_DIR)

@@ -14,6 +14,7 @@ import {
   ISessionContextDialogs,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -332,13 +333,14 @@ const templatesPlugin: JupyterFrontEndPlugin<INeuronTemplates> = {
   autoStart: true,
   provides: INeuronTemplates,
   requires: [INeuronI18n],
-  optional: [INotebookTracker, ILauncher, ICommandPalette],
+  optional: [INotebookTracker, ILauncher, ICommandPalette, IDefaultFileBrowser],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
     tracker: INotebookTracker | null,
     launcher: ILauncher | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    fileBrowser: IDefaultFileBrowser | null
   ): INeuronTemplates => {
     const { serviceManager } = app;
     const templates = new TemplatesModel({
@@ -349,7 +351,8 @@ const templatesPlugin: JupyterFrontEndPlugin<INeuronTemplates> = {
         commands: app.commands,
         contents: serviceManager.contents,
         kernelspecs: serviceManager.kernelspecs,
-        activate: widget => app.shell.activateById(widget.id)
+        activate: widget => app.shell.activateById(widget.id),
+        defaultCwd: fileBrowser ? () => fileBrowser.model.path : undefined
       }
     });
     addTemplateCommands({
@@ -498,6 +501,17 @@ const tutorialPlugin: JupyterFrontEndPlugin<void> = {
         if (settings?.get('saveProgress').composite !== false) {
           await panel.context.save();
         }
+      },
+      runOnNext: {
+        get: () => settings?.get('runOnNext').composite !== false,
+        set: value => {
+          settings?.set('runOnNext', value).catch(reason => {
+            console.error(
+              'jupyterlab-neuron: could not save a setting',
+              reason
+            );
+          });
+        }
       }
     });
     const actions = new DiagnosisActions({
@@ -528,6 +542,8 @@ const tutorialPlugin: JupyterFrontEndPlugin<void> = {
           .load(tutorialPlugin.id)
           .then(loaded => {
             settings = loaded;
+            loaded.changed.connect(() => manager.preferencesChanged());
+            manager.preferencesChanged();
           })
           .catch(reason => {
             console.error('jupyterlab-neuron: could not load settings', reason);

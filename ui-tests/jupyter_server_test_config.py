@@ -15,6 +15,22 @@ configure_jupyter_server(c)  # noqa: F821 - `c` is injected by traitlets
 # The machines running these tests are containers where everything runs as root.
 c.ServerApp.allow_root = True  # noqa: F821
 
+# The template walkthrough (tutorial.spec.ts) runs the BERT-ja notebook in CPU smoke
+# mode in the separate kernel environment of scripts/make-kernel-env.sh: its
+# "neuron-smoke" kernel spec is made visible, and nothing may be downloaded.
+smoke_kernel_env = os.environ.get("NEURON_SMOKE_KERNEL")
+if smoke_kernel_env:
+    kernel_share = os.path.join(smoke_kernel_env, "share", "jupyter")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        path for path in (kernel_share, os.environ.get("JUPYTER_PATH")) if path
+    )
+    os.environ.update(
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        HF_DATASETS_OFFLINE="1",
+        HF_HOME=tempfile.mkdtemp(prefix="jupyterlab-neuron-ui-hf-"),
+    )
+
 mode = os.environ.get("NEURON_UI_TEST_MODE", "simulated")
 if mode == "no-tools":
     c.JupyterLabNeuron.simulate = ""  # noqa: F821

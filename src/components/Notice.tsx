@@ -3,7 +3,7 @@ import React from 'react';
 /**
  * How serious a notice is.
  */
-export type NoticeKind = 'info' | 'warning' | 'error';
+export type NoticeKind = 'ok' | 'info' | 'warning' | 'error';
 
 /**
  * Properties of {@link Notice}.

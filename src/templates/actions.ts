@@ -111,6 +111,7 @@ export class TemplateActions {
     this._commands = options.commands;
     this._contents = options.contents;
     this._kernelspecs = options.kernelspecs ?? null;
+    this._defaultCwd = options.defaultCwd ?? null;
     this._i18n = options.i18n;
     this._activate = options.activate ?? null;
     this._tracker?.currentChanged.connect(this._onTargetChanged, this);
@@ -218,9 +219,8 @@ export class TemplateActions {
     if (kernel && !notebook.metadata.kernelspec) {
       notebook.metadata = { ...notebook.metadata, kernelspec: kernel };
     }
-    const path = await uniqueNotebookPath(options.cwd ?? '', id, path =>
-      this._exists(path)
-    );
+    const cwd = options.cwd ?? this._defaultCwd?.() ?? '';
+    const path = await uniqueNotebookPath(cwd, id, path => this._exists(path));
     await this._contents.save(path, {
       type: 'notebook',
       format: 'json',
@@ -280,6 +280,7 @@ export class TemplateActions {
   private _commands: CommandRegistry;
   private _contents: Contents.IManager;
   private _kernelspecs: KernelSpec.IManager | null;
+  private _defaultCwd: (() => string) | null;
   private _i18n: INeuronI18n;
   private _activate: ((panel: NotebookPanel) => void) | null;
   private _targetChanged = new Signal<this, void>(this);
@@ -307,5 +308,10 @@ export namespace TemplateActions {
     i18n: INeuronI18n;
     /** Bring a notebook to the front (the shell's `activateById`). */
     activate?: (panel: NotebookPanel) => void;
+    /**
+     * The folder new notebooks go to when none is given: the file
+     * browser's current folder, as for JupyterLab's own new notebooks.
+     */
+    defaultCwd?: () => string;
   }
 }

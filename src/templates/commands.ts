@@ -138,7 +138,8 @@ export function addTemplateCommands(
         try {
           const created = await templates.createNotebook(args.id, {
             params: paramsOf(args),
-            cwd: typeof args.cwd === 'string' ? args.cwd : ''
+            // The launcher's folder; else the file browser's.
+            cwd: typeof args.cwd === 'string' ? args.cwd : undefined
           });
           // The launcher replaces itself with the widget it is given.
           return created.widget ?? undefined;

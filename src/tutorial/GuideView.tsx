@@ -15,7 +15,7 @@ import type { IDiagnosisActions } from './actions';
 import { EvidenceState, EvidenceView, formatCoreLine } from './checks';
 import { DiagnosisView } from './DiagnosisView';
 import type { ITutorialStep, TutorialStepStatus } from './progress';
-import type { ILiveCores, ITutorialGuideModel } from './session';
+import { ILiveCores, ITutorialGuideModel, needsRun } from './session';
 
 /**
  * Properties of {@link GuideView}.
@@ -95,6 +95,9 @@ export function GuideView(props: IGuideViewProps): JSX.Element {
         </Notice>
       ) : (
         <>
+          {progress.allDone && (
+            <Finished model={model} counted={counted} trans={trans} />
+          )}
           {current && <StepCard {...props} step={current} trans={trans} />}
           <StepList model={model} trans={trans} />
         </>
@@ -201,6 +204,7 @@ function StepCard(
   const evidence = model.evidence(step);
   const live = model.liveCores(step);
   const codeCells = step.codeCellIds.length;
+  const finished = model.finishedStep;
   return (
     <article
       className="jp-Neuron-Guide-current"
@@ -208,6 +212,9 @@ function StepCard(
       data-status={step.status}
       aria-label={trans.__('Current step')}
     >
+      {finished && finished.status === 'done' && (
+        <FinishedStep step={finished} model={model} trans={trans} />
+      )}
       <div className="jp-Neuron-Guide-currentHeader">
         <h4>
           {step.number >= 0 ? `${step.number}. ` : ''}
@@ -263,34 +270,7 @@ function StepCard(
           )}
         </>
       )}
-      <div className="jp-Neuron-Guide-buttons">
-        <Button
-          small
-          className={`jp-Neuron-Guide-run jp-mod-styled${
-            step.status === 'done' ? '' : ' jp-mod-accept'
-          }`}
-          disabled={
-            step.missing || step.status === 'running' || codeCells === 0
-          }
-          onClick={() => void model.runStep(step.id)}
-        >
-          {step.status === 'running'
-            ? trans.__('Running…')
-            : step.status === 'done' || step.status === 'failed'
-              ? trans.__('Run this step again')
-              : trans.__('Run this step')}
-        </Button>
-        <Button
-          small
-          className={`jp-Neuron-Guide-next jp-mod-styled${
-            step.status === 'done' ? ' jp-mod-accept' : ''
-          }`}
-          disabled={isLast}
-          onClick={() => model.next()}
-        >
-          {trans._p('tutorial', 'Next')}
-        </Button>
-      </div>
+      <StepButtons model={model} step={step} isLast={isLast} trans={trans} />
       {!step.missing && codeCells > 0 && (
         <p className="jp-Neuron-Guide-cellsRun">
           {trans.__('Code cells run: %1 of %2', step.cellsRun, codeCells)}
@@ -340,6 +320,168 @@ function StepCard(
         />
       )}
     </article>
+  );
+}
+
+/**
+ * "Run this step" and "Next", with the "Next runs the step first" choice.
+ *
+ * With that choice on, Next on a step whose cells have not all run without
+ * error runs them and moves on once they succeed ("Run and continue"); on
+ * the last step it finishes the tutorial.
+ */
+function StepButtons(props: {
+  model: ITutorialGuideModel;
+  step: ITutorialStep;
+  isLast: boolean;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, step, isLast, trans } = props;
+  const codeCells = step.codeCellIds.length;
+  const advancing = model.advancingFrom === step.id;
+  const runsFirst = model.runOnNext && needsRun(step);
+  let nextLabel: string | null;
+  let nextTitle: string;
+  if (advancing) {
+    nextLabel = trans.__('Running…');
+    nextTitle = trans.__(
+      'The guide moves on to the next step when every cell of this one has run without error.'
+    );
+  } else if (isLast) {
+    if (runsFirst) {
+      nextLabel = trans.__('Run and finish');
+      nextTitle = trans.__(
+        "Run this step's cells; the tutorial is finished when they all succeed."
+      );
+    } else if (!step.missing && codeCells === 0 && step.status !== 'done') {
+      nextLabel = trans.__('Finish');
+      nextTitle = trans.__('Mark this last step as read.');
+    } else {
+      nextLabel = null;
+      nextTitle = '';
+    }
+  } else if (runsFirst) {
+    nextLabel = trans.__('Run and continue');
+    nextTitle = trans.__(
+      "Run this step's cells, then move on to the next step when they all succeed."
+    );
+  } else {
+    nextLabel = trans._p('tutorial', 'Next');
+    nextTitle = trans.__('Move on to the next step.');
+  }
+  const primaryIsNext = model.runOnNext || step.status === 'done';
+  return (
+    <>
+      <div className="jp-Neuron-Guide-buttons">
+        <Button
+          small
+          className={`jp-Neuron-Guide-run jp-mod-styled${
+            step.status === 'done' || primaryIsNext ? '' : ' jp-mod-accept'
+          }`}
+          disabled={
+            step.missing ||
+            step.status === 'running' ||
+            codeCells === 0 ||
+            advancing
+          }
+          onClick={() => void model.runStep(step.id)}
+        >
+          {step.status === 'running'
+            ? trans.__('Running…')
+            : step.status === 'done' || step.status === 'failed'
+              ? trans.__('Run this step again')
+              : trans.__('Run this step')}
+        </Button>
+        {nextLabel !== null && (
+          <Button
+            small
+            className={`jp-Neuron-Guide-next jp-mod-styled${
+              primaryIsNext ? ' jp-mod-accept' : ''
+            }`}
+            title={nextTitle}
+            disabled={advancing}
+            onClick={() => void model.next()}
+          >
+            {nextLabel}
+          </Button>
+        )}
+      </div>
+      <label className="jp-Neuron-Guide-runOnNext">
+        <input
+          type="checkbox"
+          checked={model.runOnNext}
+          onChange={event => model.setRunOnNext(event.currentTarget.checked)}
+        />
+        {trans.__('Next runs the step first')}
+      </label>
+      {advancing && (
+        <p className="jp-Neuron-Guide-advancing" role="status">
+          {isLast
+            ? trans.__('The tutorial is finished when this step succeeds.')
+            : trans.__('When this step succeeds, the guide moves on.')}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * The step "Next" just ran and left: done, with what its checks found.
+ */
+function FinishedStep(props: {
+  step: ITutorialStep;
+  model: ITutorialGuideModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { step, model, trans } = props;
+  const evidence = model.evidence(step);
+  return (
+    <div className="jp-Neuron-Guide-finished" data-step={step.id} role="status">
+      <p>
+        <StateBadge kind="ok" label={trans.__('Done')} />{' '}
+        {trans.__(
+          'Step %1 "%2" ran without error.',
+          step.number >= 0 ? step.number : '•',
+          step.title
+        )}
+      </p>
+      {evidence.length > 0 && (
+        <ul>
+          {evidence.map(item => (
+            <EvidenceItem key={item.kind} evidence={item} trans={trans} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Every step is done: what was achieved, and what comes next.
+ */
+function Finished(props: {
+  model: ITutorialGuideModel;
+  counted: number;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, counted, trans } = props;
+  return (
+    <Notice kind="ok" title={trans.__('Every step is done')}>
+      <p className="jp-Neuron-Guide-allDone">
+        {trans._n(
+          'The %1 step of this notebook ran without error.',
+          'All %1 steps of this notebook ran without error.',
+          counted
+        )}
+      </p>
+      {model.smoke && (
+        <p>
+          {trans.__(
+            'This was a CPU smoke run: it proves that every cell works, not how accurate or fast the model is. On an Inferentia2 or Trainium instance, a notebook made from the template with smoke mode off runs the same steps on the NeuronCores.'
+          )}
+        </p>
+      )}
+    </Notice>
   );
 }
 

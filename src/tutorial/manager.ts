@@ -38,6 +38,7 @@ export class TutorialManager {
     });
     this._save = options.save ?? null;
     this._sessionDialogs = options.sessionDialogs ?? null;
+    this._runOnNext = options.runOnNext ?? null;
     this._tracker.widgetAdded.connect(this._onNotebookAdded, this);
     this._tracker.currentChanged.connect(this._emit, this);
     this._tracker.forEach(panel => this._onNotebookAdded(this._tracker, panel));
@@ -100,7 +101,8 @@ export class TutorialManager {
       checkServices: tutorial => this._checkServices(tutorial),
       fetchStepInfo: (id, parameters, language) =>
         this._fetchStepInfo(id, parameters, language),
-      save: this._save
+      save: this._save,
+      runOnNext: this._runOnNext
     });
     session.sessionDialogs = this._sessionDialogs;
     this._sessions.set(panel, session);
@@ -140,6 +142,16 @@ export class TutorialManager {
       }
     }
     return false;
+  }
+
+  /**
+   * The user's preferences changed (the guides show them).
+   */
+  preferencesChanged(): void {
+    for (const session of this._sessions.values()) {
+      session.refresh();
+    }
+    this._emit();
   }
 
   dispose(): void {
@@ -276,6 +288,7 @@ export class TutorialManager {
   private _diagnoseClient: DiagnoseClient;
   private _save: ((panel: NotebookPanel) => Promise<void>) | null;
   private _sessionDialogs: ISessionContext.IDialogs | null;
+  private _runOnNext: NotebookTutorial.IRunOnNext | null;
   private _sessions = new Map<NotebookPanel, NotebookTutorial>();
   private _changed = new Signal<this, void>(this);
   private _templateNotebookOpened = new Signal<this, NotebookPanel>(this);
@@ -302,6 +315,8 @@ export namespace TutorialManager {
     save?: ((panel: NotebookPanel) => Promise<void>) | null;
     /** The dialogs used when running cells needs a kernel. */
     sessionDialogs?: ISessionContext.IDialogs | null;
+    /** The "Next runs the step first" preference; none: Next only moves. */
+    runOnNext?: NotebookTutorial.IRunOnNext | null;
   }
 }
 

@@ -303,6 +303,14 @@ export class TutorialProgress {
   }
 
   /**
+   * Whether every step still in the notebook is done (and there is one).
+   */
+  get allDone(): boolean {
+    const counted = this._steps.filter(step => !step.missing);
+    return counted.length > 0 && counted.every(step => step.status === 'done');
+  }
+
+  /**
    * Emitted after any change of the steps, their status or the current step.
    */
   get changed(): ISignal<this, void> {

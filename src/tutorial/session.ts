@@ -5,7 +5,7 @@
  */
 
 import type { ISessionContext } from '@jupyterlab/apputils';
-import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
+import type { Cell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import { PathExt } from '@jupyterlab/coreutils';
 import type * as nbformat from '@jupyterlab/nbformat';
 import {
@@ -104,8 +104,23 @@ export interface ITutorialGuideModel {
   diagnosis(step: ITutorialStep): IStepDiagnosis | null;
   /** Show a step: highlight its cells and scroll to them. */
   select(stepId: string): void;
-  /** Move on to the next step. */
-  next(): void;
+  /**
+   * Whether "Next" first runs the current step's cells when they have not
+   * run without error yet (then moves on only if they all succeed).
+   */
+  readonly runOnNext: boolean;
+  /** Change {@link runOnNext} (a user setting). */
+  setRunOnNext(value: boolean): void;
+  /** The step "Next" is running before it moves on, if any. */
+  readonly advancingFrom: string | null;
+  /** The step "Next" just ran and moved on from, to report it done. */
+  readonly finishedStep: ITutorialStep | null;
+  /**
+   * Move on to the next step; with `run` (default: {@link runOnNext}), run
+   * the current step's cells first when needed and move on only if they all
+   * succeed. On the last step this finishes the tutorial.
+   */
+  next(options?: { run?: boolean }): Promise<void>;
   /** Run the cells of a step. */
   runStep(stepId: string): Promise<void>;
   /** The notebook's session, for the diagnosis actions. */
@@ -123,6 +138,17 @@ export class NotebookTutorial implements ITutorialGuideModel {
     this._monitor = options.monitor;
     this._fetchStepInfo = options.fetchStepInfo;
     this._save = options.save ?? null;
+    this._runOnNext = options.runOnNext ?? null;
+    this._runCells =
+      options.runCells ??
+      (cells =>
+        NotebookActions.runCells(
+          this._panel.content,
+          cells,
+          this._panel.sessionContext,
+          this._sessionDialogs ?? undefined,
+          this._i18n
+        ));
     const model = this._model;
     this._progress = new TutorialProgress({
       cells: readCells(model),
@@ -275,15 +301,67 @@ export class NotebookTutorial implements ITutorialGuideModel {
     return this._diagnoses.get(step.id) ?? null;
   }
 
+  get runOnNext(): boolean {
+    return this._runOnNext?.get() ?? false;
+  }
+
+  setRunOnNext(value: boolean): void {
+    this._runOnNext?.set(value);
+  }
+
+  get advancingFrom(): string | null {
+    return this._advancingFrom;
+  }
+
+  get finishedStep(): ITutorialStep | null {
+    return this._finishedId ? this._progress.step(this._finishedId) : null;
+  }
+
   select(stepId: string): void {
+    // Choosing a step by hand cancels a pending "move on after running".
+    this._advancingFrom = null;
+    this._finishedId = null;
     this._progress.select(stepId);
     this._scrollToCurrent();
   }
 
-  next(): void {
+  async next(options: { run?: boolean } = {}): Promise<void> {
+    const step = this._progress.current;
+    if (!step || this._advancingFrom) {
+      return;
+    }
+    this._finishedId = null;
+    const run = options.run ?? this.runOnNext;
+    let ran = false;
+    if (run && needsRun(step)) {
+      this._advancingFrom = step.id;
+      this._emitChanged();
+      try {
+        await this.runStep(step.id);
+      } catch (reason) {
+        console.warn('jupyterlab-neuron: could not run the step', reason);
+      }
+      const after = this._progress.step(step.id);
+      const still =
+        this._advancingFrom === step.id &&
+        this._progress.current?.id === step.id;
+      this._advancingFrom = null;
+      if (this._isDisposed) {
+        return;
+      }
+      if (!still || after?.status !== 'done') {
+        // Failed (the diagnosis shows), cancelled, or the user moved away.
+        this._emitChanged();
+        return;
+      }
+      ran = true;
+    }
     this._progress.next();
+    const moved = this._progress.current?.id !== step.id;
+    this._finishedId = ran && moved ? step.id : null;
     this._scrollToCurrent();
     this._requestSave();
+    this._emitChanged();
   }
 
   async runStep(stepId: string): Promise<void> {
@@ -299,13 +377,14 @@ export class NotebookTutorial implements ITutorialGuideModel {
     }
     this._progress.select(stepId);
     this._scrollToCurrent();
-    await NotebookActions.runCells(
-      notebook,
-      cells,
-      this._panel.sessionContext,
-      this._sessionDialogs ?? undefined,
-      this._i18n
-    );
+    await this._runCells(cells);
+  }
+
+  /**
+   * Show the guide again (a preference it reads changed).
+   */
+  refresh(): void {
+    this._emitChanged();
   }
 
   /**
@@ -637,6 +716,10 @@ export class NotebookTutorial implements ITutorialGuideModel {
   private _fetchStepInfo: NotebookTutorial.StepInfoFetcher;
   private _save: ((panel: NotebookPanel) => Promise<void>) | null;
   private _sessionDialogs: ISessionContext.IDialogs | null = null;
+  private _runOnNext: NotebookTutorial.IRunOnNext | null;
+  private _runCells: (cells: readonly Cell[]) => Promise<unknown>;
+  private _advancingFrom: string | null = null;
+  private _finishedId: string | null = null;
   private _progress: TutorialProgress;
   private _checks: StepChecks;
   private _templateTitle: string | null = null;
@@ -684,7 +767,35 @@ export namespace NotebookTutorial {
     fetchStepInfo: StepInfoFetcher;
     /** Save the notebook (progress survives a reload); none: never saved. */
     save?: ((panel: NotebookPanel) => Promise<void>) | null;
+    /** The "Next runs the step first" preference; none: Next only moves. */
+    runOnNext?: IRunOnNext | null;
+    /**
+     * Run cells of the notebook in its kernel (resolves when they ran);
+     * default: `NotebookActions.runCells`, which asks for a kernel if needed.
+     */
+    runCells?: (cells: readonly Cell[]) => Promise<unknown>;
   }
+
+  /**
+   * The user's "Next runs the step first" preference.
+   */
+  export interface IRunOnNext {
+    get(): boolean;
+    set(value: boolean): void;
+  }
+}
+
+/**
+ * Whether "Next" has to run a step before moving on: it has code cells and
+ * they have not all run without error (and are not running now).
+ */
+export function needsRun(step: ITutorialStep): boolean {
+  return (
+    !step.missing &&
+    step.codeCellIds.length > 0 &&
+    step.status !== 'done' &&
+    step.status !== 'running'
+  );
 }
 
 /** Wait after the last edit before reading the cells again. */

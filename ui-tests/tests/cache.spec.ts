@@ -1,10 +1,7 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+
+import { languageSettings, PANEL_ID } from './helpers';
 
 /**
  * The compile cache: the sidebar section and the main-area view, on the two
@@ -12,16 +9,7 @@ import type { Locator } from '@playwright/test';
  * of them failed, one cache per language; see jupyter_server_test_config.py).
  */
 
-const PANEL_ID = 'jupyterlab-neuron:panel';
-const I18N_PLUGIN = 'jupyterlab-neuron:plugin';
 const OPEN_VIEW = 'jupyterlab-neuron:open-compile-cache';
-
-function languageSettings(language: 'ja' | 'en') {
-  return {
-    ...galata.DEFAULT_SETTINGS,
-    [I18N_PLUGIN]: { language }
-  };
-}
 
 /** The words of the steps, in each language. */
 const WORDS = {

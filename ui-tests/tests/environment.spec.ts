@@ -1,30 +1,15 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+import { languageSettings, openPanelSection } from './helpers';
 
 /**
  * The Neuron panel's Environment section on the simulated trn1.2xlarge that the
  * test server runs (see jupyter_server_test_config.py).
  */
 
-const PANEL_ID = 'jupyterlab-neuron:panel';
-const I18N_PLUGIN = 'jupyterlab-neuron:plugin';
-
 async function openEnvironment(page: IJupyterLabPageFixture) {
-  await page.sidebar.openTab(PANEL_ID);
-  // Fold the other sections of the panel so the Environment one gets the height.
-  const titles = page.locator(
-    '[id="jupyterlab-neuron:panel"] .jp-AccordionPanel-title[aria-expanded="true"]'
-  );
-  await expect(titles.first()).toBeVisible();
-  const count = await titles.count();
-  for (let index = count - 1; index >= 1; index--) {
-    await titles.nth(index).click();
-  }
-  const section = page.locator('#jp-Neuron-section-environment');
+  const section = await openPanelSection(page, 'environment');
   await expect(
     section.locator('.jp-Neuron-Environment[data-state="ready"]')
   ).toBeVisible();
@@ -42,13 +27,6 @@ function volatile(section: Locator): Locator[] {
     section.locator('.jp-Neuron-Notice-warning'),
     section.locator('.jp-Neuron-Section-body > p.jp-Neuron-Muted')
   ];
-}
-
-function languageSettings(language: 'auto' | 'ja' | 'en') {
-  return {
-    ...galata.DEFAULT_SETTINGS,
-    [I18N_PLUGIN]: { language }
-  };
 }
 
 test.describe('Environment in English', () => {

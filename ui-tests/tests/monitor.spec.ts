@@ -1,12 +1,7 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
-import * as fs from 'fs';
-import * as os from 'os';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
+
+import { languageSettings, MONITOR_HOOKS, setMonitorHook } from './helpers';
 
 /**
  * The NeuronCore monitor on the simulated trn1.2xlarge of the test server,
@@ -16,29 +11,8 @@ import * as path from 'path';
  * neuron-monitor then restarts with them.
  */
 
-const HOOKS =
-  process.env.NEURON_UI_MONITOR_HOOKS ||
-  path.join(os.tmpdir(), 'jupyterlab-neuron-ui-monitor');
 const OPEN_DASHBOARD = 'jupyterlab-neuron:open-monitor-dashboard';
-const I18N_PLUGIN = 'jupyterlab-neuron:plugin';
 const SLOW = { timeout: 45_000 };
-
-function setHook(name: 'scenario' | 'pids', value: string | null): void {
-  fs.mkdirSync(HOOKS, { recursive: true });
-  const file = path.join(HOOKS, name);
-  if (value === null) {
-    fs.rmSync(file, { force: true });
-  } else {
-    fs.writeFileSync(file, value);
-  }
-}
-
-function languageSettings(language: 'ja' | 'en') {
-  return {
-    ...galata.DEFAULT_SETTINGS,
-    [I18N_PLUGIN]: { language }
-  };
-}
 
 async function openDashboard(page: IJupyterLabPageFixture) {
   await page.evaluate(async command => {
@@ -59,8 +33,8 @@ async function barValues(page: IJupyterLabPageFixture): Promise<number[]> {
 
 test.beforeEach(() => {
   // Back to plain train-dual (restarts the simulated tool only if changed).
-  setHook('scenario', null);
-  setHook('pids', null);
+  setMonitorHook('scenario', null);
+  setMonitorHook('pids', null);
 });
 
 test.describe('NeuronCore monitor in English', () => {
@@ -133,7 +107,7 @@ test.describe('NeuronCore monitor in English', () => {
       [
         'import subprocess, sys',
         'child = subprocess.Popen([sys.executable, "-c", "import os, time\\nparent = os.getppid()\\nwhile os.getppid() == parent:\\n    time.sleep(0.2)"])',
-        `open(${JSON.stringify(path.join(HOOKS, 'pids'))}, "w").write(str(child.pid))`,
+        `open(${JSON.stringify(path.join(MONITOR_HOOKS, 'pids'))}, "w").write(str(child.pid))`,
         'print("runtime pid", child.pid)'
       ].join('\n')
     );
@@ -179,7 +153,7 @@ test.describe('NeuronCore monitor in English', () => {
       page.locator('.jp-Neuron-Dashboard[data-monitor-state="running"]')
     ).toBeVisible(SLOW);
 
-    setHook('scenario', 'crash');
+    setMonitorHook('scenario', 'crash');
     try {
       await expect(
         page.locator('.jp-Neuron-Dashboard[data-monitor-state="restarting"]')
@@ -197,7 +171,7 @@ test.describe('NeuronCore monitor in English', () => {
         SLOW
       );
     } finally {
-      setHook('scenario', null);
+      setMonitorHook('scenario', null);
     }
     await expect(
       page.locator('.jp-Neuron-Dashboard[data-monitor-state="running"]')

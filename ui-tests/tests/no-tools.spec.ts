@@ -1,20 +1,15 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
+
+import { languageSettings, PANEL_ID } from './helpers';
 
 /**
  * The second test server has no Neuron tools at all (an empty tools folder and
  * no PATH search): the panel must say so clearly, in both languages.
  */
 
-const PANEL_ID = 'jupyterlab-neuron:panel';
-
 for (const language of ['en', 'ja'] as const) {
   test.describe(`Tools not found (${language})`, () => {
-    test.use({
-      mockSettings: {
-        ...galata.DEFAULT_SETTINGS,
-        'jupyterlab-neuron:plugin': { language }
-      }
-    });
+    test.use({ mockSettings: languageSettings(language) });
 
     test('says which folders were searched and what to install', async ({
       page

@@ -1,10 +1,7 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+
+import { languageSettings, openPanelSection } from './helpers';
 
 /**
  * The Templates section of the Neuron panel, on the simulated trn1.2xlarge of
@@ -12,37 +9,11 @@ import type { Locator } from '@playwright/test';
  * notebooks from the launcher.
  */
 
-const PANEL_ID = 'jupyterlab-neuron:panel';
-const I18N_PLUGIN = 'jupyterlab-neuron:plugin';
-
-function languageSettings(language: 'ja' | 'en') {
-  return {
-    ...galata.DEFAULT_SETTINGS,
-    [I18N_PLUGIN]: { language }
-  };
-}
-
 /**
- * Open the Neuron panel with only the Templates section expanded (the
- * sections share the sidebar's height).
+ * The Templates section, its template cards loaded.
  */
 async function openTemplates(page: IJupyterLabPageFixture): Promise<Locator> {
-  await page.sidebar.openTab(PANEL_ID);
-  const panel = page.locator('.jp-Neuron-Panel');
-  const titles = panel.locator('.jp-AccordionPanel-title');
-  await expect(titles.first()).toBeVisible();
-  const count = await titles.count();
-  for (let i = 0; i < count; i++) {
-    const title = titles.nth(i);
-    const isTemplates =
-      (await title.getAttribute('aria-controls'))?.includes('templates') ??
-      false;
-    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
-    if (expanded !== isTemplates) {
-      await title.click();
-    }
-  }
-  const section = page.locator('#jp-Neuron-section-templates');
+  const section = await openPanelSection(page, 'templates');
   await expect(
     section.locator('.jp-Neuron-TemplateCard').first()
   ).toBeVisible();

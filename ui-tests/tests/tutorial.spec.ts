@@ -1,12 +1,6 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+
+import { languageSettings, openPanelSection, setMonitorHook } from './helpers';
 
 /**
  * The tutorial mode on the simulated trn1.2xlarge of the test server: a
@@ -16,31 +10,10 @@ import * as path from 'path';
  * hook files of monitor_hooks.py), and progress restored after a reload.
  */
 
-const HOOKS =
-  process.env.NEURON_UI_MONITOR_HOOKS ||
-  path.join(os.tmpdir(), 'jupyterlab-neuron-ui-monitor');
-const I18N_PLUGIN = 'jupyterlab-neuron:plugin';
 const GUIDE_ID = 'jupyterlab-neuron:tutorial-guide';
 const SLOW = { timeout: 60_000 };
 const CORES_ERROR =
   'Neuron runtime cannot be initialized; cannot determine the number of available NeuronCores';
-
-function languageSettings(language: 'ja' | 'en') {
-  return {
-    ...galata.DEFAULT_SETTINGS,
-    [I18N_PLUGIN]: { language }
-  };
-}
-
-function setPidsHook(value: string | null): void {
-  fs.mkdirSync(HOOKS, { recursive: true });
-  const file = path.join(HOOKS, 'pids');
-  if (value === null) {
-    fs.rmSync(file, { force: true });
-  } else {
-    fs.writeFileSync(file, value);
-  }
-}
 
 /**
  * Render the BERT-ja template as a notebook in smoke mode (the server's own
@@ -105,7 +78,7 @@ test.describe('Tutorial mode in Japanese', () => {
   test.use({ mockSettings: languageSettings('ja') });
 
   test.afterEach(() => {
-    setPidsHook(null);
+    setMonitorHook('pids', null);
   });
 
   test('guides a BERT-ja notebook, diagnoses a NeuronCore error and restores progress', async ({
@@ -146,7 +119,7 @@ test.describe('Tutorial mode in Japanese', () => {
     );
     const pid = /runtime pid (\d+)/.exec(started.output)?.[1];
     expect(pid).toBeTruthy();
-    setPidsHook(pid!);
+    setMonitorHook('pids', pid!);
     const holderKernel = started.kernelId;
 
     // The notebook from the template: opening it offers the tutorial mode.
@@ -297,5 +270,202 @@ test.describe('Tutorial mode in English', () => {
     ).toMatchSnapshot('tutorial-steps-en.png');
     await currentStep(page).getByRole('button', { name: 'Next' }).click();
     await expect(currentStep(page)).toHaveAttribute('data-step', 'prepare');
+
+    // "Run and continue" on the failing training step: it stays there and
+    // explains the Neuron error, in English.
+    await stepItem(page, 'train-single').getByRole('button').click();
+    await currentStep(page)
+      .getByRole('button', { name: 'Run and continue' })
+      .click();
+    await expect(stepItem(page, 'train-single')).toHaveAttribute(
+      'data-status',
+      'failed',
+      SLOW
+    );
+    await expect(currentStep(page)).toHaveAttribute(
+      'data-step',
+      'train-single'
+    );
+    const diagnosis = currentStep(page).locator(
+      '.jp-Neuron-Diagnosis[data-entry="neuroncores-unavailable"]'
+    );
+    await expect(diagnosis).toContainText(
+      'NeuronCores are not available',
+      SLOW
+    );
+    await expect(diagnosis).toContainText('Why it happens on Neuron');
+    await expect(diagnosis).toContainText('What to do');
+    await expect(
+      diagnosis.getByRole('button', {
+        name: 'Show what holds the NeuronCores'
+      })
+    ).toBeVisible();
+    // The failed step is not reported as finished, and nothing moved on.
+    await expect(
+      currentStep(page).locator('.jp-Neuron-Guide-finished')
+    ).toHaveCount(0);
+  });
+});
+
+/**
+ * A newcomer's whole path: from the Neuron panel to a finished BERT-ja run in
+ * CPU smoke mode, pressing only the guide's "実行して次へ" for every step.
+ * The notebook runs for real, in the separate kernel environment of
+ * scripts/make-kernel-env.sh (a tiny random BERT with a MeCab vocabulary,
+ * offline), which `make test` creates and passes as NEURON_SMOKE_KERNEL.
+ */
+test.describe('BERT-ja walkthrough in Japanese', () => {
+  test.use({ mockSettings: languageSettings('ja') });
+  test.skip(
+    !process.env.NEURON_SMOKE_KERNEL,
+    'needs the smoke kernel environment: NEURON_SMOKE_KERNEL=.venv-kernel (make kernel-env)'
+  );
+
+  test('goes from the Neuron panel to a finished smoke run with the guide leading every step', async ({
+    page,
+    tmpPath
+  }) => {
+    test.setTimeout(15 * 60_000);
+    const STEP_TIMEOUT = { timeout: 5 * 60_000 };
+
+    // The Neuron panel: the BERT-ja template, in smoke mode on this simulated instance.
+    const section = await openPanelSection(page, 'templates');
+    const card = section.locator('[data-template-id="bert-ja"]');
+    await card.getByRole('button', { name: /日本語 BERT/ }).click();
+    await expect(card.getByText('CPU スモークモード').first()).toBeVisible();
+    await card.getByRole('button', { name: '新しいノートブック' }).click();
+    await expect(card.getByRole('status')).toContainText(
+      'を作成して開きました。'
+    );
+
+    // The new notebook offers the tutorial mode; it got the Neuron-named kernel.
+    await page.getByRole('button', { name: '始める' }).click();
+    await expect(guide(page)).toBeVisible();
+    const notebookPath = await page.evaluate(
+      () => (window as any).jupyterapp.shell.currentWidget.context.path
+    );
+    expect(notebookPath).toMatch(new RegExp(`^${tmpPath}/bert-ja.*\\.ipynb$`));
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (window as any).jupyterapp.shell.currentWidget.sessionContext
+              .kernelPreference.name ??
+            (window as any).jupyterapp.shell.currentWidget.sessionContext
+              .session?.kernel?.name
+        )
+      )
+      .toBe('neuron-smoke');
+    await expect(guide(page).locator('.jp-Neuron-Guide-facts')).toContainText(
+      'CPU スモークモード'
+    );
+
+    const steps = await guide(page)
+      .locator('.jp-Neuron-Guide-step')
+      .evaluateAll(items =>
+        items.map(item => (item as HTMLElement).dataset.step)
+      );
+    expect(steps).toEqual([
+      'setup',
+      'prepare',
+      'dataset',
+      'tokenize',
+      'training-script',
+      'precompile',
+      'train-single',
+      'cpu-check',
+      'train-multi',
+      'trace',
+      'benchmark',
+      'summary'
+    ]);
+
+    for (const [index, step] of steps.entries()) {
+      const last = index === steps.length - 1;
+      await expect(currentStep(page)).toHaveAttribute('data-step', step!);
+      await currentStep(page)
+        .getByRole('button', { name: last ? '実行して完了' : '実行して次へ' })
+        .click();
+      await expect(stepItem(page, step!)).toHaveAttribute(
+        'data-status',
+        'done',
+        STEP_TIMEOUT
+      );
+      if (last) {
+        break;
+      }
+      // Moved on by itself, saying which step it left done.
+      await expect(currentStep(page)).toHaveAttribute(
+        'data-step',
+        steps[index + 1]!
+      );
+      const finished = currentStep(page).locator('.jp-Neuron-Guide-finished');
+      await expect(finished).toHaveAttribute('data-step', step!);
+      if (step === 'train-single') {
+        // No NeuronCore is used on the CPU: skipped, not faked.
+        await expect(
+          finished.locator('.jp-Neuron-Guide-evidence[data-kind="cores"]')
+        ).toHaveAttribute('data-state', 'skipped');
+      }
+      if (step === 'trace') {
+        // The traced model really is on disk.
+        const traced = finished.locator(
+          '.jp-Neuron-Guide-evidence[data-kind="traced-model"]'
+        );
+        await expect(traced).toHaveAttribute('data-state', 'ok', SLOW);
+        await expect(traced).toContainText('トレース済みモデル');
+      }
+    }
+
+    await expect(guide(page).locator('.jp-Neuron-Guide-count')).toHaveText(
+      '12 ステップ中 12 ステップ完了'
+    );
+    await expect(guide(page)).toContainText('すべてのステップが完了しました');
+    await expect(guide(page)).toContainText(
+      'このノートブックの 12 ステップがすべてエラーなしで実行されました。'
+    );
+
+    // Every code cell ran once, without an error; the training printed its accuracy.
+    const cells = await page.evaluate(() => {
+      const model = (window as any).jupyterapp.shell.currentWidget.content
+        .model;
+      const found: { count: number | null; errors: number; text: string }[] =
+        [];
+      for (let i = 0; i < model.cells.length; i++) {
+        const cell = model.cells.get(i);
+        if (cell.type !== 'code') {
+          continue;
+        }
+        const outputs = cell.outputs.toJSON();
+        found.push({
+          count: cell.executionCount,
+          errors: outputs.filter((o: any) => o.output_type === 'error').length,
+          text: outputs
+            .map((o: any) => (o.output_type === 'stream' ? o.text : ''))
+            .join('')
+        });
+      }
+      return found;
+    });
+    // (At least one code cell per step.)
+    expect(cells.length).toBeGreaterThanOrEqual(steps.length);
+    expect(cells.every(cell => cell.count !== null && cell.errors === 0)).toBe(
+      true
+    );
+    expect(cells.some(cell => /eval_accuracy = \d\.\d+/.test(cell.text))).toBe(
+      true
+    );
+
+    // The progress is saved in the notebook on disk (the guide saves it
+    // shortly after each step ends).
+    await expect
+      .poll(async () => {
+        const saved = await (
+          await page.request.get(`/api/contents/${notebookPath}?content=1`)
+        ).json();
+        const tutorial = saved.content.metadata.jupyterlab_neuron.tutorial;
+        return steps.map(step => `${step}: ${tutorial.steps[step!]?.status}`);
+      }, SLOW)
+      .toEqual(steps.map(step => `${step}: done`));
   });
 });

@@ -331,6 +331,39 @@ describe('TemplateActions', () => {
     ]);
   });
 
+  it("creates the notebook in the file browser's folder unless told where", async () => {
+    const saved: string[] = [];
+    const contents = {
+      get: async () => {
+        throw new ServerConnection.ResponseError(
+          new Response('', { status: 404 })
+        );
+      },
+      save: async (path: string) => {
+        saved.push(path);
+        return { path };
+      }
+    };
+    const commands = new CommandRegistry();
+    commands.addCommand('docmanager:open', { execute: () => undefined });
+    let browsed = 'projects/nlp';
+    const { actions } = create(null, {
+      contents: contents as any,
+      commands,
+      defaultCwd: () => browsed
+    });
+    await actions.createNotebook('bert-ja');
+    browsed = 'elsewhere';
+    await actions.createNotebook('bert-ja');
+    // The launcher says where it is: that wins.
+    await actions.createNotebook('bert-ja', { cwd: '' });
+    expect(saved).toEqual([
+      'projects/nlp/bert-ja.ipynb',
+      'elsewhere/bert-ja.ipynb',
+      'bert-ja.ipynb'
+    ]);
+  });
+
   it('fails clearly when the folder cannot be read', async () => {
     const contents = {
       get: async () => {

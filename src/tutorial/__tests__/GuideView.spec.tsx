@@ -13,10 +13,11 @@ import {
 } from '../checks';
 import { GuideView } from '../GuideView';
 import { ITutorialCell, ITutorialStep, TutorialProgress } from '../progress';
-import type {
+import {
   ILiveCores,
   IStepDiagnosis,
-  ITutorialGuideModel
+  ITutorialGuideModel,
+  needsRun
 } from '../session';
 import { catalogues, neuroncoresUnavailable } from './diagnoses';
 import { snapshotOf } from './fakes';
@@ -109,6 +110,10 @@ class StubGuide implements ITutorialGuideModel {
     kernelChanged: new Signal({})
   } as unknown as ISessionContext;
   readonly ran: string[] = [];
+  runOnNext = false;
+  advancingFrom: string | null = null;
+  finishedStep: ITutorialStep | null = null;
+  nextCalls = 0;
 
   constructor(lang: NeuronLanguage, cells?: ITutorialCell[]) {
     this.progress = new TutorialProgress({
@@ -153,8 +158,18 @@ class StubGuide implements ITutorialGuideModel {
     this.progress.select(stepId);
   }
 
-  next(): void {
-    this.progress.next();
+  setRunOnNext(value: boolean): void {
+    this.runOnNext = value;
+    this.changed.emit();
+  }
+
+  async next(): Promise<void> {
+    this.nextCalls++;
+    const current = this.progress.current;
+    if (!(this.runOnNext && current && needsRun(current))) {
+      // (The real model would run the step here; the tests script it.)
+      this.progress.next();
+    }
   }
 
   async runStep(stepId: string): Promise<void> {
@@ -354,4 +369,141 @@ describe('GuideView', () => {
       'bert-ja.ipynb'
     );
   });
+
+  it.each([
+    [
+      'ja' as NeuronLanguage,
+      '実行して次へ',
+      '「次へ」でステップのセルも実行する',
+      'このステップが成功すると、次のステップに進みます。',
+      'ステップ 1「事前準備」はエラーなしで実行されました。'
+    ],
+    [
+      'en' as NeuronLanguage,
+      'Run and continue',
+      'Next runs the step first',
+      'When this step succeeds, the guide moves on.',
+      'Step 1 "Preparation" ran without error.'
+    ]
+  ])(
+    'offers to run the step on Next, and reports the step it left (%s)',
+    (lang, runAndContinue, preference, advancing, finished) => {
+      const model = new StubGuide(lang);
+      model.runOnNext = true;
+      show(model, lang);
+      const checkbox = screen.getByRole('checkbox', {
+        name: preference
+      }) as HTMLInputElement;
+      expect(checkbox.checked).toBe(true);
+      const next = screen.getByRole('button', { name: runAndContinue });
+      expect(next.className).toContain('jp-mod-accept');
+      fireEvent.click(next);
+      expect(model.nextCalls).toBe(1);
+
+      // While Next runs the step: both buttons wait, and the guide says why.
+      act(() => {
+        model.progress.cellScheduled('prepare-2');
+        model.advancingFrom = 'prepare';
+        model.changed.emit();
+      });
+      expect(screen.getByRole('status').textContent).toBe(advancing);
+      for (const button of within(screen.getByRole('article')).getAllByRole(
+        'button'
+      )) {
+        expect(button.hasAttribute('disabled')).toBe(true);
+      }
+
+      // Done, moved on: the step left behind is reported above the new one.
+      act(() => {
+        model.progress.cellExecuted('prepare-2', null);
+        model.advancingFrom = null;
+        model.progress.next();
+        model.finishedStep = model.progress.step('prepare');
+        model.changed.emit();
+      });
+      const current = screen.getByRole('article');
+      expect(current.getAttribute('data-step')).toBe('precompile');
+      expect(
+        current.querySelector('.jp-Neuron-Guide-finished')!.textContent
+      ).toContain(finished);
+
+      // Turned off: Next only moves on.
+      fireEvent.click(checkbox);
+      expect(model.runOnNext).toBe(false);
+      expect(screen.queryByRole('button', { name: runAndContinue })).toBeNull();
+      expect(
+        screen.getByRole('button', { name: lang === 'ja' ? '次へ' : 'Next' })
+      ).toBeTruthy();
+    }
+  );
+
+  it.each([
+    [
+      'ja' as NeuronLanguage,
+      '実行して完了',
+      '完了にする',
+      'すべてのステップが完了しました',
+      'このノートブックの 4 ステップがすべてエラーなしで実行されました。',
+      '今回は CPU スモークモードでの実行でした。'
+    ],
+    [
+      'en' as NeuronLanguage,
+      'Run and finish',
+      'Finish',
+      'Every step is done',
+      'All 4 steps of this notebook ran without error.',
+      'This was a CPU smoke run'
+    ]
+  ])(
+    'finishes on the last step and says every step is done (%s)',
+    (lang, runAndFinish, finish, title, allDone, smokeNote) => {
+      const cells = [
+        code('prepare-2', 'prepare'),
+        code('train-single-2', 'train-single'),
+        code('trace-2', 'trace'),
+        explanation('summary-1', 'summary', '10. Summary')
+      ];
+      const model = new StubGuide(lang, cells);
+      model.runOnNext = true;
+      model.smoke = true;
+      model.progress.setStepInfo(null);
+      show(model, lang);
+      act(() => {
+        for (const id of ['prepare-2', 'train-single-2']) {
+          model.progress.cellScheduled(id);
+          model.progress.cellExecuted(id, null);
+        }
+        model.progress.select('trace');
+      });
+      // The last step with code: not the last one here, so Next continues.
+      expect(screen.queryByRole('button', { name: runAndFinish })).toBeNull();
+      act(() => {
+        model.progress.cellScheduled('trace-2');
+        model.progress.cellExecuted('trace-2', null);
+        model.progress.select('summary');
+      });
+      expect(screen.queryByText(title)).toBeNull();
+      fireEvent.click(screen.getByRole('button', { name: finish }));
+      expect(screen.getByText(title)).toBeTruthy();
+      expect(screen.getByText(allDone)).toBeTruthy();
+      expect(
+        screen.getByText(content => content.startsWith(smokeNote))
+      ).toBeTruthy();
+      // Nothing is left to press on the last step.
+      expect(screen.queryByRole('button', { name: finish })).toBeNull();
+
+      // A last step with cells that have not run: Next runs them to finish.
+      const withCode = new StubGuide(lang, [
+        code('prepare-2', 'prepare'),
+        code('trace-2', 'trace')
+      ]);
+      withCode.runOnNext = true;
+      withCode.progress.setStepInfo(null);
+      withCode.progress.select('trace');
+      show(withCode, lang);
+      expect(
+        screen.getAllByRole('button', { name: runAndFinish })
+      ).toHaveLength(1);
+    }
+  );
 });

@@ -214,6 +214,24 @@ describe('TutorialProgress', () => {
       // The last step stays current.
       expect(progress.next()!.id).toBe('train');
     });
+
+    it('is all done when every step still in the notebook is done', () => {
+      const progress = progressOf(templateCells(), { stepInfo: INFO });
+      expect(progress.allDone).toBe(false);
+      runOk(progress, 'setup-2', 'prepare-2', 'prepare-3', 'dataset-2');
+      expect(progress.allDone).toBe(false);
+      runOk(progress, 'train-2');
+      expect(progress.allDone).toBe(true);
+      // A failed re-run undoes it; a deleted step no longer counts.
+      progress.cellScheduled('train-2');
+      progress.cellExecuted('train-2', { ename: 'E', evalue: 'x' });
+      expect(progress.allDone).toBe(false);
+      progress.setCells(templateCells().filter(c => c.step !== 'train'));
+      expect(progress.step('train')!.missing).toBe(true);
+      expect(progress.allDone).toBe(true);
+      // A notebook without steps is never "all done".
+      expect(progressOf([]).allDone).toBe(false);
+    });
   });
 
   describe('edited notebooks', () => {

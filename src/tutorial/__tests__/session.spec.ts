@@ -1,4 +1,9 @@
-import { NotebookModel, NotebookPanel } from '@jupyterlab/notebook';
+import type { ICodeCellModel } from '@jupyterlab/cells';
+import {
+  NotebookActions,
+  NotebookModel,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
 
 import { DiagnoseClient } from '../../diagnose';
@@ -205,5 +210,198 @@ describe('NotebookTutorial', () => {
         hasError: false
       }
     ]);
+  });
+});
+
+/**
+ * "Next" with the "runs the step first" preference: a stand-in panel whose
+ * cell widgets exist, and a cell runner scripted by each test that reports
+ * the cells the way `NotebookActions` would (scheduled, then executed).
+ */
+describe('NotebookTutorial: Next runs the step first', () => {
+  function panelWithWidgets(model: NotebookModel): NotebookPanel {
+    const widgets = Array.from({ length: model.cells.length }, (_, i) => ({
+      model: model.cells.get(i),
+      toggleClass: jest.fn(),
+      removeClass: jest.fn()
+    }));
+    const panel = panelFor(model) as any;
+    panel.content = {
+      model,
+      widgets,
+      activeCellIndex: 0,
+      scrollToCell: jest.fn(async () => undefined)
+    };
+    return panel as NotebookPanel;
+  }
+
+  type Outcome = 'ok' | 'error';
+
+  function setUp(options: { runOnNext: boolean }) {
+    const model = modelWith([
+      cell('prepare', 1, 'markdown'),
+      cell('prepare', 2),
+      cell('prepare', 3),
+      cell('train-single', 1, 'markdown'),
+      cell('train-single', 2),
+      cell('summary', 1, 'markdown')
+    ]);
+    let runOnNext = options.runOnNext;
+    const ran: string[][] = [];
+    // Each run waits for the test to say how its cells end.
+    const pending: ((outcome: Outcome) => void)[] = [];
+    const panel = panelWithWidgets(model);
+    const tutorial: NotebookTutorial = new NotebookTutorial({
+      panel,
+      i18n: new NeuronI18n({ setting: 'en' }),
+      diagnoseClient: {
+        diagnose: jest.fn(async () => neuroncoresUnavailable.en),
+        catalogue: jest.fn(async () => catalogues.en)
+      } as unknown as DiagnoseClient,
+      monitor: null,
+      checkServices: () => noChecks,
+      fetchStepInfo: async () => null,
+      runOnNext: {
+        get: () => runOnNext,
+        set: value => {
+          runOnNext = value;
+        }
+      },
+      runCells: cells => {
+        const code = cells.filter(c => c.model.type === 'code');
+        ran.push(code.map(c => c.model.id));
+        const notebook = panel.content;
+        const scheduled = NotebookActions.executionScheduled as Signal<
+          any,
+          any
+        >;
+        const executed = NotebookActions.executed as Signal<any, any>;
+        code.forEach(c => scheduled.emit({ notebook, cell: c }));
+        return new Promise<void>(resolve => {
+          pending.push(outcome => {
+            // A failed cell stops the run: the next ones report no error
+            // of their own (cancelled).
+            code.forEach((c, i) => {
+              if (outcome === 'error' && i === 0) {
+                (c.model as ICodeCellModel).outputs.add({
+                  output_type: 'error',
+                  ename: 'RuntimeError',
+                  evalue: 'Neuron runtime cannot be initialized',
+                  traceback: []
+                });
+                executed.emit({
+                  notebook,
+                  cell: c,
+                  success: false,
+                  error: {
+                    errorName: 'RuntimeError',
+                    errorValue: 'Neuron runtime cannot be initialized'
+                  }
+                });
+              } else {
+                executed.emit({ notebook, cell: c, success: outcome === 'ok' });
+              }
+            });
+            resolve();
+          });
+        });
+      }
+    });
+    const finish = async (outcome: Outcome) => {
+      pending.shift()!(outcome);
+      await flush();
+    };
+    return { model, tutorial, ran, finish };
+  }
+
+  it('runs the current step, then moves on when every cell succeeded', async () => {
+    const { model, tutorial, ran, finish } = setUp({ runOnNext: true });
+    expect(tutorial.progress.current!.id).toBe('prepare');
+
+    const moving = tutorial.next();
+    expect(ran).toEqual([['prepare-2', 'prepare-3']]);
+    expect(tutorial.advancingFrom).toBe('prepare');
+    expect(tutorial.progress.step('prepare')!.status).toBe('running');
+    // A second press while it runs does nothing more.
+    await tutorial.next();
+    expect(ran).toHaveLength(1);
+
+    await finish('ok');
+    await moving;
+    expect(tutorial.advancingFrom).toBeNull();
+    expect(tutorial.progress.current!.id).toBe('train-single');
+    expect(tutorial.finishedStep!.id).toBe('prepare');
+    expect(tutorial.finishedStep!.status).toBe('done');
+    expect(model.getMetadata('jupyterlab_neuron').tutorial.current).toBe(
+      'train-single'
+    );
+    tutorial.dispose();
+  });
+
+  it('stays on a step whose cell failed, with its diagnosis', async () => {
+    const { tutorial, finish } = setUp({ runOnNext: true });
+    tutorial.select('train-single');
+    const moving = tutorial.next();
+    await finish('error');
+    await moving;
+    const step = tutorial.progress.current!;
+    expect(step.id).toBe('train-single');
+    expect(step.status).toBe('failed');
+    expect(tutorial.finishedStep).toBeNull();
+    expect(tutorial.advancingFrom).toBeNull();
+    expect(tutorial.diagnosis(step)).not.toBeNull();
+    tutorial.dispose();
+  });
+
+  it('does not move on when the user chose another step meanwhile', async () => {
+    const { tutorial, finish } = setUp({ runOnNext: true });
+    const moving = tutorial.next();
+    tutorial.select('summary');
+    expect(tutorial.advancingFrom).toBeNull();
+    await finish('ok');
+    await moving;
+    expect(tutorial.progress.current!.id).toBe('summary');
+    expect(tutorial.progress.step('prepare')!.status).toBe('done');
+    expect(tutorial.finishedStep).toBeNull();
+    tutorial.dispose();
+  });
+
+  it('only moves on when the preference is off, or the step is done', async () => {
+    const { tutorial, ran, finish } = setUp({ runOnNext: false });
+    expect(tutorial.runOnNext).toBe(false);
+    await tutorial.next();
+    expect(ran).toEqual([]);
+    expect(tutorial.progress.current!.id).toBe('train-single');
+    expect(tutorial.progress.step('prepare')!.status).toBe('not-started');
+
+    // "Run this step", then Next with the preference on: nothing runs twice.
+    tutorial.setRunOnNext(true);
+    expect(tutorial.runOnNext).toBe(true);
+    const running = tutorial.runStep('train-single');
+    await finish('ok');
+    await running;
+    await tutorial.next();
+    expect(ran).toEqual([['train-single-2']]);
+    expect(tutorial.progress.current!.id).toBe('summary');
+    expect(tutorial.finishedStep).toBeNull();
+    tutorial.dispose();
+  });
+
+  it('finishes the tutorial on the last step', async () => {
+    const { tutorial, finish } = setUp({ runOnNext: true });
+    for (const step of ['prepare', 'train-single']) {
+      const moving = tutorial.next();
+      expect(tutorial.advancingFrom).toBe(step);
+      await finish('ok');
+      await moving;
+    }
+    expect(tutorial.progress.current!.id).toBe('summary');
+    expect(tutorial.progress.allDone).toBe(false);
+    // The last step has nothing to run: Next marks it read.
+    await tutorial.next();
+    expect(tutorial.progress.current!.id).toBe('summary');
+    expect(tutorial.progress.step('summary')!.status).toBe('done');
+    expect(tutorial.progress.allDone).toBe(true);
+    tutorial.dispose();
   });
 });
