@@ -5,7 +5,8 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
 import { NeuronI18n } from '../../i18n';
-import type {
+import {
+  CommandIDs,
   INeuronCompileCache,
   NeuronAPI,
   NeuronLanguage
@@ -19,6 +20,7 @@ import {
   failedNeffCached,
   neuroncoresUnavailable,
   packagesMissing,
+  recordedEntries,
   unknown
 } from './diagnoses';
 import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
@@ -89,6 +91,7 @@ function setUp(options: {
   cache?: INeuronCompileCache | null;
   accept?: boolean;
   kernels?: string[];
+  commands?: CommandRegistry;
 }) {
   const i18n = new NeuronI18n({ setting: options.lang });
   const kernels = fakeKernels(options.kernels ?? ['kernel-own', 'kernel-2']);
@@ -98,7 +101,7 @@ function setUp(options: {
     monitor:
       options.monitor === undefined ? new FakeMonitor() : options.monitor,
     cache: options.cache ?? null,
-    commands: new CommandRegistry(),
+    commands: options.commands ?? new CommandRegistry(),
     kernels: kernels as any,
     kernelspecs: fakeKernelspecs() as any,
     showDialog
@@ -454,6 +457,236 @@ describe('DiagnosisView', () => {
     expect(screen.getByText('The error could not be diagnosed')).toBeTruthy();
     expect(screen.getByText('HTTP 500')).toBeTruthy();
   });
+});
+
+/**
+ * Every entry of the catalogue, as the server diagnoses its recorded sample:
+ * the explanation shown is the entry's own, in the user's language, and each
+ * of its actions is offered and does what it says.
+ */
+describe('DiagnosisView: every catalogue entry', () => {
+  /** Markdown-style inline code is shown as code: compare the words. */
+  const plain = (text: string) => text.replace(/`/g, '');
+
+  /** Everything an action can need, so that every button is offered. */
+  function fullSetUp(lang: NeuronLanguage, details: Record<string, unknown>) {
+    const commands = new CommandRegistry();
+    const opened: string[] = [];
+    for (const id of [
+      CommandIDs.openCompileCache,
+      CommandIDs.openMonitorDashboard
+    ]) {
+      commands.addCommand(id, { execute: () => void opened.push(id) });
+    }
+    const cacheEntry = {
+      id: 'v1:entry',
+      path: String(details.cache_entry ?? ''),
+      module: String(details.cache_module ?? '')
+    };
+    const plan = {
+      dry_run: true,
+      plan_token: 'token-1',
+      items: [
+        {
+          kind: 'entry',
+          id: cacheEntry.id,
+          root_id: 'root-1',
+          root: String(details.cache_root ?? '/cache'),
+          version: 'neuronxcc-2.15.128.0+56dc5a86',
+          module: cacheEntry.module,
+          path: 'x',
+          bytes: 1,
+          state: 'failed',
+          reasons: ['selected'],
+          symlink: false
+        }
+      ],
+      removed: [cacheEntry.id],
+      bytes_freed: 1,
+      skipped: [],
+      missing: [],
+      failed: [],
+      warnings: []
+    };
+    const cache = {
+      status: {
+        roots: [{ id: 'root-1', path: String(details.cache_root ?? '/cache') }]
+      },
+      listEntries: jest.fn(async () => ({ items: [cacheEntry], total: 1 })),
+      dryRun: jest.fn(async () => plan),
+      clean: jest.fn(async () => ({ ...plan, dry_run: false }))
+    };
+    const monitor = new FakeMonitor();
+    const set = setUp({
+      lang,
+      monitor,
+      cache: cache as unknown as INeuronCompileCache,
+      commands
+    });
+    return { ...set, monitor, cache, opened };
+  }
+
+  const ids = Object.keys(recordedEntries);
+
+  it('covers the whole catalogue', () => {
+    expect(ids).toEqual([
+      'failed-neff-cached',
+      'neuroncores-unavailable',
+      'device-out-of-memory',
+      'compile-cache-not-writable',
+      'compile-cache-locked',
+      'neuron-packages-missing',
+      'neuron-tools-not-on-path',
+      'one-worker-without-torchrun',
+      'offline-download'
+    ]);
+  });
+
+  for (const id of ids) {
+    for (const lang of ['ja', 'en'] as NeuronLanguage[]) {
+      it(`${id} (${lang}): its explanation, and each action doing its work`, async () => {
+        const recorded = recordedEntries[id];
+        const result = recorded[lang] as {
+          match: NeuronAPI.DiagnoseMatch;
+          details: Record<string, string | number>;
+        };
+        const match = result.match;
+        expect(match.id).toBe(id);
+        const { i18n, actions, cache, opened, monitor, kernels, showDialog } =
+          fullSetUp(lang, result.details);
+        const session = fakeSession('kernel-own');
+        render(
+          <DiagnosisView
+            diagnosis={diagnosisOf(recorded, lang)}
+            actions={actions}
+            sessionContext={session}
+            translator={i18n}
+          />
+        );
+        const view = document.querySelector('.jp-Neuron-Diagnosis')!;
+        expect(view.getAttribute('data-entry')).toBe(id);
+        const shown = view.querySelector('.jp-Neuron-Diagnosis-match')!;
+        expect(
+          shown.querySelector('.jp-Neuron-Diagnosis-title')!.textContent
+        ).toBe(match.title);
+        expect(shown.textContent).toContain(plain(match.explanation));
+        expect(shown.textContent).toContain(plain(match.cause));
+        const steps = Array.from(
+          shown.querySelectorAll('.jp-Neuron-Diagnosis-steps > li')
+        ).map(item => item.textContent);
+        expect(steps).toEqual(match.steps.map(plain));
+        expect(
+          shown.querySelector('.jp-Neuron-Diagnosis-excerpt code')!.textContent
+        ).toBe(match.excerpt);
+        expect(
+          within(shown as HTMLElement)
+            .getAllByRole('link')
+            .map(link => link.getAttribute('href'))
+        ).toContain(match.reference.url);
+
+        // The buttons: exactly the entry's actions that act on their own.
+        const buttons = Array.from(
+          shown.querySelectorAll<HTMLButtonElement>(
+            '.jp-Neuron-Diagnosis-action'
+          )
+        );
+        expect(buttons.map(button => button.dataset.action)).toEqual(
+          match.actions.filter(
+            action =>
+              action !== 'shut-down-kernel' && action !== 'choose-kernel'
+          )
+        );
+        for (const button of buttons) {
+          const action = button.dataset.action as NeuronAPI.DiagnoseActionId;
+          expect(button.textContent).toBe(catalogues[lang].actions[action]);
+          showDialog.mockClear();
+          opened.splice(0);
+          await act(async () => {
+            fireEvent.click(button);
+          });
+          switch (action) {
+            case 'restart-kernel':
+              // Confirmed first: the variables are lost.
+              expect(showDialog).toHaveBeenCalledTimes(1);
+              expect(session.restartKernel).toHaveBeenCalledTimes(1);
+              break;
+            case 'delete-failed-cache-entry':
+              expect(cache.dryRun).toHaveBeenCalledWith({
+                entries: ['v1:entry']
+              });
+              expect(cache.clean).toHaveBeenCalledWith(
+                { entries: ['v1:entry'] },
+                'token-1'
+              );
+              break;
+            case 'clear-stale-locks':
+              expect(cache.dryRun).toHaveBeenCalledWith(
+                expect.objectContaining({ stale_locks: true })
+              );
+              expect(showDialog).toHaveBeenCalledTimes(1);
+              expect(cache.clean).toHaveBeenCalledTimes(1);
+              break;
+            case 'show-compile-cache':
+              expect(opened).toEqual([CommandIDs.openCompileCache]);
+              break;
+            case 'show-device-memory':
+            case 'show-core-holders':
+              expect(opened).toEqual([CommandIDs.openMonitorDashboard]);
+              break;
+            default:
+              throw new Error(`no expectation for the action ${action}`);
+          }
+        }
+
+        // The holders of the NeuronCores, each with its shut-down button.
+        if (match.actions.includes('shut-down-kernel')) {
+          act(() => {
+            monitor.push(
+              snapshotOf(
+                [90, 0],
+                [
+                  monitorProcess({
+                    pid: 5123,
+                    cores: [0],
+                    utilization: 90,
+                    kernel: kernelOf('kernel-2', 'holder.ipynb')
+                  })
+                ],
+                false
+              )
+            );
+          });
+          showDialog.mockClear();
+          await act(async () => {
+            fireEvent.click(
+              screen.getByRole('button', {
+                name: catalogues[lang].actions['shut-down-kernel']
+              })
+            );
+          });
+          expect(showDialog).toHaveBeenCalledTimes(1);
+          expect(kernels.shutdown).toHaveBeenCalledWith('kernel-2');
+        } else if (match.actions.includes('show-core-holders')) {
+          expect(
+            view.querySelector('.jp-Neuron-Diagnosis-holders')
+          ).not.toBeNull();
+        } else {
+          expect(view.querySelector('.jp-Neuron-Diagnosis-holders')).toBeNull();
+        }
+
+        // Another kernel for the notebook.
+        if (match.actions.includes('choose-kernel')) {
+          const choice = view.querySelector('[data-kernel-name="neuron"]')!;
+          await act(async () => {
+            fireEvent.click(within(choice as HTMLElement).getByRole('button'));
+          });
+          expect(session.changeKernel).toHaveBeenCalledWith({ name: 'neuron' });
+        } else {
+          expect(view.querySelector('[data-kernel-name]')).toBeNull();
+        }
+      });
+    }
+  }
 });
 
 /** Keep the recorded types honest. */
