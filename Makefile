@@ -83,8 +83,18 @@ kernel-env:
 
 # --- the two commands --------------------------------------------------------
 
+# The CPU smoke kernel (scripts/make-kernel-env.sh), when it exists: the demo's template
+# notebooks can then run end to end on a laptop, in the tutorial mode too.
+SMOKE_KERNELS := $(wildcard $(KERNEL_VENV)/share/jupyter/kernels/neuron-smoke/kernel.json)
+DEMO_ENV := $(if $(SMOKE_KERNELS),JUPYTER_PATH=$(CURDIR)/$(KERNEL_VENV)/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH},)
+
 demo: setup
 	@mkdir -p $(DEMO_DIR)/notebooks
+	@if [ -n "$(SMOKE_KERNELS)" ]; then \
+	  echo "Kernel 'Python (Neuron templates, CPU smoke)' from $(KERNEL_VENV): template notebooks run in CPU smoke mode."; \
+	else \
+	  echo "To run the template notebooks in CPU smoke mode here, create their kernel with 'make kernel-env' first."; \
+	fi
 	@if [ ! -d $(DEMO_CACHE) ]; then \
 	  rm -rf $(DEMO_CACHE).partial; \
 	  $(PY) -m jupyterlab_neuron.cli simulate cache --out $(DEMO_CACHE).partial \
@@ -92,10 +102,10 @@ demo: setup
 	fi
 	@if [ -x $(NEURON_TOOLS_DIR)/neuron-ls ]; then \
 	  echo "Neuron tools found in $(NEURON_TOOLS_DIR): starting on the real hardware."; \
-	  exec jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks; \
+	  exec env $(DEMO_ENV) jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks; \
 	else \
 	  echo "No Neuron tools in $(NEURON_TOOLS_DIR): starting on a SIMULATED $(DEMO_INSTANCE)."; \
-	  exec jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
+	  exec env $(DEMO_ENV) jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
 	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE) \
 	    --JupyterLabNeuron.compile_cache_roots=$(CURDIR)/$(DEMO_CACHE); \
 	fi
