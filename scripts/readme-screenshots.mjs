@@ -1,5 +1,8 @@
-// Takes the README screenshots from a running JupyterLab (for example `make demo`).
-// Usage: node scripts/readme-screenshots.mjs http://127.0.0.1:8888/lab?token=... [ja|en]
+// Takes the README screenshots from a running JupyterLab (for example `make demo`,
+// started with --LabApp.expose_app_in_browser=True).
+// Usage: node scripts/readme-screenshots.mjs URL [ja|en] [panel,dashboard,cache,tutorial]
+// The tutorial shot runs the first steps of a new BERT-ja notebook in CPU smoke mode: it
+// needs the smoke kernel (`make kernel-env`, which `make demo` then offers).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +13,9 @@ const require = createRequire(
 );
 const { chromium } = require('@playwright/test');
 
-const [url, language = 'ja'] = process.argv.slice(2);
+const [url, language = 'ja', shots = 'panel,dashboard,cache,tutorial'] =
+  process.argv.slice(2);
+const wanted = new Set(shots.split(','));
 const out = path.join(here, '..', 'docs', 'images');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -20,6 +25,16 @@ const browser = await chromium.launch({
     '--disable-background-networking'
   ]
 });
+
+/** Run a JupyterLab command in the page. */
+async function execute(page, command, args = {}) {
+  await page.evaluate(
+    ([id, options]) =>
+      window.jupyterapp.commands.execute(id, options).then(() => null),
+    [command, args]
+  );
+}
+
 try {
   const page = await browser.newPage({
     locale: language === 'ja' ? 'ja-JP' : 'en-US',
@@ -28,26 +43,58 @@ try {
   await page.goto(url, { timeout: 120000 });
   const tab = page.locator('.jp-SideBar [data-id="jupyterlab-neuron:panel"]');
   await tab.waitFor({ timeout: 120000 });
-  if ((await tab.getAttribute('aria-selected')) !== 'true') {
-    await tab.click();
-  }
+  // (Shown even when a saved layout left the sidebar collapsed.)
+  await page.evaluate(() =>
+    window.jupyterapp.shell.activateById('jupyterlab-neuron:panel')
+  );
   await page.locator('.jp-Neuron-Environment[data-state="ready"]').waitFor();
   await page.waitForTimeout(3000);
-  await page.screenshot({ path: path.join(out, `panel-${language}.png`) });
-  await page.evaluate(() =>
-    window.jupyterapp.commands
-      .execute('jupyterlab-neuron:open-monitor-dashboard')
-      .then(() => null)
-  );
-  await page.waitForTimeout(6000);
-  await page.screenshot({ path: path.join(out, `dashboard-${language}.png`) });
-  await page.evaluate(() =>
-    window.jupyterapp.commands
-      .execute('jupyterlab-neuron:open-compile-cache')
-      .then(() => null)
-  );
-  await page.waitForTimeout(4000);
-  await page.screenshot({ path: path.join(out, `cache-${language}.png`) });
+  if (wanted.has('panel')) {
+    await page.screenshot({ path: path.join(out, `panel-${language}.png`) });
+  }
+  if (wanted.has('dashboard')) {
+    await execute(page, 'jupyterlab-neuron:open-monitor-dashboard');
+    await page.waitForTimeout(6000);
+    await page.screenshot({
+      path: path.join(out, `dashboard-${language}.png`)
+    });
+  }
+  if (wanted.has('cache')) {
+    await execute(page, 'jupyterlab-neuron:open-compile-cache');
+    await page.waitForTimeout(4000);
+    await page.screenshot({ path: path.join(out, `cache-${language}.png`) });
+  }
+  if (wanted.has('tutorial')) {
+    await execute(page, 'jupyterlab-neuron:new-notebook-from-template', {
+      id: 'bert-ja'
+    });
+    // (The offer shows once per notebook: the command works every time.)
+    await page.locator('.jp-NotebookPanel').waitFor();
+    await execute(page, 'jupyterlab-neuron:toggle-tutorial');
+    const current = page.locator('.jp-Neuron-Guide-current');
+    for (let i = 0; i < 3; i++) {
+      const step = await current.getAttribute('data-step');
+      await current.locator('.jp-Neuron-Guide-next').click();
+      await page
+        .locator(
+          `.jp-Neuron-Guide-step[data-step="${step}"][data-status="done"]`
+        )
+        .waitFor({ timeout: 180000 });
+    }
+    // The notebook and its guide only: no left sidebar, no news toast.
+    await execute(page, 'application:toggle-left-area');
+    await page
+      .locator('.jp-Notification-Toast-default')
+      .filter({ hasText: 'Jupyter news' })
+      .getByRole('button', { name: 'No', exact: true })
+      .click({ timeout: 3000 })
+      .catch(() => undefined);
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(2000);
+    await page.screenshot({
+      path: path.join(out, `tutorial-${language}.png`)
+    });
+  }
 } finally {
   await browser.close();
 }
