@@ -4,9 +4,9 @@
  */
 
 import { ServerConnection } from '@jupyterlab/services';
-import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { VisiblePoller } from '../polling';
 import { ServerExtensionMissingError, requestAPI } from '../request';
 import {
   INeuronCompileCache,
@@ -30,14 +30,12 @@ export class CacheModel implements INeuronCompileCache {
   constructor(options: CacheModel.IOptions) {
     this._serverSettings = options.serverSettings;
     this._i18n = options.i18n ?? null;
-    this._interval = options.interval ?? CacheModel.DEFAULT_INTERVAL;
-    this._poll = new Poll({
-      auto: false,
-      factory: () => this._tick(),
-      frequency: this._frequency(),
+    this._poller = new VisiblePoller({
       name: 'jupyterlab-neuron:compile-cache',
-      // Nothing is fetched without a visible view, nor in a hidden browser tab.
-      standby: () => (this._viewers.size > 0 ? 'when-hidden' : true)
+      interval: options.interval ?? CacheModel.DEFAULT_INTERVAL,
+      maxBackoff: CacheModel.MAX_BACKOFF,
+      fetch: () => this._update(),
+      isCurrent: () => this._state === 'ready'
     });
     this._i18n?.changed.connect(this._onLanguageChanged, this);
   }
@@ -59,7 +57,7 @@ export class CacheModel implements INeuronCompileCache {
   }
 
   get isVisible(): boolean {
-    return this._viewers.size > 0;
+    return this._poller.isVisible;
   }
 
   get isDisposed(): boolean {
@@ -70,14 +68,10 @@ export class CacheModel implements INeuronCompileCache {
    * Milliseconds between status checks while visible.
    */
   get interval(): number {
-    return this._interval;
+    return this._poller.interval;
   }
   set interval(interval: number) {
-    if (!Number.isFinite(interval) || interval <= 0 || this._isDisposed) {
-      return;
-    }
-    this._interval = interval;
-    this._poll.frequency = this._frequency();
+    this._poller.interval = interval;
   }
 
   get freeDiskThreshold(): NeuronFreeDiskThreshold {
@@ -112,24 +106,7 @@ export class CacheModel implements INeuronCompileCache {
   }
 
   setVisible(visible: boolean, viewer = 'default'): void {
-    if (this._isDisposed) {
-      return;
-    }
-    const wasVisible = this._viewers.size > 0;
-    if (visible) {
-      this._viewers.add(viewer);
-    } else {
-      this._viewers.delete(viewer);
-    }
-    if (!visible || wasVisible) {
-      return;
-    }
-    if (!this._started) {
-      this._started = true;
-      void this._poll.start();
-    } else if (this._isStale()) {
-      void this._poll.refresh();
-    }
+    this._poller.setVisible(visible, viewer);
   }
 
   async refresh(): Promise<void> {
@@ -137,14 +114,8 @@ export class CacheModel implements INeuronCompileCache {
       return;
     }
     this._forceScan = true;
-    if (this._viewers.size === 0) {
-      // Done by the first fetch once a view is shown.
-      this._stale = true;
-      return;
-    }
-    this._started = true;
-    await this._poll.refresh();
-    await this._poll.tick.catch(() => undefined);
+    // Without a view: done by the first fetch once one is shown.
+    await this._poller.refresh();
   }
 
   listEntries(
@@ -186,12 +157,7 @@ export class CacheModel implements INeuronCompileCache {
     } finally {
       // The server re-scans after a real run (also after a conflict, the
       // cache changed): show the new figures at once.
-      if (this._viewers.size > 0 && !this._isDisposed) {
-        await this._poll.refresh();
-        await this._poll.tick.catch(() => undefined);
-      } else {
-        this._stale = true;
-      }
+      await this._poller.refresh();
     }
   }
 
@@ -200,16 +166,8 @@ export class CacheModel implements INeuronCompileCache {
       return;
     }
     this._isDisposed = true;
-    this._poll.dispose();
+    this._poller.dispose();
     Signal.clearData(this);
-  }
-
-  private _frequency() {
-    return {
-      interval: this._interval,
-      backoff: true,
-      max: Math.max(this._interval, CacheModel.MAX_BACKOFF)
-    };
   }
 
   private _request<T>(endPoint: string, init: RequestInit = {}): Promise<T> {
@@ -219,17 +177,6 @@ export class CacheModel implements INeuronCompileCache {
       this._serverSettings,
       this._i18n?.language
     );
-  }
-
-  /**
-   * The poll's factory. Ticks never overlap: one asked during another (a
-   * refresh) runs after it.
-   */
-  private _tick(): Promise<void> {
-    const previous = this._inflight ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this._update());
-    this._inflight = next;
-    return next;
   }
 
   /**
@@ -251,8 +198,7 @@ export class CacheModel implements INeuronCompileCache {
       }
       const previous = this._status?.revision ?? null;
       this._status = status;
-      this._fetchedAt = Date.now();
-      this._stale = false;
+      this._poller.fetched();
       this._error = null;
       this._state = 'ready';
       this._changed.emit();
@@ -286,19 +232,7 @@ export class CacheModel implements INeuronCompileCache {
     if (this._status === null) {
       return;
     }
-    if (this._viewers.size > 0) {
-      void this._poll.refresh();
-    } else {
-      this._stale = true;
-    }
-  }
-
-  private _isStale(): boolean {
-    return (
-      this._stale ||
-      this._state !== 'ready' ||
-      Date.now() - this._fetchedAt >= this._interval
-    );
+    this._poller.refreshSoon();
   }
 
   private _setBusy(busy: boolean): void {
@@ -310,18 +244,12 @@ export class CacheModel implements INeuronCompileCache {
 
   private _serverSettings: ServerConnection.ISettings;
   private _i18n: INeuronI18n | null;
-  private _interval: number;
-  private _poll: Poll;
+  private _poller: VisiblePoller;
   private _state: NeuronCompileCacheState = 'loading';
   private _status: NeuronAPI.Cache.Status | null = null;
   private _error: string | null = null;
   private _busy = false;
-  private _viewers = new Set<string>();
-  private _started = false;
-  private _stale = false;
   private _forceScan = false;
-  private _inflight: Promise<void> | null = null;
-  private _fetchedAt = 0;
   private _threshold: NeuronFreeDiskThreshold = {
     ...CacheModel.DEFAULT_FREE_DISK_THRESHOLD
   };

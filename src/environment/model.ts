@@ -3,9 +3,9 @@
  */
 
 import { ServerConnection } from '@jupyterlab/services';
-import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { VisiblePoller } from '../polling';
 import { ServerExtensionMissingError, requestAPI } from '../request';
 import {
   INeuronEnvironment,
@@ -29,19 +29,13 @@ export class EnvironmentModel implements INeuronEnvironment {
   constructor(options: EnvironmentModel.IOptions) {
     this._serverSettings = options.serverSettings;
     this._i18n = options.i18n ?? null;
-    this._interval = options.interval ?? EnvironmentModel.DEFAULT_INTERVAL;
     this._frontendVersion = options.frontendVersion ?? FRONTEND_VERSION;
-    this._poll = new Poll({
-      auto: false,
-      factory: () => this._tick(),
-      frequency: {
-        interval: this._interval,
-        backoff: true,
-        max: Math.max(this._interval, EnvironmentModel.MAX_BACKOFF)
-      },
+    this._poller = new VisiblePoller({
       name: 'jupyterlab-neuron:environment',
-      // Invisible views and hidden browser tabs fetch nothing.
-      standby: () => (this._visible ? 'when-hidden' : true)
+      interval: options.interval ?? EnvironmentModel.DEFAULT_INTERVAL,
+      maxBackoff: EnvironmentModel.MAX_BACKOFF,
+      fetch: () => this._update(),
+      isCurrent: () => this._state === 'ready'
     });
     this._i18n?.changed.connect(this._onLanguageChanged, this);
   }
@@ -67,25 +61,17 @@ export class EnvironmentModel implements INeuronEnvironment {
   }
 
   get isVisible(): boolean {
-    return this._visible;
+    return this._poller.isVisible;
   }
 
   /**
    * Milliseconds between reloads while visible.
    */
   get interval(): number {
-    return this._interval;
+    return this._poller.interval;
   }
   set interval(interval: number) {
-    if (!Number.isFinite(interval) || interval <= 0 || this._isDisposed) {
-      return;
-    }
-    this._interval = interval;
-    this._poll.frequency = {
-      interval,
-      backoff: true,
-      max: Math.max(interval, EnvironmentModel.MAX_BACKOFF)
-    };
+    this._poller.interval = interval;
   }
 
   /**
@@ -116,23 +102,14 @@ export class EnvironmentModel implements INeuronEnvironment {
    * when nothing was fetched yet or the last report is older than the interval.
    */
   setVisible(visible: boolean): void {
-    if (this._isDisposed || visible === this._visible) {
+    if (this._isDisposed || visible === this._poller.isVisible) {
       return;
     }
-    this._visible = visible;
-    if (!visible) {
-      return;
-    }
-    if (this._isIncompatible()) {
+    if (visible && this._isIncompatible()) {
       // Showing the panel again is a good moment to check for a restart.
       this._recheck = true;
     }
-    if (!this._started) {
-      this._started = true;
-      void this._poll.start();
-    } else if (this._isStale()) {
-      void this._poll.refresh();
-    }
+    this._poller.setVisible(visible);
   }
 
   async refresh(): Promise<void> {
@@ -141,14 +118,8 @@ export class EnvironmentModel implements INeuronEnvironment {
     }
     this._forceRefresh = true;
     this._recheck = true;
-    if (!this._visible) {
-      // Done by the first fetch once a view is shown.
-      this._stale = true;
-      return;
-    }
-    this._started = true;
-    await this._poll.refresh();
-    await this._poll.tick.catch(() => undefined);
+    // Without a view: done by the first fetch once one is shown.
+    await this._poller.refresh();
   }
 
   dispose(): void {
@@ -156,19 +127,8 @@ export class EnvironmentModel implements INeuronEnvironment {
       return;
     }
     this._isDisposed = true;
-    this._poll.dispose();
+    this._poller.dispose();
     Signal.clearData(this);
-  }
-
-  /**
-   * The poll's factory. Ticks never overlap: a tick asked while one is in
-   * flight (a refresh) runs after it.
-   */
-  private _tick(): Promise<void> {
-    const previous = this._inflight ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this._update());
-    this._inflight = next;
-    return next;
   }
 
   /**
@@ -203,8 +163,7 @@ export class EnvironmentModel implements INeuronEnvironment {
         return;
       }
       this._report = report;
-      this._fetchedAt = Date.now();
-      this._stale = false;
+      this._poller.fetched();
       this._error = null;
       this._reportChanged.emit(report);
       this._setState('ready');
@@ -274,19 +233,11 @@ export class EnvironmentModel implements INeuronEnvironment {
     if (this._report === null) {
       return;
     }
-    if (this._visible && this._handshakeDone) {
-      void this._poll.refresh();
+    if (this._handshakeDone) {
+      this._poller.refreshSoon();
     } else {
-      this._stale = true;
+      this._poller.markStale();
     }
-  }
-
-  private _isStale(): boolean {
-    return (
-      this._stale ||
-      this._state !== 'ready' ||
-      Date.now() - this._fetchedAt >= this._interval
-    );
   }
 
   private _setState(state: NeuronEnvironmentState): void {
@@ -307,22 +258,16 @@ export class EnvironmentModel implements INeuronEnvironment {
 
   private _serverSettings: ServerConnection.ISettings;
   private _i18n: INeuronI18n | null;
-  private _interval: number;
   private _frontendVersion: string;
-  private _poll: Poll;
+  private _poller: VisiblePoller;
   private _state: NeuronEnvironmentState = 'loading';
   private _report: NeuronAPI.Environment | null = null;
   private _serverVersion: NeuronAPI.Version | null = null;
   private _error: string | null = null;
   private _busy = false;
-  private _visible = false;
-  private _started = false;
-  private _stale = false;
   private _forceRefresh = false;
   private _recheck = false;
-  private _inflight: Promise<void> | null = null;
   private _handshakeDone = false;
-  private _fetchedAt = 0;
   private _isDisposed = false;
   private _stateChanged = new Signal<this, NeuronEnvironmentState>(this);
   private _reportChanged = new Signal<this, NeuronAPI.Environment>(this);
