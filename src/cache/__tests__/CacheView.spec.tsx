@@ -4,6 +4,7 @@ import React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 
 import { FakeServer } from '../../__tests__/fakeServer';
+import { waitUntil as waitUntilHolds } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { NeuronLanguage } from '../../tokens';
 import { CacheAction, ICacheActionTarget, runCacheAction } from '../actions';
@@ -12,14 +13,11 @@ import { CacheEntryListModel } from '../entries';
 import { CacheModel } from '../model';
 import { FakeCompileCache } from './fakeCache';
 
-async function waitUntil(condition: () => boolean, timeout = 5000) {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('Timed out waiting for a condition');
-    }
-    await act(() => new Promise(resolve => setTimeout(resolve, 10)));
-  }
+/** Wait for a condition, letting React render between checks. */
+function waitUntil(condition: () => boolean): Promise<void> {
+  return waitUntilHolds(condition, {
+    pause: () => act(() => new Promise(resolve => setTimeout(resolve, 10)))
+  });
 }
 
 /** `showDialog` that accepts every confirmation and keeps the texts shown. */

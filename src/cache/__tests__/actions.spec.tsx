@@ -4,6 +4,7 @@ import { render } from '@testing-library/react';
 import React from 'react';
 
 import { FakeServer } from '../../__tests__/fakeServer';
+import { waitUntil } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { NeuronAPI } from '../../tokens';
 import {
@@ -36,16 +37,6 @@ function scriptedDialogs(
     return { button: buttons[choose(buttons)], value: null, isChecked: null };
   }) as any;
   return { shown, show };
-}
-
-async function waitUntil(condition: () => boolean, timeout = 5000) {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('Timed out waiting for a condition');
-    }
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
 }
 
 describe('cleanRequestFor', () => {

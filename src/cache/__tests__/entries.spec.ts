@@ -1,37 +1,8 @@
 import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
+import { settle, waitFor } from '../../__tests__/waiting';
 import { CacheEntryListModel } from '../entries';
 import { CacheModel } from '../model';
 import { FakeCompileCache } from './fakeCache';
-
-function settle(ms = 30): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Resolve once `predicate` holds, re-checking on every list change. */
-function waitFor(
-  list: CacheEntryListModel,
-  predicate: () => boolean,
-  timeout = 5000
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate()) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => {
-      list.changed.disconnect(check);
-      reject(new Error('Timed out waiting for the entry list'));
-    }, timeout);
-    function check(): void {
-      if (predicate()) {
-        clearTimeout(timer);
-        list.changed.disconnect(check);
-        resolve();
-      }
-    }
-    list.changed.connect(check);
-  });
-}
 
 describe('CacheEntryListModel', () => {
   let server: FakeServer;

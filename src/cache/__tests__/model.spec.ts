@@ -5,6 +5,7 @@ import {
   captureError,
   jsonResponse
 } from '../../__tests__/fakeServer';
+import { settle, waitFor } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import {
   CacheModel,
@@ -13,36 +14,6 @@ import {
   isLowOnDisk
 } from '../model';
 import { FakeCompileCache } from './fakeCache';
-
-/** Resolve once `predicate` holds, re-checking on every model change. */
-function waitFor(
-  model: CacheModel,
-  predicate: (model: CacheModel) => boolean,
-  timeout = 5000
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(model)) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => {
-      model.changed.disconnect(check);
-      reject(new Error(`Timed out; model state is ${model.state}`));
-    }, timeout);
-    function check(): void {
-      if (predicate(model)) {
-        clearTimeout(timer);
-        model.changed.disconnect(check);
-        resolve();
-      }
-    }
-    model.changed.connect(check);
-  });
-}
-
-function settle(ms = 30): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 describe('CacheModel', () => {
   let server: FakeServer;

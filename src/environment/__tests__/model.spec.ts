@@ -3,56 +3,12 @@ import {
   htmlResponse,
   jsonResponse
 } from '../../__tests__/fakeServer';
+import { settle, waitFor, waitUntil } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { NEURON_API_VERSION } from '../../tokens';
 import { FRONTEND_VERSION } from '../../version';
 import { EnvironmentModel } from '../model';
 import { simulatedTrn1, toolsNotFound } from './reports';
-
-/** Resolve once `predicate` holds, re-checking on every model change. */
-function waitFor(
-  model: EnvironmentModel,
-  predicate: (model: EnvironmentModel) => boolean,
-  timeout = 5000
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(model)) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => {
-      model.changed.disconnect(check);
-      reject(new Error(`Timed out; model state is ${model.state}`));
-    }, timeout);
-    function check(): void {
-      if (predicate(model)) {
-        clearTimeout(timer);
-        model.changed.disconnect(check);
-        resolve();
-      }
-    }
-    model.changed.connect(check);
-  });
-}
-
-/** Resolve once `condition` holds, checking every few milliseconds. */
-async function waitUntil(
-  condition: () => boolean,
-  timeout = 5000
-): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('Timed out waiting for a condition');
-    }
-    await settle(5);
-  }
-}
-
-/** Let queued timers and promises run. */
-function settle(ms = 30): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 describe('EnvironmentModel', () => {
   let server: FakeServer;

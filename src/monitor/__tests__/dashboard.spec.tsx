@@ -1,14 +1,11 @@
 import { Widget } from '@lumino/widgets';
 
+import { settle } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { MonitorDashboard } from '../dashboard';
 import { DASHBOARD_UPDATE_MEASURE } from '../profiling';
 import { StubMonitor } from './stubMonitor';
 import { largeSnapshot, makeStatus, trainDual } from './snapshots';
-
-function settle(ms = 30): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 describe('MonitorDashboard', () => {
   let model: StubMonitor;

@@ -1,6 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { BASE_URL, FakeServer, jsonResponse } from '../../__tests__/fakeServer';
+import { settle, waitUntil } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { MonitorModel } from '../model';
 import { FakeWebSocket } from './fakeWebSocket';
@@ -10,24 +11,6 @@ import {
   makeStatus,
   trainDual
 } from './snapshots';
-
-/** Resolve once `condition` holds, checking every few milliseconds. */
-async function waitUntil(
-  condition: () => boolean,
-  timeout = 5000
-): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('Timed out waiting for a condition');
-    }
-    await settle(5);
-  }
-}
-
-function settle(ms = 20): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 /** A document whose visibility the test controls. */
 class FakeDocument extends EventTarget {

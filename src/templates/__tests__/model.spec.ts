@@ -3,14 +3,10 @@ import {
   captureError,
   jsonResponse
 } from '../../__tests__/fakeServer';
+import { settle } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { TemplatesModel } from '../model';
 import { detail, renderedCells, templateList } from './fixtures';
-
-/** Let queued promises run. */
-function settle(ms = 20): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 describe('TemplatesModel', () => {
   let server: FakeServer;

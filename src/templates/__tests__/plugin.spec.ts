@@ -2,6 +2,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
+import { settle } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import plugins from '../../index';
 import { CommandIDs, INeuronTemplates } from '../../tokens';
@@ -13,10 +14,6 @@ function templatesPlugin() {
     throw new Error('No templates plugin');
   }
   return plugin;
-}
-
-function settle(ms = 20): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 describe('the templates plugin', () => {
