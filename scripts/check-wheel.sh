@@ -63,6 +63,9 @@ for dir in /usr/local/bin /usr/bin /bin; do
 done
 "$python" -m venv "$work/venv"
 export PATH="$work/venv/bin:$nonode"
+# A new user's Jupyter: none of this machine's settings, saved workspaces (a layout
+# restoring notebooks of another folder) or user-level extensions.
+export JUPYTER_CONFIG_DIR="$work/jupyter-config" JUPYTER_DATA_DIR="$work/jupyter-data"
 if command -v node > /dev/null; then
   echo "node is still on PATH: $(command -v node)" >&2
   exit 1

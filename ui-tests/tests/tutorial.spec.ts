@@ -308,64 +308,20 @@ test.describe('Tutorial mode in English', () => {
 });
 
 /**
- * A newcomer's whole path: from the Neuron panel to a finished BERT-ja run in
- * CPU smoke mode, pressing only the guide's "実行して次へ" for every step.
- * The notebook runs for real, in the separate kernel environment of
- * scripts/make-kernel-env.sh (a tiny random BERT with a MeCab vocabulary,
- * offline), which `make test` creates and passes as NEURON_SMOKE_KERNEL.
+ * A newcomer's whole path: from the Neuron panel to a finished template run
+ * in CPU smoke mode, pressing only the guide's "Run and continue" for every
+ * step: BERT-ja in Japanese, ViT in English. The notebooks run for real, in
+ * the separate kernel environment of scripts/make-kernel-env.sh (a tiny
+ * random BERT with a MeCab vocabulary, tiny generated leaf images, offline),
+ * which `make test` creates and passes as NEURON_SMOKE_KERNEL.
  */
-test.describe('BERT-ja walkthrough in Japanese', () => {
-  test.use({ mockSettings: languageSettings('ja') });
-  test.skip(
-    !process.env.NEURON_SMOKE_KERNEL,
-    'needs the smoke kernel environment: NEURON_SMOKE_KERNEL=.venv-kernel (make kernel-env)'
-  );
-
-  test('goes from the Neuron panel to a finished smoke run with the guide leading every step', async ({
-    page,
-    tmpPath
-  }) => {
-    test.setTimeout(15 * 60_000);
-    const STEP_TIMEOUT = { timeout: 5 * 60_000 };
-
-    // The Neuron panel: the BERT-ja template, in smoke mode on this simulated instance.
-    const section = await openPanelSection(page, 'templates');
-    const card = section.locator('[data-template-id="bert-ja"]');
-    await card.getByRole('button', { name: /日本語 BERT/ }).click();
-    await expect(card.getByText('CPU スモークモード').first()).toBeVisible();
-    await card.getByRole('button', { name: '新しいノートブック' }).click();
-    await expect(card.getByRole('status')).toContainText(
-      'を作成して開きました。'
-    );
-
-    // The new notebook offers the tutorial mode; it got the Neuron-named kernel.
-    await page.getByRole('button', { name: '始める' }).click();
-    await expect(guide(page)).toBeVisible();
-    const notebookPath = await page.evaluate(
-      () => (window as any).jupyterapp.shell.currentWidget.context.path
-    );
-    expect(notebookPath).toMatch(new RegExp(`^${tmpPath}/bert-ja.*\\.ipynb$`));
-    await expect
-      .poll(() =>
-        page.evaluate(
-          () =>
-            (window as any).jupyterapp.shell.currentWidget.sessionContext
-              .kernelPreference.name ??
-            (window as any).jupyterapp.shell.currentWidget.sessionContext
-              .session?.kernel?.name
-        )
-      )
-      .toBe('neuron-smoke');
-    await expect(guide(page).locator('.jp-Neuron-Guide-facts')).toContainText(
-      'CPU スモークモード'
-    );
-
-    const steps = await guide(page)
-      .locator('.jp-Neuron-Guide-step')
-      .evaluateAll(items =>
-        items.map(item => (item as HTMLElement).dataset.step)
-      );
-    expect(steps).toEqual([
+const WALKTHROUGHS = [
+  {
+    lang: 'ja' as const,
+    template: 'bert-ja',
+    card: /日本語 BERT/,
+    training: 'train-single',
+    steps: [
       'setup',
       'prepare',
       'dataset',
@@ -378,94 +334,201 @@ test.describe('BERT-ja walkthrough in Japanese', () => {
       'trace',
       'benchmark',
       'summary'
-    ]);
-
-    for (const [index, step] of steps.entries()) {
-      const last = index === steps.length - 1;
-      await expect(currentStep(page)).toHaveAttribute('data-step', step!);
-      await currentStep(page)
-        .getByRole('button', { name: last ? '実行して完了' : '実行して次へ' })
-        .click();
-      await expect(stepItem(page, step!)).toHaveAttribute(
-        'data-status',
-        'done',
-        STEP_TIMEOUT
-      );
-      if (last) {
-        break;
-      }
-      // Moved on by itself, saying which step it left done.
-      await expect(currentStep(page)).toHaveAttribute(
-        'data-step',
-        steps[index + 1]!
-      );
-      const finished = currentStep(page).locator('.jp-Neuron-Guide-finished');
-      await expect(finished).toHaveAttribute('data-step', step!);
-      if (step === 'train-single') {
-        // No NeuronCore is used on the CPU: skipped, not faked.
-        await expect(
-          finished.locator('.jp-Neuron-Guide-evidence[data-kind="cores"]')
-        ).toHaveAttribute('data-state', 'skipped');
-      }
-      if (step === 'trace') {
-        // The traced model really is on disk.
-        const traced = finished.locator(
-          '.jp-Neuron-Guide-evidence[data-kind="traced-model"]'
-        );
-        await expect(traced).toHaveAttribute('data-state', 'ok', SLOW);
-        await expect(traced).toContainText('トレース済みモデル');
-      }
+    ],
+    words: {
+      smoke: 'CPU スモークモード',
+      newNotebook: '新しいノートブック',
+      created: 'を作成して開きました。',
+      start: '始める',
+      runAndContinue: '実行して次へ',
+      runAndFinish: '実行して完了',
+      traced: 'トレース済みモデル',
+      count: (n: number) => `${n} ステップ中 ${n} ステップ完了`,
+      allDone: 'すべてのステップが完了しました',
+      allRan: (n: number) =>
+        `このノートブックの ${n} ステップがすべてエラーなしで実行されました。`
     }
+  },
+  {
+    lang: 'en' as const,
+    template: 'vit-beans',
+    card: /ViT image classification/,
+    training: 'train',
+    steps: [
+      'setup',
+      'prepare',
+      'dataset',
+      'image-processor',
+      'training-script',
+      'precompile',
+      'train',
+      'trace',
+      'benchmark',
+      'summary'
+    ],
+    words: {
+      smoke: 'CPU smoke mode',
+      newNotebook: 'New notebook',
+      created: 'Created and opened',
+      start: 'Start',
+      runAndContinue: 'Run and continue',
+      runAndFinish: 'Run and finish',
+      traced: 'traced model',
+      count: (n: number) => `${n} of ${n} steps done`,
+      allDone: 'Every step is done',
+      allRan: (n: number) =>
+        `All ${n} steps of this notebook ran without error.`
+    }
+  }
+];
 
-    await expect(guide(page).locator('.jp-Neuron-Guide-count')).toHaveText(
-      '12 ステップ中 12 ステップ完了'
-    );
-    await expect(guide(page)).toContainText('すべてのステップが完了しました');
-    await expect(guide(page)).toContainText(
-      'このノートブックの 12 ステップがすべてエラーなしで実行されました。'
+for (const walk of WALKTHROUGHS) {
+  const { words } = walk;
+
+  test.describe(`${walk.template} walkthrough (${walk.lang})`, () => {
+    test.use({ mockSettings: languageSettings(walk.lang) });
+    test.skip(
+      !process.env.NEURON_SMOKE_KERNEL,
+      'needs the smoke kernel environment: NEURON_SMOKE_KERNEL=.venv-kernel (make kernel-env)'
     );
 
-    // Every code cell ran once, without an error; the training printed its accuracy.
-    const cells = await page.evaluate(() => {
-      const model = (window as any).jupyterapp.shell.currentWidget.content
-        .model;
-      const found: { count: number | null; errors: number; text: string }[] =
-        [];
-      for (let i = 0; i < model.cells.length; i++) {
-        const cell = model.cells.get(i);
-        if (cell.type !== 'code') {
-          continue;
+    test('goes from the Neuron panel to a finished smoke run with the guide leading every step', async ({
+      page,
+      tmpPath
+    }) => {
+      test.setTimeout(15 * 60_000);
+      const STEP_TIMEOUT = { timeout: 5 * 60_000 };
+
+      // The Neuron panel: the template, in smoke mode on this simulated instance.
+      const section = await openPanelSection(page, 'templates');
+      const card = section.locator(`[data-template-id="${walk.template}"]`);
+      await card.getByRole('button', { name: walk.card }).click();
+      await expect(card.getByText(words.smoke).first()).toBeVisible();
+      await card.getByRole('button', { name: words.newNotebook }).click();
+      await expect(card.getByRole('status')).toContainText(words.created);
+
+      // The new notebook, in the file browser's folder, offers the tutorial
+      // mode; it got the Neuron-named kernel.
+      await page
+        .getByRole('button', { name: words.start, exact: true })
+        .click();
+      await expect(guide(page)).toBeVisible();
+      const notebookPath = await page.evaluate(
+        () => (window as any).jupyterapp.shell.currentWidget.context.path
+      );
+      expect(notebookPath).toMatch(
+        new RegExp(`^${tmpPath}/${walk.template}.*\\.ipynb$`)
+      );
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () =>
+              (window as any).jupyterapp.shell.currentWidget.sessionContext
+                .kernelPreference.name ??
+              (window as any).jupyterapp.shell.currentWidget.sessionContext
+                .session?.kernel?.name
+          )
+        )
+        .toBe('neuron-smoke');
+      await expect(guide(page).locator('.jp-Neuron-Guide-facts')).toContainText(
+        words.smoke
+      );
+
+      const steps = await guide(page)
+        .locator('.jp-Neuron-Guide-step')
+        .evaluateAll(items =>
+          items.map(item => (item as HTMLElement).dataset.step!)
+        );
+      expect(steps).toEqual(walk.steps);
+
+      for (const [index, step] of steps.entries()) {
+        const last = index === steps.length - 1;
+        await expect(currentStep(page)).toHaveAttribute('data-step', step);
+        await currentStep(page)
+          .getByRole('button', {
+            name: last ? words.runAndFinish : words.runAndContinue
+          })
+          .click();
+        await expect(stepItem(page, step)).toHaveAttribute(
+          'data-status',
+          'done',
+          STEP_TIMEOUT
+        );
+        if (last) {
+          break;
         }
-        const outputs = cell.outputs.toJSON();
-        found.push({
-          count: cell.executionCount,
-          errors: outputs.filter((o: any) => o.output_type === 'error').length,
-          text: outputs
-            .map((o: any) => (o.output_type === 'stream' ? o.text : ''))
-            .join('')
-        });
+        // Moved on by itself, saying which step it left done.
+        await expect(currentStep(page)).toHaveAttribute(
+          'data-step',
+          steps[index + 1]
+        );
+        const finished = currentStep(page).locator('.jp-Neuron-Guide-finished');
+        await expect(finished).toHaveAttribute('data-step', step);
+        if (step === walk.training) {
+          // No NeuronCore is used on the CPU: skipped, not faked.
+          await expect(
+            finished.locator('.jp-Neuron-Guide-evidence[data-kind="cores"]')
+          ).toHaveAttribute('data-state', 'skipped');
+        }
+        if (step === 'trace') {
+          // The traced model really is on disk.
+          const traced = finished.locator(
+            '.jp-Neuron-Guide-evidence[data-kind="traced-model"]'
+          );
+          await expect(traced).toHaveAttribute('data-state', 'ok', SLOW);
+          await expect(traced).toContainText(words.traced);
+        }
       }
-      return found;
-    });
-    // (At least one code cell per step.)
-    expect(cells.length).toBeGreaterThanOrEqual(steps.length);
-    expect(cells.every(cell => cell.count !== null && cell.errors === 0)).toBe(
-      true
-    );
-    expect(cells.some(cell => /eval_accuracy = \d\.\d+/.test(cell.text))).toBe(
-      true
-    );
 
-    // The progress is saved in the notebook on disk (the guide saves it
-    // shortly after each step ends).
-    await expect
-      .poll(async () => {
-        const saved = await (
-          await page.request.get(`/api/contents/${notebookPath}?content=1`)
-        ).json();
-        const tutorial = saved.content.metadata.jupyterlab_neuron.tutorial;
-        return steps.map(step => `${step}: ${tutorial.steps[step!]?.status}`);
-      }, SLOW)
-      .toEqual(steps.map(step => `${step}: done`));
+      await expect(guide(page).locator('.jp-Neuron-Guide-count')).toHaveText(
+        words.count(steps.length)
+      );
+      await expect(guide(page)).toContainText(words.allDone);
+      await expect(guide(page)).toContainText(words.allRan(steps.length));
+
+      // Every code cell ran once, without an error; training printed its accuracy.
+      const cells = await page.evaluate(() => {
+        const model = (window as any).jupyterapp.shell.currentWidget.content
+          .model;
+        const found: { count: number | null; errors: number; text: string }[] =
+          [];
+        for (let i = 0; i < model.cells.length; i++) {
+          const cell = model.cells.get(i);
+          if (cell.type !== 'code') {
+            continue;
+          }
+          const outputs = cell.outputs.toJSON();
+          found.push({
+            count: cell.executionCount,
+            errors: outputs.filter((o: any) => o.output_type === 'error')
+              .length,
+            text: outputs
+              .map((o: any) => (o.output_type === 'stream' ? o.text : ''))
+              .join('')
+          });
+        }
+        return found;
+      });
+      // (At least one code cell per step.)
+      expect(cells.length).toBeGreaterThanOrEqual(steps.length);
+      expect(
+        cells.every(cell => cell.count !== null && cell.errors === 0)
+      ).toBe(true);
+      expect(
+        cells.some(cell => /eval_accuracy = \d\.\d+/.test(cell.text))
+      ).toBe(true);
+
+      // The progress is saved in the notebook on disk (the guide saves it
+      // shortly after each step ends).
+      await expect
+        .poll(async () => {
+          const saved = await (
+            await page.request.get(`/api/contents/${notebookPath}?content=1`)
+          ).json();
+          const tutorial = saved.content.metadata.jupyterlab_neuron.tutorial;
+          return steps.map(step => `${step}: ${tutorial.steps[step]?.status}`);
+        }, SLOW)
+        .toEqual(steps.map(step => `${step}: done`));
+    });
   });
-});
+}
