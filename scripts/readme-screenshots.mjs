@@ -40,7 +40,14 @@ try {
     locale: language === 'ja' ? 'ja-JP' : 'en-US',
     viewport: { width: 1400, height: 900 }
   });
-  await page.goto(url, { timeout: 120000 });
+  // A workspace of its own, reset: no tabs or sidebars left from earlier use.
+  const start = new URL(url);
+  start.pathname = start.pathname.replace(
+    /\/lab(\/.*)?$/,
+    '/lab/workspaces/readme-screenshots'
+  );
+  start.searchParams.set('reset', '');
+  await page.goto(start.toString(), { timeout: 120000 });
   const tab = page.locator('.jp-SideBar [data-id="jupyterlab-neuron:panel"]');
   await tab.waitFor({ timeout: 120000 });
   // (Shown even when a saved layout left the sidebar collapsed.)
@@ -48,6 +55,13 @@ try {
     window.jupyterapp.shell.activateById('jupyterlab-neuron:panel')
   );
   await page.locator('.jp-Neuron-Environment[data-state="ready"]').waitFor();
+  // JupyterLab's own question about its news is not part of the pictures.
+  await page
+    .locator('.jp-Notification-Toast-default')
+    .filter({ hasText: 'Jupyter news' })
+    .getByRole('button', { name: 'No', exact: true })
+    .click({ timeout: 5000 })
+    .catch(() => undefined);
   await page.waitForTimeout(3000);
   if (wanted.has('panel')) {
     await page.screenshot({ path: path.join(out, `panel-${language}.png`) });
@@ -81,14 +95,8 @@ try {
         )
         .waitFor({ timeout: 180000 });
     }
-    // The notebook and its guide only: no left sidebar, no news toast.
+    // The notebook and its guide only.
     await execute(page, 'application:toggle-left-area');
-    await page
-      .locator('.jp-Notification-Toast-default')
-      .filter({ hasText: 'Jupyter news' })
-      .getByRole('button', { name: 'No', exact: true })
-      .click({ timeout: 3000 })
-      .catch(() => undefined);
     await page.mouse.move(0, 0);
     await page.waitForTimeout(2000);
     await page.screenshot({

@@ -149,7 +149,7 @@ def test_child_processes_see_the_kernel_bin_folder_on_path() -> None:
             "NeuronCore を確保できませんでした",
         ),
         ("... MODULE_1+2/model.hlo_module.pb.lock held", "ロックファイル"),
-        ("RuntimeError: out of memory", "メモリー不足"),
+        ("RuntimeError: out of memory", "メモリ不足"),
     ],
 )
 def test_hints_recognise_common_failures(output: str, expected: str) -> None:

@@ -377,6 +377,15 @@ export class NotebookTutorial implements ITutorialGuideModel {
     }
     this._progress.select(stepId);
     this._scrollToCurrent();
+    // Cells run before the notebook's session exists are reported as run
+    // without running: wait for the kernel the notebook is starting.
+    const context = this._panel.sessionContext;
+    if (!context.isReady) {
+      await context.ready;
+    }
+    if (this._isDisposed) {
+      return;
+    }
     await this._runCells(cells);
   }
 
@@ -497,6 +506,15 @@ export class NotebookTutorial implements ITutorialGuideModel {
     this._flushCells();
     const model = args.cell.model;
     if (args.success) {
+      if (
+        model.type === 'code' &&
+        (model as ICodeCellModel).executionCount === null &&
+        model.sharedModel.getSource().trim() !== ''
+      ) {
+        // Reported as run, but no kernel ran it (there was none yet).
+        this._progress.cellCancelled(model.id);
+        return;
+      }
       this._progress.cellExecuted(model.id, null);
       return;
     }

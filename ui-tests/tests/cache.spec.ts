@@ -35,14 +35,14 @@ const WORDS = {
     simulated: 'シミュレーションのコンパイルキャッシュ',
     filterRoot: 'ルートで絞り込む',
     filterState: '状態で絞り込む',
-    totalsBefore: /^エントリー 60 件 · /,
-    totalsAfter: /^エントリー 54 件 · /,
-    matchesFailed: '該当するエントリー: 6 件',
-    deleteFailed: '失敗したエントリーを削除…',
-    dialogTitle: '失敗したエントリーをすべて削除',
+    totalsBefore: /^エントリ 60 件 · /,
+    totalsAfter: /^エントリ 54 件 · /,
+    matchesFailed: '該当するエントリ: 6 件',
+    deleteFailed: '失敗したエントリを削除…',
+    dialogTitle: '失敗したエントリをすべて削除',
     confirm: '6 件を削除',
     removed: /6 件を削除し、.* を解放しました。/,
-    noMatch: '条件に一致するエントリーはありません。',
+    noMatch: '条件に一致するエントリはありません。',
     failedChip: '失敗 0'
   }
 } as const;

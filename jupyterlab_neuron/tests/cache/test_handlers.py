@@ -182,7 +182,7 @@ async def test_entry_detail_and_unknown_entry(jp_fetch: Any) -> None:
         status=404,
         lang="ja",
     )
-    assert "不明なコンパイルキャッシュのエントリー" in missing["message"]
+    assert "不明なコンパイルキャッシュのエントリ" in missing["message"]
 
 
 async def test_clean_dry_run_then_real_run(jp_fetch: Any, cache_root: Path) -> None:

@@ -190,21 +190,21 @@ describe('CacheView', () => {
   it('speaks Japanese', async () => {
     await show('ja', 300);
     expect(screen.getByTestId('cache-totals').textContent).toMatch(
-      /^エントリー 300 件 · /
+      /^エントリ 300 件 · /
     );
     for (const header of [
       '状態',
       'モジュール',
-      'コンパイラのバージョン',
+      'コンパイラーのバージョン',
       'サイズ',
       '最終使用'
     ]) {
       expect(screen.getByRole('columnheader', { name: header })).toBeTruthy();
     }
     expect(
-      screen.getByRole('button', { name: '失敗したエントリーを削除…' })
+      screen.getByRole('button', { name: '失敗したエントリを削除…' })
     ).toBeTruthy();
-    expect(screen.getByText('該当するエントリー: 300 件')).toBeTruthy();
+    expect(screen.getByText('該当するエントリ: 300 件')).toBeTruthy();
     expect(screen.getAllByText('失敗').length).toBeGreaterThan(0);
     expect(screen.getByLabelText('状態で絞り込む')).toBeTruthy();
   });

@@ -136,7 +136,7 @@ describe('planFigures', () => {
 
     const ja = planFigures(plan, new NeuronI18n({ setting: 'ja' }).trans);
     expect(ja.summary).toBe(
-      'エントリー 2 件、ロックファイル 1 個、空になるコンパイラのバージョンフォルダー 1 個'
+      'エントリ 2 件、ロックファイル 1 個、空になるコンパイラーのバージョンフォルダー 1 個'
     );
     expect(ja.items[1].detail).toBe('neuronxcc-2.14 · 失敗');
     expect(ja.items[0].detail).toBe('MODULE_l のロックファイル');

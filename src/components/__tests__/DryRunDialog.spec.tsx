@@ -249,7 +249,7 @@ describe('confirmWithDryRun', () => {
       title: 'Delete',
       translator: new NeuronI18n({ setting: 'ja' }),
       dryRun: async () => {
-        throw new Error('不明なコンパイルキャッシュのエントリーです: x');
+        throw new Error('不明なコンパイルキャッシュのエントリです: x');
       },
       run,
       figures: (f: IDryRunFigures) => f,
@@ -262,7 +262,7 @@ describe('confirmWithDryRun', () => {
       'ドライランに失敗しました。何も削除していません。'
     );
     expect(shown[0].text).toContain(
-      '不明なコンパイルキャッシュのエントリーです: x'
+      '不明なコンパイルキャッシュのエントリです: x'
     );
     expect(shown[0].buttons).toEqual(['閉じる']);
   });

@@ -226,6 +226,8 @@ describe('NotebookTutorial: Next runs the step first', () => {
       removeClass: jest.fn()
     }));
     const panel = panelFor(model) as any;
+    panel.sessionContext.isReady = true;
+    panel.sessionContext.ready = Promise.resolve();
     panel.content = {
       model,
       widgets,
@@ -235,7 +237,8 @@ describe('NotebookTutorial: Next runs the step first', () => {
     return panel as NotebookPanel;
   }
 
-  type Outcome = 'ok' | 'error';
+  /** How the cells end; `no-kernel`: reported run, though nothing ran them. */
+  type Outcome = 'ok' | 'error' | 'no-kernel';
 
   function setUp(options: { runOnNext: boolean }) {
     const model = modelWith([
@@ -247,6 +250,7 @@ describe('NotebookTutorial: Next runs the step first', () => {
       cell('summary', 1, 'markdown')
     ]);
     let runOnNext = options.runOnNext;
+    let count = 0;
     const ran: string[][] = [];
     // Each run waits for the test to say how its cells end.
     const pending: ((outcome: Outcome) => void)[] = [];
@@ -299,7 +303,14 @@ describe('NotebookTutorial: Next runs the step first', () => {
                   }
                 });
               } else {
-                executed.emit({ notebook, cell: c, success: outcome === 'ok' });
+                if (outcome === 'ok') {
+                  (c.model as ICodeCellModel).executionCount = ++count;
+                }
+                executed.emit({
+                  notebook,
+                  cell: c,
+                  success: outcome !== 'error'
+                });
               }
             });
             resolve();
@@ -311,7 +322,7 @@ describe('NotebookTutorial: Next runs the step first', () => {
       pending.shift()!(outcome);
       await flush();
     };
-    return { model, tutorial, ran, finish };
+    return { model, tutorial, ran, finish, panel };
   }
 
   it('runs the current step, then moves on when every cell succeeded', async () => {
@@ -402,6 +413,35 @@ describe('NotebookTutorial: Next runs the step first', () => {
     expect(tutorial.progress.current!.id).toBe('summary');
     expect(tutorial.progress.step('summary')!.status).toBe('done');
     expect(tutorial.progress.allDone).toBe(true);
+    tutorial.dispose();
+  });
+  it('does not count cells JupyterLab reports as run when no kernel ran them', async () => {
+    const { tutorial, finish } = setUp({ runOnNext: true });
+    const moving = tutorial.next();
+    await finish('no-kernel');
+    await moving;
+    expect(tutorial.progress.current!.id).toBe('prepare');
+    expect(tutorial.progress.step('prepare')!.status).toBe('not-started');
+    expect(tutorial.progress.step('prepare')!.cellsRun).toBe(0);
+    tutorial.dispose();
+  });
+  it("waits for the notebook's kernel session before running a step", async () => {
+    const { tutorial, ran, finish, panel } = setUp({ runOnNext: true });
+    let ready!: () => void;
+    const context = panel.sessionContext as any;
+    context.isReady = false;
+    context.ready = new Promise<void>(resolve => {
+      ready = resolve;
+    });
+    const moving = tutorial.next();
+    await flush();
+    expect(ran).toEqual([]);
+    ready();
+    await flush();
+    expect(ran).toEqual([['prepare-2', 'prepare-3']]);
+    await finish('ok');
+    await moving;
+    expect(tutorial.progress.current!.id).toBe('train-single');
     tutorial.dispose();
   });
 });
