@@ -109,23 +109,84 @@ function setUp(options: {
   return { i18n, kernels, showDialog, actions };
 }
 
+/**
+ * Set up the actions, then show the diagnosis of a recorded error for a
+ * notebook session (its own kernel `kernel-own` unless given).
+ */
+function showDiagnosis(
+  recorded: IRecordedDiagnosis,
+  options: Parameters<typeof setUp>[0] & {
+    session?: ReturnType<typeof fakeSession>;
+  }
+) {
+  const set = setUp(options);
+  const session = options.session ?? fakeSession('kernel-own');
+  render(
+    <DiagnosisView
+      diagnosis={diagnosisOf(recorded, options.lang)}
+      actions={set.actions}
+      sessionContext={session}
+      translator={set.i18n}
+    />
+  );
+  return { ...set, session };
+}
+
+/**
+ * A compile cache holding one failed entry at `entryPath` (in `root`), whose
+ * dry run plans to remove exactly that entry.
+ */
+function fakeCacheWith(
+  entryPath: string,
+  root = '/var/tmp/neuron-compile-cache'
+) {
+  const entry = {
+    id: 'v1:MODULE_2919486226386385393+d41d8cd9',
+    path: entryPath,
+    module: 'MODULE_2919486226386385393+d41d8cd9'
+  };
+  const plan = {
+    dry_run: true,
+    plan_token: 'token-1',
+    items: [
+      {
+        kind: 'entry',
+        id: entry.id,
+        root_id: 'r',
+        root,
+        version: 'neuronxcc-2.12.68.0+4480452af',
+        module: entry.module,
+        path: 'x',
+        bytes: 2048,
+        state: 'failed',
+        reasons: ['selected'],
+        symlink: false
+      }
+    ],
+    removed: [entry.id],
+    bytes_freed: 2048,
+    skipped: [],
+    missing: [],
+    failed: [],
+    warnings: []
+  };
+  return {
+    entry,
+    status: { roots: [{ id: 'r', path: root }] },
+    listEntries: jest.fn(async () => ({ items: [entry], total: 1 })),
+    dryRun: jest.fn(async () => plan),
+    clean: jest.fn(async () => ({ ...plan, dry_run: false }))
+  };
+}
+
 describe('DiagnosisView', () => {
   describe('NeuronCores not available', () => {
     it('explains in Japanese and lists the holders with a button to shut their kernel down', async () => {
       const monitor = new FakeMonitor();
-      const { i18n, kernels, showDialog, actions } = setUp({
+      const { kernels, showDialog } = showDiagnosis(neuroncoresUnavailable, {
         lang: 'ja',
         monitor
       });
-      const session = fakeSession('kernel-own');
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(neuroncoresUnavailable, 'ja')}
-          actions={actions}
-          sessionContext={session}
-          translator={i18n}
-        />
-      );
       expect(screen.getByText('NeuronCore を確保できません')).toBeTruthy();
       expect(screen.getByText('エラーの意味')).toBeTruthy();
       expect(screen.getByText('Neuron で起きる理由')).toBeTruthy();
@@ -186,19 +247,11 @@ describe('DiagnosisView', () => {
           })
         ]
       );
-      const { i18n, kernels, actions } = setUp({
+      const { kernels } = showDiagnosis(neuroncoresUnavailable, {
         lang: 'en',
         monitor,
         accept: false
       });
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(neuroncoresUnavailable, 'en')}
-          actions={actions}
-          sessionContext={fakeSession('kernel-own')}
-          translator={i18n}
-        />
-      );
       await act(async () => {
         fireEvent.click(
           screen.getByRole('button', {
@@ -210,15 +263,7 @@ describe('DiagnosisView', () => {
     });
 
     it('says the processes cannot be listed without a monitor, and keeps the steps', () => {
-      const { i18n, actions } = setUp({ lang: 'en', monitor: null });
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(neuroncoresUnavailable, 'en')}
-          actions={actions}
-          sessionContext={fakeSession('kernel-own')}
-          translator={i18n}
-        />
-      );
+      showDiagnosis(neuroncoresUnavailable, { lang: 'en', monitor: null });
       expect(
         screen.getByText(/the processes cannot be listed/).textContent
       ).toContain('neuron-top');
@@ -228,62 +273,15 @@ describe('DiagnosisView', () => {
   });
 
   describe('cached failed NEFF', () => {
-    function cacheFor(entryPath: string) {
-      const entry = {
-        id: 'v1:MODULE_2919486226386385393+d41d8cd9',
-        path: entryPath,
-        module: 'MODULE_2919486226386385393+d41d8cd9'
-      };
-      const plan = {
-        dry_run: true,
-        plan_token: 'token-1',
-        items: [
-          {
-            kind: 'entry',
-            id: entry.id,
-            root_id: 'r',
-            root: '/var/tmp/neuron-compile-cache',
-            version: 'neuronxcc-2.12.68.0+4480452af',
-            module: entry.module,
-            path: 'x',
-            bytes: 2048,
-            state: 'failed',
-            reasons: ['selected'],
-            symlink: false
-          }
-        ],
-        removed: [entry.id],
-        bytes_freed: 2048,
-        skipped: [],
-        missing: [],
-        failed: [],
-        warnings: []
-      };
-      return {
-        listEntries: jest.fn(async () => ({ items: [entry], total: 1 })),
-        dryRun: jest.fn(async () => plan),
-        clean: jest.fn(async () => ({ ...plan, dry_run: false })),
-        status: null
-      };
-    }
-
     it('deletes exactly the failed entry after its dry run is confirmed', async () => {
       const details = failedNeffCached.en.match
         ? (failedNeffCached.en as { details: Record<string, string> }).details
         : {};
-      const cache = cacheFor(details.cache_entry);
-      const { i18n, showDialog, actions } = setUp({
+      const cache = fakeCacheWith(details.cache_entry);
+      const { showDialog } = showDiagnosis(failedNeffCached, {
         lang: 'en',
         cache: cache as unknown as INeuronCompileCache
       });
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(failedNeffCached, 'en')}
-          actions={actions}
-          sessionContext={fakeSession('kernel-own')}
-          translator={i18n}
-        />
-      );
       expect(screen.getByText('A failed compilation is cached')).toBeTruthy();
       await act(async () => {
         fireEvent.click(
@@ -307,19 +305,11 @@ describe('DiagnosisView', () => {
     });
 
     it('removes nothing when the entry is not in a managed cache', async () => {
-      const cache = cacheFor('/somewhere/else');
-      const { i18n, showDialog, actions } = setUp({
+      const cache = fakeCacheWith('/somewhere/else');
+      const { showDialog } = showDiagnosis(failedNeffCached, {
         lang: 'ja',
         cache: cache as unknown as INeuronCompileCache
       });
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(failedNeffCached, 'ja')}
-          actions={actions}
-          sessionContext={fakeSession('kernel-own')}
-          translator={i18n}
-        />
-      );
       await act(async () => {
         fireEvent.click(
           screen.getByRole('button', {
@@ -333,15 +323,7 @@ describe('DiagnosisView', () => {
     });
 
     it('shows no delete button without the compile-cache service', () => {
-      const { i18n, actions } = setUp({ lang: 'ja', cache: null });
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(failedNeffCached, 'ja')}
-          actions={actions}
-          sessionContext={fakeSession('kernel-own')}
-          translator={i18n}
-        />
-      );
+      showDiagnosis(failedNeffCached, { lang: 'ja', cache: null });
       expect(screen.queryByRole('button')).toBeNull();
       expect(screen.getByText('対処方法')).toBeTruthy();
       // The matched line is shown.
@@ -353,16 +335,10 @@ describe('DiagnosisView', () => {
 
   describe('Neuron packages missing', () => {
     it('lists the kernels and switches the notebook to the one chosen', async () => {
-      const { i18n, actions } = setUp({ lang: 'ja' });
-      const session = fakeSession('kernel-own', 'python3');
-      render(
-        <DiagnosisView
-          diagnosis={diagnosisOf(packagesMissing, 'ja')}
-          actions={actions}
-          sessionContext={session}
-          translator={i18n}
-        />
-      );
+      const { session } = showDiagnosis(packagesMissing, {
+        lang: 'ja',
+        session: fakeSession('kernel-own', 'python3')
+      });
       expect(screen.getByText('別のカーネルを選択')).toBeTruthy();
       const items = screen
         .getAllByRole('listitem')
@@ -402,16 +378,7 @@ describe('DiagnosisView', () => {
     ])(
       'shows the fallback with its reference link (%s)',
       (lang, title, raw) => {
-        const { i18n, actions } = setUp({ lang });
-        const diagnosis = diagnosisOf(unknown, lang);
-        render(
-          <DiagnosisView
-            diagnosis={diagnosis}
-            actions={actions}
-            sessionContext={fakeSession('kernel-own')}
-            translator={i18n}
-          />
-        );
+        showDiagnosis(unknown, { lang });
         expect(screen.getByText(title)).toBeTruthy();
         const link = screen.getByRole('link');
         expect(link.getAttribute('href')).toBe(
@@ -469,7 +436,7 @@ describe('DiagnosisView: every catalogue entry', () => {
   const plain = (text: string) => text.replace(/`/g, '');
 
   /** Everything an action can need, so that every button is offered. */
-  function fullSetUp(lang: NeuronLanguage, details: Record<string, unknown>) {
+  function everything(lang: NeuronLanguage, details: Record<string, unknown>) {
     const commands = new CommandRegistry();
     const opened: string[] = [];
     for (const id of [
@@ -478,52 +445,18 @@ describe('DiagnosisView: every catalogue entry', () => {
     ]) {
       commands.addCommand(id, { execute: () => void opened.push(id) });
     }
-    const cacheEntry = {
-      id: 'v1:entry',
-      path: String(details.cache_entry ?? ''),
-      module: String(details.cache_module ?? '')
-    };
-    const plan = {
-      dry_run: true,
-      plan_token: 'token-1',
-      items: [
-        {
-          kind: 'entry',
-          id: cacheEntry.id,
-          root_id: 'root-1',
-          root: String(details.cache_root ?? '/cache'),
-          version: 'neuronxcc-2.15.128.0+56dc5a86',
-          module: cacheEntry.module,
-          path: 'x',
-          bytes: 1,
-          state: 'failed',
-          reasons: ['selected'],
-          symlink: false
-        }
-      ],
-      removed: [cacheEntry.id],
-      bytes_freed: 1,
-      skipped: [],
-      missing: [],
-      failed: [],
-      warnings: []
-    };
-    const cache = {
-      status: {
-        roots: [{ id: 'root-1', path: String(details.cache_root ?? '/cache') }]
-      },
-      listEntries: jest.fn(async () => ({ items: [cacheEntry], total: 1 })),
-      dryRun: jest.fn(async () => plan),
-      clean: jest.fn(async () => ({ ...plan, dry_run: false }))
-    };
+    const cache = fakeCacheWith(
+      String(details.cache_entry ?? ''),
+      String(details.cache_root ?? '/cache')
+    );
     const monitor = new FakeMonitor();
-    const set = setUp({
+    const options = {
       lang,
       monitor,
       cache: cache as unknown as INeuronCompileCache,
       commands
-    });
-    return { ...set, monitor, cache, opened };
+    };
+    return { options, monitor, cache, opened };
   }
 
   const ids = Object.keys(recordedEntries);
@@ -552,16 +485,13 @@ describe('DiagnosisView: every catalogue entry', () => {
         };
         const match = result.match;
         expect(match.id).toBe(id);
-        const { i18n, actions, cache, opened, monitor, kernels, showDialog } =
-          fullSetUp(lang, result.details);
-        const session = fakeSession('kernel-own');
-        render(
-          <DiagnosisView
-            diagnosis={diagnosisOf(recorded, lang)}
-            actions={actions}
-            sessionContext={session}
-            translator={i18n}
-          />
+        const { options, cache, opened, monitor } = everything(
+          lang,
+          result.details
+        );
+        const { kernels, showDialog, session } = showDiagnosis(
+          recorded,
+          options
         );
         const view = document.querySelector('.jp-Neuron-Diagnosis')!;
         expect(view.getAttribute('data-entry')).toBe(id);
@@ -612,10 +542,10 @@ describe('DiagnosisView: every catalogue entry', () => {
               break;
             case 'delete-failed-cache-entry':
               expect(cache.dryRun).toHaveBeenCalledWith({
-                entries: ['v1:entry']
+                entries: [cache.entry.id]
               });
               expect(cache.clean).toHaveBeenCalledWith(
-                { entries: ['v1:entry'] },
+                { entries: [cache.entry.id] },
                 'token-1'
               );
               break;
