@@ -79,7 +79,16 @@ function setUp(services: Services) {
       hasMonitor: services.monitor !== null
     });
   };
-  return { progress, checks, judge };
+  /** Run a cell start to end (failing with `error`), then let the checks finish. */
+  const runCell = async (
+    cellId: string,
+    error: { ename: string; evalue: string } | null = null
+  ) => {
+    progress.cellScheduled(cellId);
+    progress.cellExecuted(cellId, error);
+    await checks.settled();
+  };
+  return { progress, checks, judge, runCell };
 }
 
 describe('checkForStep', () => {
@@ -179,10 +188,8 @@ describe('StepChecks', () => {
   it('says core usage cannot be checked without a monitor', async () => {
     const services = new Services();
     services.monitor = null;
-    const { progress, checks, judge } = setUp(services);
-    progress.cellScheduled('train-single-2');
-    progress.cellExecuted('train-single-2', null);
-    await checks.settled();
+    const { judge, runCell } = setUp(services);
+    await runCell('train-single-2');
     expect(judge('train-single')).toMatchObject({
       state: 'unavailable',
       reason: 'no-monitor'
@@ -191,10 +198,8 @@ describe('StepChecks', () => {
 
   it('says nothing was observed when no snapshot came', async () => {
     const services = new Services();
-    const { progress, checks, judge } = setUp(services);
-    progress.cellScheduled('train-single-2');
-    progress.cellExecuted('train-single-2', null);
-    await checks.settled();
+    const { judge, runCell } = setUp(services);
+    await runCell('train-single-2');
     expect(judge('train-single')).toMatchObject({
       state: 'unavailable',
       reason: 'not-observed'
@@ -207,10 +212,8 @@ describe('StepChecks', () => {
       { entries: 3, bytes: 10, simulated: false },
       { entries: 3, bytes: 10, simulated: false }
     ];
-    const { progress, checks, judge } = setUp(services);
-    progress.cellScheduled('precompile-2');
-    progress.cellExecuted('precompile-2', null);
-    await checks.settled();
+    const { judge, runCell } = setUp(services);
+    await runCell('precompile-2');
     expect(judge('precompile', true)).toMatchObject({
       state: 'skipped',
       reason: 'smoke'
@@ -243,16 +246,12 @@ describe('StepChecks', () => {
       { entries: 3, bytes: 1000, simulated: false },
       { entries: 3, bytes: 1000, simulated: false }
     ];
-    const { progress, checks, judge } = setUp(services);
-    progress.cellScheduled('precompile-2');
-    progress.cellExecuted('precompile-2', null);
-    await checks.settled();
+    const { judge, runCell } = setUp(services);
+    await runCell('precompile-2');
     expect(judge('precompile').state).toBe('warning');
 
     services.cacheError = new Error('HTTP 500');
-    progress.cellScheduled('precompile-2');
-    progress.cellExecuted('precompile-2', null);
-    await checks.settled();
+    await runCell('precompile-2');
     const evidence = judge('precompile');
     expect(evidence).toMatchObject({ state: 'unavailable', reason: 'error' });
     expect(evidence.kind === 'compile-cache' && evidence.data?.problem).toBe(
@@ -266,10 +265,8 @@ describe('StepChecks', () => {
       { name: 'bert-ja-cpu-b2.pt', path: 'x/bert-ja-cpu-b2.pt', size: 4096 },
       { name: 'notes.txt', path: 'x/notes.txt', size: 1 }
     ]);
-    const { progress, checks, judge } = setUp(services);
-    progress.cellScheduled('trace-2');
-    progress.cellExecuted('trace-2', null);
-    await checks.settled();
+    const { judge, runCell } = setUp(services);
+    await runCell('trace-2');
     const evidence = judge('trace');
     expect(evidence.state).toBe('ok');
     expect(
@@ -277,9 +274,7 @@ describe('StepChecks', () => {
     ).toEqual(['bert-ja-cpu-b2.pt']);
 
     services.folders.set('work/bert-ja-neuron/traced', null);
-    progress.cellScheduled('trace-2');
-    progress.cellExecuted('trace-2', null);
-    await checks.settled();
+    await runCell('trace-2');
     expect(judge('trace')).toMatchObject({
       state: 'warning',
       reason: 'no-folder'
@@ -288,10 +283,8 @@ describe('StepChecks', () => {
 
   it('does not look for a traced model when tracing failed', async () => {
     const services = new Services();
-    const { progress, checks, judge } = setUp(services);
-    progress.cellScheduled('trace-2');
-    progress.cellExecuted('trace-2', { ename: 'RuntimeError', evalue: 'x' });
-    await checks.settled();
+    const { judge, runCell } = setUp(services);
+    await runCell('trace-2', { ename: 'RuntimeError', evalue: 'x' });
     // No folder was scripted: listing it would have thrown.
     expect(judge('trace').state).toBe('pending');
   });
