@@ -11,8 +11,7 @@ import {
 import {
   ICommandPalette,
   ISessionContext,
-  ISessionContextDialogs,
-  WidgetTracker
+  ISessionContextDialogs
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
@@ -38,6 +37,7 @@ import {
   createMonitorSection
 } from './monitor';
 import { NeuronPanel } from './panel';
+import { addMainAreaView } from './mainAreaView';
 import { followSettings } from './settings';
 import {
   TemplatesModel,
@@ -157,28 +157,25 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
       blockSize = value('pageSize') || undefined;
     });
 
-    const tracker = new WidgetTracker<CacheViewWidget>({
-      namespace: 'jupyterlab-neuron-compile-cache'
-    });
     const { commands } = app;
-    commands.addCommand(CommandIDs.openCompileCache, {
-      label: args =>
-        args.isLauncher
+    const category = i18n.trans.__('Neuron');
+    addMainAreaView({
+      app,
+      command: CommandIDs.openCompileCache,
+      namespace: 'jupyterlab-neuron-compile-cache',
+      restoreName: 'compile-cache',
+      label: isLauncher =>
+        isLauncher
           ? i18n.trans.__('Compile Cache')
           : i18n.trans.__('Open Compile Cache View'),
       caption: () =>
         i18n.trans.__('List, inspect and clean the Neuron compile caches'),
-      icon: args => (args.isPalette ? undefined : neuronIcon),
-      execute: () => {
-        let widget = tracker.find(() => true);
-        if (!widget) {
-          widget = new CacheViewWidget({ cache: model, i18n, blockSize });
-          void tracker.add(widget);
-          app.shell.add(widget, 'main');
-        }
-        app.shell.activateById(widget.id);
-        return widget;
-      }
+      create: () => new CacheViewWidget({ cache: model, i18n, blockSize }),
+      category,
+      rank: 20,
+      palette,
+      launcher,
+      restorer
     });
     commands.addCommand(CommandIDs.refreshCompileCache, {
       label: () => i18n.trans.__('Rescan Compile Caches'),
@@ -191,20 +188,7 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
         await model.refresh();
       }
     });
-
-    const category = i18n.trans.__('Neuron');
-    palette?.addItem({ command: CommandIDs.openCompileCache, category });
     palette?.addItem({ command: CommandIDs.refreshCompileCache, category });
-    launcher?.add({
-      command: CommandIDs.openCompileCache,
-      args: { isLauncher: true },
-      category,
-      rank: 20
-    });
-    void restorer?.restore(tracker, {
-      command: CommandIDs.openCompileCache,
-      name: () => 'compile-cache'
-    });
     return model;
   }
 };
@@ -252,39 +236,37 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
       statusBarChanged.emit();
     });
 
-    const tracker = new WidgetTracker<MonitorDashboard>({
-      namespace: 'jupyterlab-neuron-monitor'
-    });
     const { commands } = app;
-    commands.addCommand(CommandIDs.openMonitorDashboard, {
-      label: args =>
-        args.isLauncher
+    const category = i18n.trans.__('Neuron');
+    addMainAreaView({
+      app,
+      command: CommandIDs.openMonitorDashboard,
+      namespace: 'jupyterlab-neuron-monitor',
+      restoreName: 'monitor-dashboard',
+      label: isLauncher =>
+        isLauncher
           ? i18n.trans.__('NeuronCore Dashboard')
           : i18n.trans.__('Open NeuronCore Dashboard'),
       caption: () =>
         i18n.trans.__(
           'NeuronCore utilization, memory and processes (neuron-monitor)'
         ),
-      icon: args => (args.isPalette ? undefined : neuronIcon),
-      execute: () => {
-        let widget = tracker.find(() => true);
-        if (!widget) {
-          widget = new MonitorDashboard({
-            model,
-            i18n,
-            range,
-            actions: {
-              shutdownKernel: id => app.serviceManager.kernels.shutdown(id),
-              openNotebook: path =>
-                void commands.execute('docmanager:open', { path })
-            }
-          });
-          void tracker.add(widget);
-          app.shell.add(widget, 'main');
-        }
-        app.shell.activateById(widget.id);
-        return widget;
-      }
+      create: () =>
+        new MonitorDashboard({
+          model,
+          i18n,
+          range,
+          actions: {
+            shutdownKernel: id => app.serviceManager.kernels.shutdown(id),
+            openNotebook: path =>
+              void commands.execute('docmanager:open', { path })
+          }
+        }),
+      category,
+      rank: 10,
+      palette,
+      launcher,
+      restorer
     });
     commands.addCommand(CommandIDs.restartMonitor, {
       label: () => i18n.trans.__('Restart neuron-monitor'),
@@ -292,20 +274,7 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
         i18n.trans.__("Start the server's neuron-monitor again now"),
       execute: () => model.restart()
     });
-
-    const category = i18n.trans.__('Neuron');
-    palette?.addItem({ command: CommandIDs.openMonitorDashboard, category });
     palette?.addItem({ command: CommandIDs.restartMonitor, category });
-    launcher?.add({
-      command: CommandIDs.openMonitorDashboard,
-      args: { isLauncher: true },
-      category,
-      rank: 10
-    });
-    void restorer?.restore(tracker, {
-      command: CommandIDs.openMonitorDashboard,
-      name: () => 'monitor-dashboard'
-    });
 
     statusBar?.registerStatusItem('jupyterlab-neuron:monitor-status', {
       item: new MonitorStatusItem({
