@@ -338,63 +338,34 @@ function FilterBar(
   }
   return (
     <div className="jp-Neuron-CacheFilters" role="search">
-      <label>
-        <span>{trans.__('Root')}</span>
-        <select
-          className="jp-mod-styled"
-          aria-label={trans.__('Filter by root')}
-          value={filters.root ?? ''}
-          onChange={event =>
-            list.setFilters({ root: event.target.value || null, version: null })
-          }
-        >
-          <option value="">{trans.__('All roots')}</option>
-          {roots.map(root => (
-            <option key={root.id} value={root.id}>
-              {root.path}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>{trans.__('Compiler version')}</span>
-        <select
-          className="jp-mod-styled"
-          aria-label={trans.__('Filter by compiler version')}
-          value={filters.version ?? ''}
-          onChange={event =>
-            list.setFilters({ version: event.target.value || null })
-          }
-        >
-          <option value="">{trans.__('All versions')}</option>
-          {[...versionNames].map(name => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>{trans.__('State')}</span>
-        <select
-          className="jp-mod-styled"
-          aria-label={trans.__('Filter by state')}
-          value={filters.state ?? ''}
-          onChange={event =>
-            list.setFilters({
-              state: (event.target.value ||
-                null) as NeuronAPI.Cache.EntryState | null
-            })
-          }
-        >
-          <option value="">{trans.__('All states')}</option>
-          {ENTRY_STATES.map(state => (
-            <option key={state} value={state}>
-              {stateLabel(state, trans)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label={trans.__('Root')}
+        ariaLabel={trans.__('Filter by root')}
+        value={filters.root}
+        allLabel={trans.__('All roots')}
+        options={roots.map(root => [root.id, root.path])}
+        onChange={root => list.setFilters({ root, version: null })}
+      />
+      <FilterSelect
+        label={trans.__('Compiler version')}
+        ariaLabel={trans.__('Filter by compiler version')}
+        value={filters.version}
+        allLabel={trans.__('All versions')}
+        options={[...versionNames].map(name => [name, name])}
+        onChange={version => list.setFilters({ version })}
+      />
+      <FilterSelect
+        label={trans.__('State')}
+        ariaLabel={trans.__('Filter by state')}
+        value={filters.state}
+        allLabel={trans.__('All states')}
+        options={ENTRY_STATES.map(state => [state, stateLabel(state, trans)])}
+        onChange={state =>
+          list.setFilters({
+            state: state as NeuronAPI.Cache.EntryState | null
+          })
+        }
+      />
       <label className="jp-Neuron-CacheFilters-text">
         <span>{trans.__('Search')}</span>
         <input
@@ -407,6 +378,37 @@ function FilterBar(
         />
       </label>
     </div>
+  );
+}
+
+/**
+ * One filter: "all" (`null`) or one of the options (`[value, label]`).
+ */
+function FilterSelect(props: {
+  label: string;
+  ariaLabel: string;
+  value: string | null;
+  allLabel: string;
+  options: [string, string][];
+  onChange: (value: string | null) => void;
+}): JSX.Element {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select
+        className="jp-mod-styled"
+        aria-label={props.ariaLabel}
+        value={props.value ?? ''}
+        onChange={event => props.onChange(event.target.value || null)}
+      >
+        <option value="">{props.allLabel}</option>
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
