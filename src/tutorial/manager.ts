@@ -145,12 +145,9 @@ export class TutorialManager {
   }
 
   /**
-   * The user's preferences changed (the guides show them).
+   * The user's preferences changed: the guide shows them again.
    */
   preferencesChanged(): void {
-    for (const session of this._sessions.values()) {
-      session.refresh();
-    }
     this._emit();
   }
 

@@ -345,7 +345,10 @@ export class NotebookTutorial implements ITutorialGuideModel {
       const still =
         this._advancingFrom === step.id &&
         this._progress.current?.id === step.id;
-      this._advancingFrom = null;
+      if (this._advancingFrom === step.id) {
+        // (Not when the user chose another step and its Next runs now.)
+        this._advancingFrom = null;
+      }
       if (this._isDisposed) {
         return;
       }
@@ -387,13 +390,6 @@ export class NotebookTutorial implements ITutorialGuideModel {
       return;
     }
     await this._runCells(cells);
-  }
-
-  /**
-   * Show the guide again (a preference it reads changed).
-   */
-  refresh(): void {
-    this._emitChanged();
   }
 
   /**

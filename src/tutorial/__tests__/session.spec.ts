@@ -444,4 +444,22 @@ describe('NotebookTutorial: Next runs the step first', () => {
     expect(tutorial.progress.current!.id).toBe('train-single');
     tutorial.dispose();
   });
+  it('keeps the second step moving on when the first run ends after the user went on', async () => {
+    const { tutorial, ran, finish } = setUp({ runOnNext: true });
+    const first = tutorial.next();
+    tutorial.select('train-single');
+    const second = tutorial.next();
+    expect(tutorial.advancingFrom).toBe('train-single');
+    await finish('ok');
+    await first;
+    // The first run ending does not cancel the second one.
+    expect(tutorial.advancingFrom).toBe('train-single');
+    expect(tutorial.progress.current!.id).toBe('train-single');
+    await finish('ok');
+    await second;
+    expect(ran).toEqual([['prepare-2', 'prepare-3'], ['train-single-2']]);
+    expect(tutorial.progress.current!.id).toBe('summary');
+    expect(tutorial.finishedStep!.id).toBe('train-single');
+    tutorial.dispose();
+  });
 });
