@@ -1,31 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { CommandRegistry } from '@lumino/commands';
-import { Signal } from '@lumino/signaling';
-
 import plugins from '../index';
 import { NeuronPanel } from '../panel';
 import { CommandIDs, INeuronEnvironment, INeuronI18n } from '../tokens';
+import { fakeApp, fakeSettingRegistry, pluginById } from './fakeApp';
 import { FakeServer } from './fakeServer';
-
-/** A setting registry answering `load` with fixed composite values. */
-function fakeSettingRegistry(values: Record<string, Record<string, unknown>>) {
-  return {
-    load: async (id: string) => ({
-      get: (key: string) => ({ composite: values[id]?.[key] }),
-      changed: new Signal<unknown, void>({})
-    })
-  };
-}
-
-function byId(id: string) {
-  const plugin = plugins.find(p => p.id === id);
-  if (!plugin) {
-    throw new Error(`No plugin ${id}`);
-  }
-  return plugin;
-}
 
 describe('plugins', () => {
   let server: FakeServer;
@@ -33,11 +13,7 @@ describe('plugins', () => {
 
   beforeEach(() => {
     server = new FakeServer();
-    app = {
-      commands: new CommandRegistry(),
-      shell: { add: jest.fn(), activateById: jest.fn() },
-      serviceManager: { serverSettings: server.serverSettings }
-    };
+    app = fakeApp(server.serverSettings);
   });
 
   it('have ids matching their schema files', () => {
@@ -75,19 +51,19 @@ describe('plugins', () => {
       'jupyterlab-neuron:plugin': { language: 'ja' },
       'jupyterlab-neuron:environment': { refreshInterval: 120 }
     });
-    const i18n = byId('jupyterlab-neuron:plugin').activate(
+    const i18n = pluginById('jupyterlab-neuron:plugin').activate(
       app,
       registry,
       null
     ) as INeuronI18n;
-    const environment = byId('jupyterlab-neuron:environment').activate(
+    const environment = pluginById('jupyterlab-neuron:environment').activate(
       app,
       i18n,
       registry
     ) as INeuronEnvironment & { interval: number };
     const restorer = { add: jest.fn() };
     const palette = { addItem: jest.fn() };
-    byId('jupyterlab-neuron:panel').activate(
+    pluginById('jupyterlab-neuron:panel').activate(
       app,
       i18n,
       environment,
@@ -122,18 +98,18 @@ describe('plugins', () => {
   });
 
   it('work without the optional services', () => {
-    const i18n = byId('jupyterlab-neuron:plugin').activate(
+    const i18n = pluginById('jupyterlab-neuron:plugin').activate(
       app,
       null,
       null
     ) as INeuronI18n;
-    const environment = byId('jupyterlab-neuron:environment').activate(
+    const environment = pluginById('jupyterlab-neuron:environment').activate(
       app,
       i18n,
       null
     ) as INeuronEnvironment;
     expect(() =>
-      byId('jupyterlab-neuron:panel').activate(
+      pluginById('jupyterlab-neuron:panel').activate(
         app,
         i18n,
         environment,

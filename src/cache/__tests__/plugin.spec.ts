@@ -1,20 +1,13 @@
-import { CommandRegistry } from '@lumino/commands';
-import { Signal } from '@lumino/signaling';
-
+import {
+  fakeApp,
+  fakeSettingRegistry,
+  pluginById
+} from '../../__tests__/fakeApp';
 import { FakeServer } from '../../__tests__/fakeServer';
-import plugins from '../../index';
 import { NeuronPanel } from '../../panel';
 import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../../tokens';
 import { CacheModel } from '../model';
 import { CacheViewWidget } from '../widget';
-
-function byId(id: string) {
-  const plugin = plugins.find(p => p.id === id);
-  if (!plugin) {
-    throw new Error(`No plugin ${id}`);
-  }
-  return plugin;
-}
 
 describe('the compile cache plugin', () => {
   let server: FakeServer;
@@ -23,12 +16,8 @@ describe('the compile cache plugin', () => {
 
   beforeEach(() => {
     server = new FakeServer();
-    app = {
-      commands: new CommandRegistry(),
-      shell: { add: jest.fn(), activateById: jest.fn() },
-      serviceManager: { serverSettings: server.serverSettings }
-    };
-    i18n = byId('jupyterlab-neuron:plugin').activate(
+    app = fakeApp(server.serverSettings);
+    i18n = pluginById('jupyterlab-neuron:plugin').activate(
       app,
       null,
       null
@@ -36,23 +25,18 @@ describe('the compile cache plugin', () => {
   });
 
   it('applies the settings, adds its commands, palette items and launcher card without calling the server', async () => {
-    const settings = {
-      load: async () => ({
-        get: (key: string) => ({
-          composite: {
-            refreshInterval: 30,
-            freeDiskWarningGiB: 5,
-            freeDiskWarningPercent: 3,
-            pageSize: 500
-          }[key]
-        }),
-        changed: new Signal<unknown, void>({})
-      })
-    };
+    const settings = fakeSettingRegistry({
+      'jupyterlab-neuron:cache': {
+        refreshInterval: 30,
+        freeDiskWarningGiB: 5,
+        freeDiskWarningPercent: 3,
+        pageSize: 500
+      }
+    });
     const palette = { addItem: jest.fn() };
     const launcher = { add: jest.fn() };
     const restorer = { restore: jest.fn() };
-    const model = byId('jupyterlab-neuron:cache').activate(
+    const model = pluginById('jupyterlab-neuron:cache').activate(
       app,
       i18n,
       settings,
@@ -100,12 +84,12 @@ describe('the compile cache plugin', () => {
   });
 
   it('adds the Compile cache section to the sidebar', () => {
-    const environment = byId('jupyterlab-neuron:environment').activate(
+    const environment = pluginById('jupyterlab-neuron:environment').activate(
       app,
       i18n,
       null
     ) as any;
-    const cache = byId('jupyterlab-neuron:cache').activate(
+    const cache = pluginById('jupyterlab-neuron:cache').activate(
       app,
       i18n,
       null,
@@ -113,7 +97,7 @@ describe('the compile cache plugin', () => {
       null,
       null
     ) as INeuronCompileCache;
-    const panelPlugin = byId('jupyterlab-neuron:panel');
+    const panelPlugin = pluginById('jupyterlab-neuron:panel');
     const optional = panelPlugin.optional ?? [];
     const args = optional.map(token =>
       token === INeuronCompileCache ? cache : null

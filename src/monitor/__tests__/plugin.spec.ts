@@ -1,29 +1,20 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { CommandRegistry } from '@lumino/commands';
-import { Signal } from '@lumino/signaling';
 
+import {
+  fakeApp,
+  fakeSettingRegistry,
+  pluginById
+} from '../../__tests__/fakeApp';
 import { FakeServer } from '../../__tests__/fakeServer';
 import { NeuronI18n } from '../../i18n';
-import plugins from '../../index';
 import { CommandIDs } from '../../tokens';
 import { MonitorDashboard } from '../dashboard';
 import { MonitorModel } from '../model';
 import { MonitorStatusItem } from '../statusbar';
 import { FakeWebSocket } from './fakeWebSocket';
 
-function fakeSettingRegistry(values: Record<string, unknown>) {
-  const changed = new Signal<unknown, void>({});
-  return {
-    values,
-    changed,
-    load: async () => ({
-      get: (key: string) => ({ composite: values[key] }),
-      changed
-    })
-  };
-}
-
-const monitorPlugin = plugins.find(p => p.id === 'jupyterlab-neuron:monitor')!;
+const MONITOR = 'jupyterlab-neuron:monitor';
+const monitorPlugin = pluginById(MONITOR);
 
 describe('the monitor plugin', () => {
   let app: any;
@@ -32,26 +23,24 @@ describe('the monitor plugin', () => {
   beforeEach(() => {
     FakeWebSocket.reset();
     server = new FakeServer();
-    app = {
-      commands: new CommandRegistry(),
-      shell: { add: jest.fn(), activateById: jest.fn() },
-      serviceManager: {
-        serverSettings: ServerConnection.makeSettings({
-          ...server.serverSettings,
-          WebSocket: FakeWebSocket as unknown as typeof WebSocket
-        }),
-        kernels: { shutdown: jest.fn(async () => undefined) }
-      }
-    };
+    app = fakeApp(
+      ServerConnection.makeSettings({
+        ...server.serverSettings,
+        WebSocket: FakeWebSocket as unknown as typeof WebSocket
+      }),
+      { kernels: { shutdown: jest.fn(async () => undefined) } }
+    );
   });
 
   it('wires settings, commands, launcher, palette and status bar', async () => {
     const i18n = new NeuronI18n({ setting: 'ja' });
     const registry = fakeSettingRegistry({
-      updatePeriod: 2,
-      historyLength: 120,
-      timeRange: 900,
-      showStatusBar: true
+      [MONITOR]: {
+        updatePeriod: 2,
+        historyLength: 120,
+        timeRange: 900,
+        showStatusBar: true
+      }
     });
     const palette = { addItem: jest.fn() };
     const launcher = { add: jest.fn() };
@@ -88,7 +77,7 @@ describe('the monitor plugin', () => {
     expect(id).toBe('jupyterlab-neuron:monitor-status');
     expect(options.item).toBeInstanceOf(MonitorStatusItem);
     expect(options.isActive()).toBe(true);
-    registry.values.showStatusBar = false;
+    registry.values[MONITOR].showStatusBar = false;
     registry.changed.emit();
     expect(options.isActive()).toBe(false);
 

@@ -1,0 +1,54 @@
+/**
+ * What the plugin tests activate plugins with: the plugins by id, a fake
+ * application and a fake setting registry.
+ */
+
+import type { ServerConnection } from '@jupyterlab/services';
+import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
+
+import plugins from '../index';
+
+/**
+ * One of the extension's plugins.
+ */
+export function pluginById(id: string) {
+  const plugin = plugins.find(p => p.id === id);
+  if (!plugin) {
+    throw new Error(`No plugin ${id}`);
+  }
+  return plugin;
+}
+
+/**
+ * An application with real commands, a shell that records what it is
+ * given, and the service manager parts a test provides.
+ */
+export function fakeApp(
+  serverSettings: ServerConnection.ISettings,
+  services: Record<string, unknown> = {}
+): any {
+  return {
+    commands: new CommandRegistry(),
+    shell: { add: jest.fn(), activateById: jest.fn() },
+    serviceManager: { serverSettings, ...services }
+  };
+}
+
+/**
+ * A setting registry whose plugins' composite values are `values[pluginId]`;
+ * change them, then emit `changed` as a settings edit would.
+ */
+export function fakeSettingRegistry(
+  values: Record<string, Record<string, unknown>>
+) {
+  const changed = new Signal<unknown, void>({});
+  return {
+    values,
+    changed,
+    load: async (id: string) => ({
+      get: (key: string) => ({ composite: values[id]?.[key] }),
+      changed
+    })
+  };
+}
