@@ -1,20 +1,13 @@
-import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
+import { fakeApp, pluginById } from '../../__tests__/fakeApp';
 import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
 import { settle } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
-import plugins from '../../index';
 import { CommandIDs, INeuronTemplates } from '../../tokens';
 import { templateList } from './fixtures';
 
-function templatesPlugin() {
-  const plugin = plugins.find(p => p.id === 'jupyterlab-neuron:templates');
-  if (!plugin) {
-    throw new Error('No templates plugin');
-  }
-  return plugin;
-}
+const templatesPlugin = () => pluginById('jupyterlab-neuron:templates');
 
 describe('the templates plugin', () => {
   let server: FakeServer;
@@ -23,15 +16,7 @@ describe('the templates plugin', () => {
   beforeEach(() => {
     server = new FakeServer();
     server.routes.set('templates', jsonResponse(200, templateList()));
-    app = {
-      commands: new CommandRegistry(),
-      shell: { activateById: jest.fn() },
-      serviceManager: {
-        serverSettings: server.serverSettings,
-        contents: {},
-        kernelspecs: null
-      }
-    };
+    app = fakeApp(server.serverSettings, { contents: {}, kernelspecs: null });
   });
 
   it('adds its commands and one launcher card per template', async () => {
