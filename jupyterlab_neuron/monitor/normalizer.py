@@ -267,7 +267,8 @@ class _Layout:
 
 def _layout(hardware: HardwareInfo, fallback: InstanceShape | None, seen: int) -> _Layout:
     """Core count and cores per device, from the hardware info, else the fallback
-    shape, else the highest core key seen."""
+    shape (the instance catalogue), else the highest core key seen. Core k sits on
+    device k // cores-per-device."""
     device_count = hardware.device_count
     per_device = hardware.cores_per_device
     memory = hardware.device_memory_bytes
@@ -275,11 +276,8 @@ def _layout(hardware: HardwareInfo, fallback: InstanceShape | None, seen: int) -
         device_count, per_device = fallback.device_count, fallback.cores_per_device
         memory = memory or fallback.device_memory_bytes
     if device_count and per_device:
-        lnc = hardware.logical_neuroncore_config or 1
-        # Some releases may count physical cores per device while keys are logical:
-        # trust the keys when they fit the logical layout exactly.
-        if lnc > 1 and per_device % lnc == 0 and 0 < seen <= device_count * per_device // lnc:
-            per_device //= lnc
+        # ``neuroncore_per_device_count`` is already the logical count on trn2, and a
+        # runtime lists only the cores it uses: the listed keys never shrink the layout.
         count = max(device_count * per_device, seen)
         return _Layout(count, per_device, device_count, memory)
     return _Layout(max(seen, 0), None, None, memory)

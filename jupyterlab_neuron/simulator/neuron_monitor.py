@@ -85,7 +85,7 @@ _DEVICE_TYPES = {
     "inf2": ("inferentia2", "v2", "v2"),
     "trn1": ("trainium", "v2", "v2"),
     "trn1n": ("trainium", "v2", "v2"),
-    "trn2": ("trainium2", "v3", "v3"),
+    "trn2": ("trainium2", "v4", "v3d"),
 }
 
 

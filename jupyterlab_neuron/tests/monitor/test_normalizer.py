@@ -135,12 +135,41 @@ def test_trn2_physical_cores_and_logical_config() -> None:
     assert snap["processes"][0]["cores"] == [0, 1]
 
 
-def test_trn2_physical_count_per_device_is_mapped_to_logical_keys() -> None:
+def trn2_48xlarge_report(listed_cores: range) -> dict[str, Any]:
+    """A trn2.48xlarge report (16 devices, 4 logical cores each at LNC=2) whose
+    one runtime lists only ``listed_cores``, busy on core 4."""
     raw = load_fixture("trn2_v3d.json")
-    raw["neuron_hardware_info"]["neuroncore_per_device_count"] = 8  # physical count
+    raw["neuron_hardware_info"]["neuron_device_count"] = 16
+    runtime = raw["neuron_runtime_data"][0]
+    in_use = runtime["report"]["neuroncore_counters"]["neuroncores_in_use"]
+    template = in_use["2"]
+    runtime["report"]["neuroncore_counters"]["neuroncores_in_use"] = {
+        str(i): {**copy.deepcopy(template), "neuroncore_utilization": 50.0 if i == 4 else 0.0}
+        for i in listed_cores
+    }
+    return raw
+
+
+@pytest.mark.parametrize("listed", [range(16), range(8), range(32), range(64)])
+def test_trn2_core_count_comes_from_hardware_info_not_from_listed_cores(listed: range) -> None:
+    snap = normalize_report(trn2_48xlarge_report(listed)).to_dict()
+    assert len(snap["cores"]) == 64
+    assert len(snap["devices"]) == 16
+    assert snap["cores"][4]["device"] == 1
+    assert snap["cores"][4]["utilization"] == 50.0
+    assert snap["cores"][63]["device"] == 15
+    assert snap["devices"][1]["cores"] == [4, 5, 6, 7]
+    assert 4 in snap["processes"][0]["cores"]
+
+
+def test_trn2_per_device_count_is_taken_as_logical() -> None:
+    # The tools already count logical cores (4 per trn2 device at LNC=2): a report
+    # listing fewer cores than that never shrinks the layout.
+    raw = load_fixture("trn2_v3d.json")
+    raw["neuron_hardware_info"]["neuroncore_per_device_count"] = 8
     snap = normalize_report(raw).to_dict()
-    assert len(snap["cores"]) == 4
-    assert snap["devices"][0]["cores"] == [0, 1, 2, 3]
+    assert len(snap["cores"]) == 8
+    assert snap["devices"][0]["cores"] == list(range(8))
 
 
 def test_idle_instance_with_empty_runtime_list() -> None:

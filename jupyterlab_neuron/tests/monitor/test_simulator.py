@@ -103,6 +103,16 @@ def test_full_load_on_trn2_has_eight_runtimes_with_four_models() -> None:
     assert sorted(core["v3d"]) == ["nc_v3.0", "nc_v3.1"]
 
 
+def test_trn2_hardware_info_speaks_like_the_tools() -> None:
+    spec = INSTANCE_TYPES["trn2.48xlarge"]
+    info = MonitorSimulation(spec, "idle", seed=1).report()["neuron_hardware_info"]
+    assert info["neuron_device_version"] == "v4"
+    assert info["neuroncore_version"] == "v3d"
+    # Already the logical count at LNC=2: 16 devices x 4 = 64 NeuronCores.
+    assert info["neuroncore_per_device_count"] == 4
+    assert info["neuron_device_count"] == 16
+
+
 def test_inf1_speaks_the_older_format() -> None:
     report = MonitorSimulation(INSTANCE_TYPES["inf1.xlarge"], "train-single", seed=1).report()
     assert set(report["neuron_hardware_info"]) == {
