@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from neuron_kernel_helpers.cache_roots import DEFAULT_COMPILE_CACHE_ROOT
 from neuron_kernel_helpers.i18n import Lang, Messages
-from neuron_kernel_helpers.instances import INSTANCE_TYPES, recommended_workers, valid_worker_counts
+from neuron_kernel_helpers.instances import INSTANCE_TYPES, recommended_workers
 
 from .format import Parameter, Template, value_matches_type
 
@@ -269,10 +269,11 @@ def _derived(
     """``(value, choices, explanation)`` for a derived parameter, ``None`` if not derived."""
     instance = facts.instance_type or MESSAGES("unknown_instance", lang)
     if spec.derive == "workers":
-        if facts.neuroncores <= 0:
+        known = INSTANCE_TYPES.get(facts.instance_type or "")
+        if facts.neuroncores <= 0 or known is None or not known.worker_counts:
             return None
-        choices = valid_worker_counts(facts.neuroncores, facts.family)
-        value = recommended_workers(facts.neuroncores, facts.instance_type)
+        choices = known.worker_counts
+        value = recommended_workers(known, range(min(facts.neuroncores, known.neuroncores)))
         text = MESSAGES(
             "derive.workers",
             lang,

@@ -2,13 +2,24 @@
 
 Numbers follow the Neuron documentation's instance table: Neuron devices,
 NeuronCores per device, device memory, and (where documented) host vCPUs and
-memory. Other layers use it to check what ``neuron-ls`` reports, to drive the
-simulator, and to suggest ``torchrun --nproc_per_node`` values.
+memory; the device and NeuronCore versions as ``neuron-monitor`` prints them;
+and the ``torchrun`` worker counts the training documentation lists per
+instance. This is the one place these facts live: the server, the simulator
+and the templates read them from here.
+
+Workers use one contiguous range of NeuronCores. :func:`recommended_workers`
+picks the largest listed worker count that fits in one free *aligned* range (a
+range whose start is a multiple of its length), and :func:`visible_cores`
+writes such a range as a ``NEURON_RT_VISIBLE_CORES`` value::
+
+    >>> plan = plan_workers("trn1.32xlarge", free_cores=range(4, 32))
+    >>> plan.workers, plan.visible_cores
+    (8, '8-15')
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -21,11 +32,30 @@ TIB = 1024**4
 #: ``torus-2d``: a 4 x 4 torus, each device has four neighbours.
 Interconnect = Literal["none", "ring", "torus-2d"]
 
-#: Families whose collective communication only supports some worker counts.
-_TRN1_FAMILIES = frozenset({"trn1", "trn1n"})
+#: Where an instance's worker counts come from (see ``_CATALOGUE`` for each choice).
+#: ``documented``: the Neuron training documentation lists them for this instance;
+#: ``same-device``: not listed, but the instance has the same single device as one
+#: that is; ``inference-only``: no training worker counts (the instance is for inference).
+WorkerCountsBasis = Literal["documented", "same-device", "inference-only"]
 
-#: The worker counts below 32 that trn1 collectives support; above that, multiples of 32.
-_TRN1_SMALL_WORKER_COUNTS = (1, 2, 8, 16)
+#: The PyTorch path of each instance family in the current Neuron SDK:
+#: ``xla`` (torch-neuronx on PyTorch/XLA, NeuronCore-v2), ``torchneuron`` (the
+#: native TorchNeuron backend, Trn2 / Trn3 only), ``torch-neuron`` (the older
+#: Inferentia1 package, which this project does not drive).
+PyTorchPath = Literal["xla", "torchneuron", "torch-neuron"]
+
+#: Family -> PyTorch path. trn3 has no catalogue entry (its instance table is not
+#: in our reference) but its path is documented, so it is listed here.
+FAMILY_PYTORCH_PATH: Mapping[str, PyTorchPath] = MappingProxyType(
+    {
+        "inf1": "torch-neuron",
+        "inf2": "xla",
+        "trn1": "xla",
+        "trn1n": "xla",
+        "trn2": "torchneuron",
+        "trn3": "torchneuron",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +65,12 @@ class InstanceType:
     ``cores_per_device`` counts physical NeuronCores. On trn2 the runtime
     groups them into logical NeuronCores (``logical_neuroncore_config``, LNC=2
     by default), and the tools report and number the logical ones.
+    ``device_version`` and ``core_version`` are spelled as ``neuron-monitor``
+    prints them in ``neuron_hardware_info`` (trn2: ``"v4"`` and ``"v3d"``);
+    ``neuroncore_version`` is the documentation's name (``"NC-v2"``).
+    ``worker_counts`` are the ``torchrun --nproc_per_node`` values for data
+    parallel training with one worker per (logical) NeuronCore, smallest first;
+    ``worker_counts_basis`` says where they come from.
     """
 
     name: str
@@ -44,6 +80,11 @@ class InstanceType:
     neuroncore_version: str
     memory_per_device_bytes: int
     interconnect: Interconnect
+    device_type: str
+    device_version: str
+    core_version: str
+    worker_counts: tuple[int, ...]
+    worker_counts_basis: WorkerCountsBasis
     logical_neuroncore_config: int | None = None
     host_vcpus: int | None = None
     host_memory_bytes: int | None = None
@@ -67,6 +108,22 @@ class InstanceType:
     def device_memory_total_bytes(self) -> int:
         """Memory of all Neuron devices together."""
         return self.devices * self.memory_per_device_bytes
+
+    @property
+    def pytorch_path(self) -> PyTorchPath:
+        """The PyTorch path of this family in the current SDK (see ``FAMILY_PYTORCH_PATH``)."""
+        return FAMILY_PYTORCH_PATH[self.family]
+
+    @property
+    def trains(self) -> bool:
+        """Whether the catalogue offers training worker counts on this instance."""
+        return bool(self.worker_counts)
+
+    def device_of_core(self, core: int) -> int:
+        """The device holding NeuronCore ``core`` (global index as the tools number it)."""
+        if not 0 <= core < self.neuroncores:
+            raise IndexError(f"{self.name} has NeuronCores 0..{self.neuroncores - 1}, not {core}")
+        return core // self.logical_cores_per_device
 
     def neuroncore_ids(self, device_index: int) -> tuple[int, ...]:
         """Global NeuronCore indexes of one device (``device * per_device + core``)."""
@@ -97,18 +154,29 @@ class InstanceType:
         )
 
     @property
-    def worker_counts(self) -> tuple[int, ...]:
-        """Valid ``torchrun --nproc_per_node`` values on this instance."""
-        return valid_worker_counts(self.neuroncores, self.family)
-
-    @property
     def recommended_workers(self) -> int:
-        """The largest valid worker count: one worker per NeuronCore where allowed."""
-        return recommended_workers(self.neuroncores, self)
+        """The largest worker count of this instance (all NeuronCores free); 0 if none."""
+        return max(self.worker_counts, default=0)
 
     def _check_device(self, device_index: int) -> None:
         if not 0 <= device_index < self.devices:
             raise IndexError(f"{self.name} has devices 0..{self.devices - 1}, not {device_index}")
+
+
+# Worker counts. The Neuron training documentation lists, per node (data
+# parallel, one worker per NeuronCore): trn1.2xlarge and inf2.xlarge 1 or 2;
+# trn1.32xlarge (and trn1n.32xlarge, the same devices with more network) 1, 2,
+# 8 or 32; trn2.48xlarge at LNC=2 1, 4, 16 or 64. Other counts are not
+# documented (16 on trn1.32xlarge and "any divisor" were wrong), so none are
+# offered. Our own choices, not documentation:
+# - inf2.8xlarge has the same single Inferentia2 device as inf2.xlarge (a bigger
+#   host), so it gets the same 1 or 2 ("same-device").
+# - inf2.24xlarge / inf2.48xlarge are inference instances: no training worker
+#   count is documented for them, so none is offered ("inference-only").
+# - inf1 runs the older torch-neuron package, inference only ("inference-only").
+_SINGLE_DEVICE_V2_WORKERS = (1, 2)
+_TRN1_32_WORKERS = (1, 2, 8, 32)
+_TRN2_48_LNC2_WORKERS = (1, 4, 16, 64)
 
 
 def _inf1(name: str, devices: int) -> InstanceType:
@@ -120,11 +188,21 @@ def _inf1(name: str, devices: int) -> InstanceType:
         neuroncore_version="NC-v1",
         memory_per_device_bytes=8 * GIB,
         interconnect="none" if devices == 1 else "ring",
+        device_type="inferentia",
+        device_version="v1",
+        core_version="v1",
+        worker_counts=(),
+        worker_counts_basis="inference-only",
     )
 
 
 def _inf2(
-    name: str, devices: int, vcpus: int | None = None, memory: int | None = None
+    name: str,
+    devices: int,
+    workers: tuple[int, ...],
+    basis: WorkerCountsBasis,
+    vcpus: int | None = None,
+    memory: int | None = None,
 ) -> InstanceType:
     return InstanceType(
         name=name,
@@ -134,13 +212,23 @@ def _inf2(
         neuroncore_version="NC-v2",
         memory_per_device_bytes=32 * GIB,
         interconnect="none" if devices == 1 else "ring",
+        device_type="inferentia2",
+        device_version="v2",
+        core_version="v2",
+        worker_counts=workers,
+        worker_counts_basis=basis,
         host_vcpus=vcpus,
         host_memory_bytes=memory,
     )
 
 
 def _trn1(
-    name: str, family: str, devices: int, vcpus: int | None = None, memory: int | None = None
+    name: str,
+    family: str,
+    devices: int,
+    workers: tuple[int, ...],
+    vcpus: int | None = None,
+    memory: int | None = None,
 ) -> InstanceType:
     return InstanceType(
         name=name,
@@ -150,6 +238,11 @@ def _trn1(
         neuroncore_version="NC-v2",
         memory_per_device_bytes=32 * GIB,
         interconnect="none" if devices == 1 else "torus-2d",
+        device_type="trainium",
+        device_version="v2",
+        core_version="v2",
+        worker_counts=workers,
+        worker_counts_basis="documented",
         host_vcpus=vcpus,
         host_memory_bytes=memory,
     )
@@ -160,13 +253,13 @@ _CATALOGUE: tuple[InstanceType, ...] = (
     _inf1("inf1.2xlarge", 1),
     _inf1("inf1.6xlarge", 4),
     _inf1("inf1.24xlarge", 16),
-    _inf2("inf2.xlarge", 1, vcpus=4, memory=16 * GIB),
-    _inf2("inf2.8xlarge", 1),
-    _inf2("inf2.24xlarge", 6),
-    _inf2("inf2.48xlarge", 12),
-    _trn1("trn1.2xlarge", "trn1", 1, vcpus=8, memory=32 * GIB),
-    _trn1("trn1.32xlarge", "trn1", 16, vcpus=128, memory=512 * GIB),
-    _trn1("trn1n.32xlarge", "trn1n", 16),
+    _inf2("inf2.xlarge", 1, _SINGLE_DEVICE_V2_WORKERS, "documented", vcpus=4, memory=16 * GIB),
+    _inf2("inf2.8xlarge", 1, _SINGLE_DEVICE_V2_WORKERS, "same-device"),
+    _inf2("inf2.24xlarge", 6, (), "inference-only"),
+    _inf2("inf2.48xlarge", 12, (), "inference-only"),
+    _trn1("trn1.2xlarge", "trn1", 1, _SINGLE_DEVICE_V2_WORKERS, vcpus=8, memory=32 * GIB),
+    _trn1("trn1.32xlarge", "trn1", 16, _TRN1_32_WORKERS, vcpus=128, memory=512 * GIB),
+    _trn1("trn1n.32xlarge", "trn1n", 16, _TRN1_32_WORKERS),
     InstanceType(
         name="trn2.48xlarge",
         family="trn2",
@@ -175,6 +268,11 @@ _CATALOGUE: tuple[InstanceType, ...] = (
         neuroncore_version="NC-v3",
         memory_per_device_bytes=96 * GIB,
         interconnect="torus-2d",
+        device_type="trainium2",
+        device_version="v4",
+        core_version="v3d",
+        worker_counts=_TRN2_48_LNC2_WORKERS,
+        worker_counts_basis="documented",
         logical_neuroncore_config=2,
         host_vcpus=192,
         host_memory_bytes=2 * TIB,
@@ -185,37 +283,147 @@ _CATALOGUE: tuple[InstanceType, ...] = (
 INSTANCE_TYPES: Mapping[str, InstanceType] = MappingProxyType({t.name: t for t in _CATALOGUE})
 
 
-def valid_worker_counts(n_cores: int, family: str | None = None) -> tuple[int, ...]:
-    """``torchrun`` worker counts that fit ``n_cores`` NeuronCores, smallest first.
-
-    On trn1 / trn1n collectives support 1, 2, 8, 16 or a multiple of 32 workers.
-    Elsewhere any count that divides the cores evenly is accepted. Without a
-    family the trn1 rule is used: it is the strictest, so its counts work
-    everywhere.
-    """
-    if n_cores < 1:
-        return ()
-    if family is None or family in _TRN1_FAMILIES:
-        small = [count for count in _TRN1_SMALL_WORKER_COUNTS if count <= n_cores]
-        large = list(range(32, n_cores + 1, 32))
-        return tuple(small + large)
-    return tuple(count for count in range(1, n_cores + 1) if n_cores % count == 0)
-
-
-def recommended_workers(n_cores: int, instance_type: str | InstanceType | None = None) -> int:
-    """The ``--nproc_per_node`` to use with ``n_cores`` NeuronCores free.
-
-    The largest valid worker count not above ``n_cores`` (one worker per
-    NeuronCore whenever the instance allows it). ``instance_type`` (a name or
-    a catalogue entry) selects the rule of its family; unknown names fall back
-    to the strictest rule.
+def lookup_instance(instance: str | InstanceType) -> InstanceType:
+    """The catalogue entry of ``instance`` (a name, or an entry returned as is).
 
     Raises:
-        ValueError: ``n_cores`` is below 1.
+        ValueError: the name is not in the catalogue (the message lists the known ones).
     """
-    if n_cores < 1:
-        raise ValueError(f"At least one NeuronCore is needed, got {n_cores}.")
-    if isinstance(instance_type, str):
-        instance_type = INSTANCE_TYPES.get(instance_type)
-    family = instance_type.family if instance_type else None
-    return valid_worker_counts(n_cores, family)[-1]
+    if isinstance(instance, InstanceType):
+        return instance
+    known = INSTANCE_TYPES.get(instance)
+    if known is None:
+        names = ", ".join(sorted(INSTANCE_TYPES))
+        raise ValueError(f"Unknown instance type {instance!r}. Known: {names}")
+    return known
+
+
+def _free_set(spec: InstanceType, free_cores: Iterable[int] | None) -> frozenset[int]:
+    if free_cores is None:
+        return frozenset(range(spec.neuroncores))
+    free = frozenset(int(core) for core in free_cores)
+    outside = sorted(core for core in free if not 0 <= core < spec.neuroncores)
+    if outside:
+        raise ValueError(
+            f"{spec.name} has NeuronCores 0..{spec.neuroncores - 1}; not {outside[0]}."
+        )
+    return free
+
+
+def aligned_core_range(
+    instance: str | InstanceType, workers: int, free_cores: Iterable[int] | None = None
+) -> range | None:
+    """The first free aligned range of ``workers`` NeuronCores, ``None`` when none is free.
+
+    An aligned range starts at a multiple of its length (``8-15`` for 8 workers,
+    never ``4-11``). ``free_cores`` are the global indexes of the free
+    NeuronCores (default: all of them).
+
+    Raises:
+        ValueError: unknown instance, ``workers`` below 1, or a core outside the instance.
+    """
+    spec = lookup_instance(instance)
+    if workers < 1:
+        raise ValueError(f"At least one worker is needed, got {workers}.")
+    free = _free_set(spec, free_cores)
+    for start in range(0, spec.neuroncores - workers + 1, workers):
+        cores = range(start, start + workers)
+        if all(core in free for core in cores):
+            return cores
+    return None
+
+
+def recommended_workers(
+    instance: str | InstanceType, free_cores: Iterable[int] | None = None
+) -> int:
+    """The largest worker count of ``instance`` that fits in one free aligned range.
+
+    Only the instance's ``worker_counts`` are considered (the documented sets),
+    and the workers must fit in one contiguous range of free NeuronCores whose
+    start is a multiple of its length. Returns 0 when none fits, or when the
+    instance offers no training worker counts. ``free_cores`` defaults to all.
+
+    Example: trn1.32xlarge with cores 0-3 busy gives 8 (32 does not fit, 16 is
+    not documented), on cores 8-15.
+
+    Raises:
+        ValueError: unknown instance, or a core outside the instance.
+    """
+    plan = plan_workers(instance, free_cores)
+    return plan.workers if plan else 0
+
+
+def visible_cores(cores: range) -> str:
+    """A contiguous core range as a ``NEURON_RT_VISIBLE_CORES`` value: ``"8-15"`` or ``"3"``.
+
+    Raises:
+        ValueError: the range is empty or has a step other than 1.
+    """
+    if len(cores) == 0 or cores.step != 1:
+        raise ValueError(f"Expected a non-empty contiguous range, got {cores!r}.")
+    first, last = cores[0], cores[-1]
+    return str(first) if first == last else f"{first}-{last}"
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """Where ``torchrun`` workers go: how many, on which NeuronCores."""
+
+    instance_type: str
+    workers: int
+    cores: range
+
+    @property
+    def visible_cores(self) -> str:
+        """The ``NEURON_RT_VISIBLE_CORES`` value for :attr:`cores` (``"8-15"``)."""
+        return visible_cores(self.cores)
+
+    @property
+    def uses_whole_instance(self) -> bool:
+        """Whether the workers use every NeuronCore (no need to restrict visibility)."""
+        return len(self.cores) == INSTANCE_TYPES[self.instance_type].neuroncores
+
+    def to_dict(self) -> dict[str, object]:
+        """The plan as JSON-friendly values."""
+        return {
+            "instance_type": self.instance_type,
+            "workers": self.workers,
+            "first_core": self.cores[0],
+            "last_core": self.cores[-1],
+            "visible_cores": self.visible_cores,
+        }
+
+
+def plan_workers(
+    instance: str | InstanceType, free_cores: Iterable[int] | None = None
+) -> WorkerPlan | None:
+    """The recommended worker count and its NeuronCore range, ``None`` when none fits.
+
+    The same choice as :func:`recommended_workers`, with the range it uses (the
+    lowest free aligned range of that length).
+
+    Raises:
+        ValueError: unknown instance, or a core outside the instance.
+    """
+    spec = lookup_instance(instance)
+    free = _free_set(spec, free_cores)
+    for workers in sorted(spec.worker_counts, reverse=True):
+        cores = aligned_core_range(spec, workers, free)
+        if cores is not None:
+            return WorkerPlan(spec.name, workers, cores)
+    return None
+
+
+def instance_family(instance_type: str | None) -> str | None:
+    """The family of an instance type: the catalogue's, else the part before the dot.
+
+    ``"trn1n.32xlarge"`` -> ``"trn1n"``; ``"trn3.48xlarge"`` (not catalogued) ->
+    ``"trn3"``; ``None`` or a name without a dot -> ``None``.
+    """
+    if not instance_type:
+        return None
+    known = INSTANCE_TYPES.get(instance_type)
+    if known is not None:
+        return known.family
+    family, dot, size = instance_type.partition(".")
+    return family.lower() if dot and family and size else None

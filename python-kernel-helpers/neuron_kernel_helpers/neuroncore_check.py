@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from .i18n import Lang, Messages
-from .instances import recommended_workers
+from .instances import INSTANCE_TYPES, plan_workers
 from .report import format_id_ranges
 
 MESSAGES = Messages(
@@ -76,8 +76,14 @@ MESSAGES = Messages(
             ),
         },
         "workers": {
-            "ja": "空いている NeuronCore で使える torchrun のワーカー数の推奨値: {workers}",
-            "en": "Recommended torchrun workers for the free NeuronCores: {workers}",
+            "ja": (
+                "空いている NeuronCore で使える torchrun のワーカー数の推奨値: {workers}"
+                "（NeuronCore {visible} を使用。NEURON_RT_VISIBLE_CORES={visible}）"
+            ),
+            "en": (
+                "Recommended torchrun workers for the free NeuronCores: {workers} "
+                "(on NeuronCores {visible}: NEURON_RT_VISIBLE_CORES={visible})"
+            ),
         },
     }
 )
@@ -100,8 +106,12 @@ def check_neuroncores(
         stream: where the lines go (default: ``sys.stdout``).
 
     Returns ``{"total", "free", "busy": [...], "own": [...], "recommended_workers",
-    "simulated", "state"}``. A device used by any process counts as busy as a
-    whole, since ``neuron-ls`` does not say which of its cores a process holds.
+    "visible_cores", "simulated", "state"}``. A device used by any process counts
+    as busy as a whole, since ``neuron-ls`` does not say which of its cores a
+    process holds. The recommendation is the largest worker count the instance
+    catalogue lists that fits in one free aligned core range, and
+    ``visible_cores`` that range as a ``NEURON_RT_VISIBLE_CORES`` value; both are
+    0 / ``None`` when nothing fits or the instance type is not in the catalogue.
     """
     if report is None:
         from .environment import collect_environment
@@ -113,12 +123,12 @@ def check_neuroncores(
     devices = report.get("devices") or []
     busy: list[dict[str, Any]] = []
     own: list[dict[str, Any]] = []
-    free = 0
+    free_ids: list[int] = []
     for device in devices:
         cores = list(device.get("neuroncore_ids") or [])
         processes = device.get("processes") or []
         if not processes:
-            free += len(cores) or int(device.get("nc_count") or 0)
+            free_ids += cores
         for process in processes:
             entry = {
                 "pid": process.get("pid"),
@@ -128,8 +138,13 @@ def check_neuroncores(
             }
             (own if process.get("pid") == pid_self else busy).append(entry)
     total = int(report.get("neuroncores") or 0)
+    free = len(free_ids)
     instance_type = report.get("instance_type")
-    workers = recommended_workers(free, instance_type) if free > 0 else 0
+    spec = INSTANCE_TYPES.get(instance_type or "")
+    plan = None
+    if spec is not None and free_ids and all(0 <= c < spec.neuroncores for c in free_ids):
+        plan = plan_workers(spec, free_cores=free_ids)
+    workers = plan.workers if plan else 0
     result = {
         "state": state,
         "simulated": bool(report.get("simulated")),
@@ -138,6 +153,7 @@ def check_neuroncores(
         "busy": busy,
         "own": own,
         "recommended_workers": workers,
+        "visible_cores": plan.visible_cores if plan else None,
     }
 
     if state != "ok" or not devices:
@@ -167,7 +183,7 @@ def check_neuroncores(
         print(MESSAGES("own", lang, pid=entry["pid"], device=entry["device"]), file=out)
     if not busy and not own:
         print(MESSAGES("all_free", lang), file=out)
-    if workers:
-        print(MESSAGES("workers", lang, workers=workers), file=out)
+    if plan is not None:
+        print(MESSAGES("workers", lang, workers=workers, visible=plan.visible_cores), file=out)
     out.flush()
     return result

@@ -38,6 +38,7 @@ def run(data: dict[str, Any], lang: str = "en", own_pid: int = 4242) -> tuple[di
 def test_all_free() -> None:
     result, text = run(report([[]]))
     assert result["free"] == 2 and result["busy"] == [] and result["recommended_workers"] == 2
+    assert result["visible_cores"] == "0-1"
     assert "NeuronCores: 2 (inf2.xlarge). Free NeuronCores: 2." in text
     assert "No other process is using NeuronCores." in text
 
@@ -57,8 +58,11 @@ def test_free_cores_decide_the_recommended_workers_on_trn1_32xlarge() -> None:
     devices: list[list[dict[str, Any]]] = [[] for _ in range(16)]
     devices[3] = [{"pid": 99, "command": "neuron-top"}]
     result, text = run(report(devices))
-    # 30 free cores: the largest valid trn1 worker count below that is 16.
-    assert result["free"] == 30 and result["recommended_workers"] == 16
+    # 30 free cores, 6-7 busy: 32 does not fit and 16 is not documented on trn1,
+    # so 8 workers on the first free aligned block of 8.
+    assert result["free"] == 30 and result["recommended_workers"] == 8
+    assert result["visible_cores"] == "8-15"
+    assert "workers for the free NeuronCores: 8 (on NeuronCores 8-15" in text
     assert "Process 99 (neuron-top) is using device 3 (NeuronCores 6-7)." in text
 
 
@@ -78,3 +82,20 @@ def test_no_device_says_smoke_mode_is_fine() -> None:
 def test_simulated_environment_is_flagged() -> None:
     _, text = run(report([[]], simulated=True))
     assert "simulated environment" in text
+
+
+def test_unknown_instance_gets_no_recommendation() -> None:
+    result, text = run(report([[]], instance_type="trn9.huge"))
+    assert result["free"] == 2 and result["recommended_workers"] == 0
+    assert result["visible_cores"] is None
+    assert "Recommended" not in text
+
+
+def test_inference_only_instance_gets_no_recommendation() -> None:
+    devices = [
+        {"index": i, "neuroncore_ids": [2 * i, 2 * i + 1], "nc_count": 2, "processes": []}
+        for i in range(12)
+    ]
+    data = {"state": "ok", "instance_type": "inf2.48xlarge", "devices": devices, "neuroncores": 24}
+    result, _ = run(data)
+    assert result["free"] == 24 and result["recommended_workers"] == 0

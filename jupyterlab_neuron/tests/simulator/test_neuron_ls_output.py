@@ -107,6 +107,18 @@ def test_trn1_32xlarge_torus_matches_neuron_ls() -> None:
     assert {device["numa_node"] for device in devices} == {"0", "1"}
 
 
+def test_trn2_lists_logical_neuroncores(tool_folders: dict[str, Path]) -> None:
+    # trn2.48xlarge at LNC=2: 16 devices of 4 logical NeuronCores (8 physical), 64 in all.
+    run = run_command([str(tool_folders["trn2.48xlarge"] / "neuron-ls"), "-j"], timeout=30)
+    devices = json.loads(run.stdout)
+    assert len(devices) == 16
+    assert {device["nc_count"] for device in devices} == {4}
+    assert {device["logical_neuroncore_config"] for device in devices} == {2}
+    assert devices[1]["neuroncore_ids"] == [4, 5, 6, 7]
+    assert devices[15]["neuroncore_ids"] == [60, 61, 62, 63]
+    assert sum(device.nc_count for device in parse_devices_json(run.stdout)) == 64
+
+
 def test_instance_id_is_fixed_per_instance(tool_folders: dict[str, Path]) -> None:
     def instance_id(name: str) -> str | None:
         run = run_command([str(tool_folders[name] / "neuron-ls")], timeout=30)

@@ -93,7 +93,7 @@ async def test_describe_for_another_instance_type(jp_fetch: Any) -> None:
     )
     params = {p["name"]: p for p in payload["parameters"]}
     assert params["workers"]["value"] == 32
-    assert params["workers"]["choices"] == [1, 2, 8, 16, 32]
+    assert params["workers"]["choices"] == [1, 2, 8, 32]
     assert payload["smoke"] is False
     assert payload["warnings"] == [
         "This template is written for inf2.xlarge, trn1.2xlarge. It may work on "
@@ -187,5 +187,5 @@ async def test_bad_render_requests(jp_fetch: Any, body: str, status: int, fragme
 
 
 async def test_service_is_published(jp_serverapp: ServerApp) -> None:
-    context = jp_serverapp.web_app.settings["jupyterlab_neuron"]
-    assert isinstance(context.services["templates"], TemplateService)
+    context = jp_serverapp.web_app.settings["jupyterlab_neuron"].context
+    assert isinstance(context.templates, TemplateService)

@@ -34,7 +34,8 @@ def vit() -> Any:
     [
         ("inf2.xlarge", 2, (1, 2), 2),
         ("trn1.2xlarge", 2, (1, 2), 2),
-        ("trn1.32xlarge", 32, (1, 2, 8, 16, 32), 32),
+        ("trn1.32xlarge", 32, (1, 2, 8, 32), 32),
+        ("trn2.48xlarge", 64, (1, 4, 16, 64), 64),
     ],
 )
 def test_derived_for_instance_types(
@@ -128,7 +129,7 @@ def test_a_smoke_default_outside_the_choices_stays_selectable(bert: Any) -> None
         ({"epoch": 3}, "en", "Unknown parameters: epoch"),
         ({"epochs": "3"}, "en", "epochs: '3' is not of type integer"),
         ({"epochs": 0}, "ja", "epochs は 1 以上にしてください（指定値: 0）。"),
-        ({"workers": 4}, "en", "workers must be one of 1, 2, 8, 16, 32 (got 4)."),
+        ({"workers": 4}, "en", "workers must be one of 1, 2, 8, 32 (got 4)."),
         ({"learning_rate": float("nan")}, "en", "is not of type number"),
         ({"benchmark_batch_sizes": []}, "en", "needs at least one value"),
         ({"benchmark_batch_sizes": [1, True]}, "en", "is not of type integer_list"),
