@@ -173,13 +173,12 @@ MESSAGES = Messages(
         "cli.column.last_used": {"en": "LAST USED", "ja": "最終使用"},
         "cli.column.version": {"en": "VERSION", "ja": "バージョン"},
         "cli.plan_header": {
-            "en": "{count} item(s) would be removed, freeing {size}:",
-            "ja": "{count} 件を削除し、{size} を解放します:",
+            "en": "To remove: {count} item(s); space freed: {size}",
+            "ja": "削除対象: {count} 件、解放される容量: {size}",
         },
-        "cli.plan_item": {"en": "  {kind}  {size:>9}  {path}", "ja": "  {kind}  {size:>9}  {path}"},
-        "cli.kind.entry": {"en": "entry  ", "ja": "エントリ"},
-        "cli.kind.lock": {"en": "lock   ", "ja": "ロック  "},
-        "cli.kind.version": {"en": "version", "ja": "バージョン"},
+        "cli.kind.entry": {"en": "entry", "ja": "エントリ"},
+        "cli.kind.lock": {"en": "lock", "ja": "ロックファイル"},
+        "cli.kind.version": {"en": "version", "ja": "バージョンフォルダー"},
         "cli.skipped_item": {"en": "  kept: {path}: {reason}", "ja": "  対象外: {path}: {reason}"},
         "cli.nothing_to_remove": {
             "en": "Nothing to remove.",

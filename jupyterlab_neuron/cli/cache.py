@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from neuron_kernel_helpers.i18n import Lang, resolve_lang
+from neuron_kernel_helpers.i18n import Lang, format_table, list_separator, resolve_lang
 
 from ..cache.actions import CleanPlan, CleanRequest
 from ..cache.errors import CacheConflictError, CacheError
@@ -126,7 +126,7 @@ def _run_status(args: argparse.Namespace) -> int:
                 free=format_bytes(root["free_bytes"]),
             )
         )
-        counts = ", ".join(
+        counts = list_separator(lang).join(
             f"{MESSAGES(f'cli.state.{state}', lang)} {root['counts'][state]}"
             for state in ENTRY_STATES
         )
@@ -151,6 +151,9 @@ def _run_status(args: argparse.Namespace) -> int:
 #: Keys of one ``list --json`` item.
 LIST_KEYS = ("id", "root", "version", "module", "state", "bytes", "last_used")
 
+#: Alignment of the columns of ``list``: state, size, last used, version, id.
+LIST_ALIGN = ("left", "right", "left", "left", "left")
+
 
 def _run_list(args: argparse.Namespace) -> int:
     lang = _lang(args)
@@ -159,7 +162,12 @@ def _run_list(args: argparse.Namespace) -> int:
     unknown = [state for state in states if state not in ENTRY_STATES]
     if unknown:
         print(
-            MESSAGES("cli.bad_state", lang, value=unknown[0], states=", ".join(ENTRY_STATES)),
+            MESSAGES(
+                "cli.bad_state",
+                lang,
+                value=unknown[0],
+                states=list_separator(lang).join(ENTRY_STATES),
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -180,26 +188,24 @@ def _run_list(args: argparse.Namespace) -> int:
     if not items:
         print(MESSAGES("cli.no_entries", lang))
         return 0
-    row = "{state:<12} {size:>10}  {last_used:<16}  {version:<34}  {id}"
-    print(
-        row.format(
-            state=MESSAGES("cli.column.state", lang),
-            size=MESSAGES("cli.column.size", lang),
-            last_used=MESSAGES("cli.column.last_used", lang),
-            version=MESSAGES("cli.column.version", lang),
-            id=MESSAGES("cli.column.id", lang),
-        )
-    )
-    for item in items:
-        print(
-            row.format(
-                state=MESSAGES(f"cli.state.{item['state']}", lang),
-                size=format_bytes(item["bytes"]),
-                last_used=_format_time(item["last_used"]),
-                version=item["version"],
-                id=item["id"],
-            )
-        )
+    rows = [
+        [
+            MESSAGES(f"cli.column.{column}", lang)
+            for column in ("state", "size", "last_used", "version", "id")
+        ]
+    ]
+    rows += [
+        [
+            MESSAGES(f"cli.state.{item['state']}", lang),
+            format_bytes(item["bytes"]),
+            _format_time(item["last_used"]),
+            item["version"],
+            item["id"],
+        ]
+        for item in items
+    ]
+    for line in format_table(rows, align=LIST_ALIGN, indent=""):
+        print(line)
     return 0
 
 
@@ -252,17 +258,16 @@ def _print_plan(plan: CleanPlan, lang: Lang, out: TextIO) -> None:
             MESSAGES("cli.plan_header", lang, count=len(plan.items), size=format_bytes(plan.bytes)),
             file=out,
         )
-        for item in plan.items:
-            print(
-                MESSAGES(
-                    "cli.plan_item",
-                    lang,
-                    kind=MESSAGES(f"cli.kind.{item.kind}", lang),
-                    size=format_bytes(item.bytes),
-                    path=os.path.join(item.root, item.path),
-                ),
-                file=out,
-            )
+        rows = [
+            [
+                MESSAGES(f"cli.kind.{item.kind}", lang),
+                format_bytes(item.bytes),
+                os.path.join(item.root, item.path),
+            ]
+            for item in plan.items
+        ]
+        for line in format_table(rows, align=("left", "right", "left")):
+            print(line, file=out)
     for skipped in plan.skipped:
         print(
             MESSAGES(

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from neuron_kernel_helpers.i18n import Lang, Messages, resolve_lang
+from neuron_kernel_helpers.i18n import Lang, Messages, format_table, list_separator, resolve_lang
 
 from ..settings import JupyterLabNeuron
 from ..templates.parameters import (
@@ -39,7 +39,10 @@ MESSAGES = Messages(
         },
         "on": {"ja": "オン", "en": "on"},
         "off": {"ja": "オフ", "en": "off"},
-        "header": {"ja": "ID\tステップ数\t言語\tタイトル", "en": "ID\tSTEPS\tLANGUAGES\tTITLE"},
+        "column.id": {"ja": "ID", "en": "ID"},
+        "column.steps": {"ja": "ステップ数", "en": "STEPS"},
+        "column.languages": {"ja": "言語", "en": "LANGUAGES"},
+        "column.title": {"ja": "タイトル", "en": "TITLE"},
         "no_smoke": {
             "ja": "テンプレート「{template_id}」にはスモークモードがありません。",
             "en": "The template '{template_id}' has no smoke mode.",
@@ -158,10 +161,19 @@ def run_list(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return 0
-    print(MESSAGES("header", lang))
-    for template in payload["templates"]:
-        languages = ",".join(template["languages"])
-        print(f"{template['id']}\t{len(template['steps'])}\t{languages}\t{template['title']}")
+    columns = ("id", "steps", "languages", "title")
+    rows = [[MESSAGES(f"column.{column}", lang) for column in columns]]
+    rows += [
+        [
+            template["id"],
+            str(len(template["steps"])),
+            list_separator(lang).join(template["languages"]),
+            template["title"],
+        ]
+        for template in payload["templates"]
+    ]
+    for line in format_table(rows, align=("left", "right", "left", "left"), indent=""):
+        print(line)
     return 0
 
 

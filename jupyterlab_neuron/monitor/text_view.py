@@ -7,9 +7,7 @@ percentages, eight cores per row, which stays readable at 128 cores.
 
 from __future__ import annotations
 
-import unicodedata
-
-from neuron_kernel_helpers.i18n import Lang, Messages
+from neuron_kernel_helpers.i18n import Lang, Messages, format_table, pad_to_width
 from neuron_kernel_helpers.report import format_bytes, format_id_ranges
 
 from .snapshot import ProcessSample, Snapshot
@@ -52,14 +50,6 @@ TEXT = Messages(
 )
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 def _bar(percent: float) -> str:
     filled = round(max(0.0, min(100.0, percent)) / 100 * BAR_WIDTH)
     return "█" * filled + "░" * (BAR_WIDTH - filled)
@@ -70,14 +60,6 @@ def _latency(process: ProcessSample) -> str:
     if not latency:
         return "-"
     return f"{latency['p50'] * 1000:.1f} / {latency['p99'] * 1000:.1f} ms"
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
 
 
 def format_snapshot_text(snapshot: Snapshot, lang: Lang = "en") -> str:
@@ -99,7 +81,7 @@ def format_snapshot_text(snapshot: Snapshot, lang: Lang = "en") -> str:
             device = "" if core.device is None else TEXT("device", lang, index=core.device)
             lines.append(
                 f"  NC{core.index:<3} {_bar(core.utilization)} {core.utilization:5.1f}%  "
-                f"{_pad(device, 12)}{format_bytes(core.memory_used_bytes)}"
+                f"{pad_to_width(device, 12)}{format_bytes(core.memory_used_bytes)}"
             )
     else:
         for start in range(0, len(snapshot.cores), GRID_COLUMNS):
@@ -112,7 +94,7 @@ def format_snapshot_text(snapshot: Snapshot, lang: Lang = "en") -> str:
     for device in snapshot.devices:
         total = format_bytes(device.memory_total_bytes) if device.memory_total_bytes else "-"
         lines.append(
-            f"  {_pad(TEXT('device', lang, index=device.index), 12)}"
+            f"  {pad_to_width(TEXT('device', lang, index=device.index), 12)}"
             f"{format_bytes(device.memory_used_bytes)} / {total}"
         )
 
@@ -140,7 +122,7 @@ def format_snapshot_text(snapshot: Snapshot, lang: Lang = "en") -> str:
                 owner = process.owner
                 row.append(owner.notebook_path or "-" if owner else "-")
             rows.append(row)
-        lines.extend(_table(rows))
+        lines.extend(format_table(rows))
 
     system = snapshot.system
     if system is not None and (system.memory_total_bytes or system.vcpu_usage):

@@ -3,12 +3,16 @@
 The extension's Python side speaks two languages. Messages live next to the code
 that uses them, as :class:`Messages` tables holding both languages for every
 key, so a missing translation is an error at import time, not a blank in the UI.
+
+Terminal text is aligned by display width (:func:`display_width`,
+:func:`format_table`): a Japanese character takes two columns of a terminal.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Literal, cast
 
 Lang = Literal["ja", "en"]
@@ -100,3 +104,61 @@ class Messages(dict[str, dict[str, str]]):
         entry = self[key]
         text = entry.get(lang) or entry[DEFAULT_LANG]
         return text.format(**values) if values else text
+
+
+Align = Literal["left", "right"]
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal.
+
+    East Asian Wide and Fullwidth characters (kanji, kana, fullwidth forms) take
+    two columns, combining marks none, everything else one.
+    """
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad_to_width(text: str, width: int, align: Align = "left") -> str:
+    """``text`` padded with spaces to ``width`` display columns (never cut)."""
+    padding = " " * max(0, width - display_width(text))
+    return padding + text if align == "right" else text + padding
+
+
+def format_table(
+    rows: Sequence[Sequence[str]],
+    *,
+    align: Sequence[Align] | None = None,
+    indent: str = "  ",
+    gap: str = "  ",
+) -> list[str]:
+    """Lines of a plain-text table whose columns line up in a terminal.
+
+    Every row has the same number of cells; the first row is usually the
+    header. ``align`` gives each column's alignment (left by default). Trailing
+    spaces are removed.
+    """
+    if not rows:
+        return []
+    count = len(rows[0])
+    aligns: Sequence[Align] = align if align is not None else ("left",) * count
+    widths = [max(display_width(row[column]) for row in rows) for column in range(count)]
+    return [
+        (
+            indent
+            + gap.join(
+                pad_to_width(cell, width, side)
+                for cell, width, side in zip(row, widths, aligns, strict=True)
+            )
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def list_separator(lang: Lang) -> str:
+    """The separator of a run-in list: ``、`` in Japanese, ``, `` in English."""
+    return "、" if lang == "ja" else ", "

@@ -11,12 +11,19 @@ printed by ``jupyter neuron doctor``. In a notebook::
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .environment import collect_environment
-from .i18n import Lang, Messages, resolve_lang
+from .i18n import (
+    Lang,
+    Messages,
+    display_width,
+    format_table,
+    list_separator,
+    pad_to_width,
+    resolve_lang,
+)
 
 LABELS = Messages(
     {
@@ -117,18 +124,13 @@ def format_id_ranges(ids: Iterable[int]) -> str:
     return ", ".join(ranges)
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _display_width(text))
-
-
 def _processes_text(processes: Sequence[Mapping[str, Any]], lang: Lang) -> str:
     if not processes:
         return LABELS("none", lang)
-    return ", ".join(f"{p.get('pid')} ({p.get('command') or '?'})" for p in processes)
+    opening, closing = ("（", "）") if lang == "ja" else (" (", ")")
+    return list_separator(lang).join(
+        f"{p.get('pid')}{opening}{p.get('command') or '?'}{closing}" for p in processes
+    )
 
 
 def _cache_text(cache: Mapping[str, Any], lang: Lang) -> str:
@@ -179,7 +181,8 @@ def _summary_rows(data: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
     not_found = LABELS("tool_not_found", lang)
     rows.append(("neuron-ls", tools.get("neuron_ls") or not_found))
     rows.append(("neuron-monitor", tools.get("neuron_monitor") or not_found))
-    rows.append((LABELS("searched", lang), ", ".join(tools.get("searched") or []) or "-"))
+    searched = list_separator(lang).join(tools.get("searched") or [])
+    rows.append((LABELS("searched", lang), searched or "-"))
     error = data.get("error")
     if error and error.get("detail"):
         rows.append((LABELS("detail", lang), str(error["detail"])))
@@ -198,7 +201,7 @@ def _device_rows(data: Mapping[str, Any], lang: Lang) -> list[list[str]]:
                 str(device.get("bdf") or "-"),
                 str(device.get("numa_node") if device.get("numa_node") is not None else "-"),
                 str(device.get("cpu_affinity") or "-"),
-                ", ".join(str(n) for n in connected) if connected else "-",
+                list_separator(lang).join(str(n) for n in connected) if connected else "-",
                 _processes_text(device.get("processes") or [], lang),
             ]
         )
@@ -220,17 +223,14 @@ def format_environment_text(data: Mapping[str, Any], lang: Lang = "en") -> str:
         instance = data.get("simulated_instance") or data.get("instance_type") or "?"
         lines.append("!! " + LABELS("simulated", lang, instance=instance))
     summary = _summary_rows(data, lang)
-    width = max(_display_width(label) for label, _ in summary) + 1
-    lines += [f"  {_pad(label, width)}: {value}" for label, value in summary]
+    width = max(display_width(label) for label, _ in summary) + 1
+    lines += [f"  {pad_to_width(label, width)}: {value}" for label, value in summary]
 
     devices = _device_rows(data, lang)
     if devices:
         lines.append(LABELS("devices", lang))
         table = [_device_headers(lang), *devices]
-        widths = [max(_display_width(row[i]) for row in table) for i in range(len(table[0]))]
-        for row in table:
-            cells = (_pad(cell, w) for cell, w in zip(row, widths, strict=True))
-            lines.append(("  " + "  ".join(cells)).rstrip())
+        lines += format_table(table)
 
     lines.append(LABELS("packages_of", lang, python=data.get("packages_python") or "?"))
     packages = data.get("packages") or {}

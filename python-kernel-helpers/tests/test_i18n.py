@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from neuron_kernel_helpers.i18n import Messages, lang_from_accept_language, resolve_lang
+from neuron_kernel_helpers.i18n import (
+    Messages,
+    display_width,
+    format_table,
+    lang_from_accept_language,
+    list_separator,
+    pad_to_width,
+    resolve_lang,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +71,54 @@ def test_messages_translate_and_format() -> None:
 def test_messages_require_both_languages() -> None:
     with pytest.raises(ValueError, match="ja"):
         Messages({"only_english": {"en": "Hello"}})
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("", 0),
+        ("STATE", 5),
+        ("状態", 4),  # wide
+        ("ＡＢ", 4),  # fullwidth
+        ("ｶﾀｶﾅ", 4),  # halfwidth katakana: one column each
+        ("NeuronCore 使用率", 17),
+        ("e\u0301", 1),  # e + combining acute accent takes one column
+    ],
+)
+def test_display_width_counts_wide_characters_twice(text: str, width: int) -> None:
+    assert display_width(text) == width
+
+
+def test_pad_to_width_pads_by_display_width() -> None:
+    assert pad_to_width("状態", 6) == "状態  "
+    assert pad_to_width("状態", 6, align="right") == "  状態"
+    assert pad_to_width("too long", 3) == "too long"
+
+
+def test_format_table_aligns_japanese_columns() -> None:
+    rows = [
+        ["状態", "サイズ", "ID"],
+        ["成功", "1.0 KiB", "a"],
+        ["古いロック", "10 B", "b"],
+        ["コンパイル中", "12.5 MiB", "c"],
+    ]
+    lines = format_table(rows, align=("left", "right", "left"))
+    assert lines[0] == "  状態" + " " * 12 + "サイズ  ID"
+    assert lines[2] == "  古いロック        10 B  b"
+    # Every later column starts at the same display column on every line.
+    starts = set()
+    for line, row in zip(lines, rows, strict=True):
+        start = line.index(row[2])
+        starts.add(display_width(line[:start]))
+    assert starts == {26}
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_format_table_handles_no_rows_and_custom_indent() -> None:
+    assert format_table([]) == []
+    assert format_table([["a", "bb"], ["ccc", "d"]], indent="", gap=" ") == ["a   bb", "ccc d"]
+
+
+def test_list_separator_is_japanese_in_japanese() -> None:
+    assert list_separator("ja") == "、"
+    assert list_separator("en") == ", "

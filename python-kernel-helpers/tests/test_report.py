@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from neuron_kernel_helpers.environment import collect_environment
+from neuron_kernel_helpers.i18n import display_width
 from neuron_kernel_helpers.report import (
     EnvironmentDisplay,
     format_bytes,
@@ -54,6 +55,31 @@ def test_text_report_in_both_languages(tmp_path: Path, fake_tool: FakeTool) -> N
     assert "デバイスあたり 32 GiB" in japanese
     assert "未インストール" in japanese
     assert "Instance type" not in japanese
+
+
+def test_japanese_text_report_lines_up_and_uses_japanese_punctuation(
+    tmp_path: Path, fake_tool: FakeTool
+) -> None:
+    processes = [{"pid": 41, "command": "python"}, {"pid": 42, "command": "torchrun"}]
+    fake_tool(
+        json_out=[
+            device(0, connected_to=[1], neuron_processes=processes),
+            device(1, connected_to=[0, 2]),
+            device(2, connected_to=[1]),
+        ],
+        table_out="instance-type: trn1.32xlarge\n",
+    )
+    japanese = format_environment_text(_data(tmp_path, "ja"), "ja").splitlines()
+    assert any("41（python）、42（torchrun）" in line for line in japanese)
+    assert any("0、2" in line for line in japanese)
+    # The device table: every column starts at the same display column, header
+    # (Japanese, two columns per character) and rows alike.
+    table = japanese[japanese.index("デバイス") + 1 : japanese.index("デバイス") + 5]
+    starts = {display_width(line[: line.index("00:")]) for line in table[1:]}
+    assert starts == {display_width(table[0][: table[0].index("PCI BDF")])}
+    # The summary labels end at the same display column.
+    summary = [line for line in japanese if line.startswith("  ") and " : " in line]
+    assert len({display_width(line[: line.index(" : ")]) for line in summary}) == 1
 
 
 def test_text_report_shows_problems_and_simulation(tmp_path: Path) -> None:

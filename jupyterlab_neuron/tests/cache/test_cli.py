@@ -13,6 +13,7 @@ from jupyterlab_neuron.cache.errors import CacheConflictError
 from jupyterlab_neuron.cache.service import CompileCacheService
 from jupyterlab_neuron.cli import main
 from jupyterlab_neuron.cli.cache import LIST_KEYS, format_bytes, parse_size
+from neuron_kernel_helpers.i18n import display_width
 
 from .builders import V2023, V2024, CacheTree
 
@@ -79,6 +80,50 @@ def test_status_text_in_both_languages(
     assert main(["cache", "status", "--root", str(filled.root), "--lang", "en"]) == 0
     english = capsys.readouterr().out
     assert "stale lock 1" in english and "(newest)" in english
+
+
+def test_status_lists_the_states_with_japanese_punctuation(
+    filled: CacheTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cache", "status", "--root", str(filled.root), "--lang", "ja"]) == 0
+    japanese = capsys.readouterr().out
+    assert "状態別: 成功 1、失敗 1、コンパイル中 0、古いロック 1、空 0" in japanese
+    assert "," not in japanese.replace(str(filled.root), "")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_list_columns_line_up_by_display_width(
+    filled: CacheTree, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    assert main(["cache", "list", "--root", str(filled.root), "--lang", lang]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4  # header and three entries
+    # The size column is right-aligned: its cells end at the same display column,
+    # and the version column starts at the same display column, on every line.
+    sizes = {format_bytes(n) for n in (300, 10 + 39, 10)} | {"SIZE", "サイズ"}
+    ends, starts = set(), set()
+    for line in lines:
+        size = next(s for s in sizes if f"{s}  " in line)
+        ends.add(display_width(line[: line.index(f"{size}  ") + len(size)]))
+        version = V2024 if V2024 in line else V2023 if V2023 in line else line.split()[-2]
+        starts.add(display_width(line[: line.index(version)]))
+    assert len(ends) == 1 and len(starts) == 1
+
+
+def test_clean_dry_run_text_is_a_preview(
+    filled: CacheTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["cache", "clean", "--root", str(filled.root), "--failed", "--stale-locks", "--dry-run"]
+    assert main([*argv, "--lang", "ja"]) == 0
+    japanese = capsys.readouterr().out.splitlines()
+    assert japanese[0] == f"削除対象: 2 件、解放される容量: {format_bytes(10 + 39)}"
+    assert japanese[-1] == "ドライランのため、何も削除していません。"
+    kinds = sorted(line.split()[0] for line in japanese[1:3])
+    assert kinds == ["エントリ", "ロックファイル"]
+    assert main([*argv, "--lang", "en"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert english[0] == f"To remove: 2 item(s); space freed: {format_bytes(10 + 39)}"
+    assert (filled.root / V2024 / M2).is_dir()
 
 
 def test_list_json_and_state_filter(filled: CacheTree, capsys: pytest.CaptureFixture[str]) -> None:

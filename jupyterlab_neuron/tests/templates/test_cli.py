@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from jupyterlab_neuron.cli import main
+from neuron_kernel_helpers.i18n import display_width
 
 from .conftest import SHIPPED_IDS, minimal_document, write_json
 
@@ -46,12 +47,23 @@ def test_list_text_reports_bad_templates_on_stderr(
     )
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines[0] == "ID\tSTEPS\tLANGUAGES\tTITLE"
-    assert [line.split("\t")[0] for line in lines[1:]] == [*SHIPPED_IDS, "team"]
-    assert lines[1].split("\t")[1:3] == ["11", "ja,en"]
+    assert lines[0].split() == ["ID", "STEPS", "LANGUAGES", "TITLE"]
+    assert [line.split()[0] for line in lines[1:]] == [*SHIPPED_IDS, "team"]
+    assert lines[1].split()[1] == "11" and "  ja, en  " in lines[1]
     assert f"warning: The template {tmp_path / 'extra' / 'bad.json'} cannot be used" in (
         captured.err
     )
+
+
+def test_list_text_lines_up_japanese_titles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "list", "--lang", "ja"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["ID", "ステップ数", "言語", "タイトル"]
+    # The titles start at the same display column on every line, whatever the
+    # width of the ids and of the Japanese headers before them.
+    starts = {display_width(line[: line.index(line.split(maxsplit=3)[3])]) for line in lines}
+    assert len(starts) == 1
+    assert all(line.split()[2] == "ja、en" for line in lines[1:])
 
 
 def test_render_smoke_notebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
