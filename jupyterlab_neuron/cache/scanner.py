@@ -44,7 +44,7 @@ from neuron_kernel_helpers.i18n import Lang
 
 from . import safe_fs
 from .messages import MESSAGES
-from .processes import CompilerProbe, CompilerProcess, ProcCompilerProbe
+from .processes import CompilerProbe, CompilerProcess, PsutilCompilerProbe
 from .roots import (
     ROOT_LOCK_NAME,
     SIMULATED_MARKER,
@@ -650,7 +650,7 @@ class CompileCacheScanner:
     """Scans roots into a :class:`CacheSnapshot`, reusing unchanged entries.
 
     Args:
-        compiler_probe: tells whether a Neuron compiler runs (``/proc`` by default).
+        compiler_probe: tells whether a Neuron compiler runs (psutil by default).
         clock: wall-clock time source (tests pin it).
         fresh_lock_seconds: a lock younger than this counts as a compile that is
             starting, even before the compiler process shows up.
@@ -668,7 +668,7 @@ class CompileCacheScanner:
         recheck_seconds: float = 300.0,
         trash_name: str = DEFAULT_TRASH_NAME,
     ) -> None:
-        self.compiler_probe = compiler_probe or ProcCompilerProbe()
+        self.compiler_probe = compiler_probe or PsutilCompilerProbe()
         self.clock = clock
         self.fresh_lock_seconds = fresh_lock_seconds
         self.recheck_seconds = recheck_seconds

@@ -63,7 +63,7 @@ class CompileCacheService:
 
     Args:
         config: roots and timing settings.
-        compiler_probe: tells whether a Neuron compiler runs (``/proc`` by default).
+        compiler_probe: tells whether a Neuron compiler runs (psutil by default).
         loaded_models: returns the monitor service (or anything with
             ``loaded_model_paths()``), or ``None`` when no monitor is available.
         log: where actions are logged.

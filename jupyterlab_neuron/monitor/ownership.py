@@ -2,18 +2,19 @@
 
 A runtime belongs to a kernel when its pid is the kernel's process or any
 descendant of it (``!torchrun ...`` from a cell starts grandchildren). The
-parent chain is read from ``/proc/<pid>/stat`` (Linux); no third-party
-dependency. The Jupyter side (kernel pids, notebook paths) is supplied by the
+parent chain and command lines come from psutil (Linux and macOS alike). The
+Jupyter side (kernel pids, notebook paths) is supplied by the
 caller as plain :class:`KernelProcess` records, keeping this module free of
 server imports.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
+
+import psutil
 
 from .snapshot import KernelOwner, Snapshot
 
@@ -42,44 +43,34 @@ class ProcessTable(Protocol):
         """A short command line of ``pid``, or ``None`` if unknown."""
 
 
-class ProcFileSystem:
-    """:class:`ProcessTable` backed by Linux ``/proc`` (``root`` for tests)."""
-
-    def __init__(self, root: str = "/proc") -> None:
-        self.root = root
+class PsutilProcessTable:
+    """:class:`ProcessTable` of this host, read through psutil."""
 
     def parent_of(self, pid: int) -> int | None:
-        """Parent pid from ``/proc/<pid>/stat`` (field 4, after the command)."""
+        """The parent pid, or ``None`` if the process does not exist (or is hidden)."""
         try:
-            with open(os.path.join(self.root, str(pid), "stat"), "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        # The command (field 2) may contain spaces and parentheses: split after
-        # the LAST closing parenthesis.
-        _, _, rest = data.rpartition(b")")
-        fields = rest.split()
-        if len(fields) < 2:
-            return None
-        try:
-            return int(fields[1])
-        except ValueError:
+            return psutil.Process(pid).ppid()
+        except (psutil.Error, ValueError):
             return None
 
     def command_of(self, pid: int, limit: int = 200) -> str | None:
         """The command line (arguments joined by spaces), else the process name."""
-        base = os.path.join(self.root, str(pid))
         try:
-            with open(os.path.join(base, "cmdline"), "rb") as handle:
-                raw = handle.read(limit * 4)
-        except OSError:
-            raw = b""
-        text = raw.replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            process = psutil.Process(pid)
+        except (psutil.Error, ValueError):
+            return None
+        try:
+            text = " ".join(process.cmdline()).strip()
+        except psutil.NoSuchProcess as error:
+            if not isinstance(error, psutil.ZombieProcess):
+                return None
+            text = ""  # an exited child not yet reaped: only its name is left
+        except psutil.AccessDenied:
+            text = ""
         if not text:
             try:
-                with open(os.path.join(base, "comm"), "rb") as handle:
-                    text = handle.read(256).decode("utf-8", "replace").strip()
-            except OSError:
+                text = process.name().strip()
+            except psutil.Error:
                 return None
         if len(text) > limit:
             text = text[: limit - 1] + "…"
@@ -90,7 +81,7 @@ class KernelOwnership:
     """Annotates snapshot processes with their kernel and command line."""
 
     def __init__(self, table: ProcessTable | None = None) -> None:
-        self.table: ProcessTable = table if table is not None else ProcFileSystem()
+        self.table: ProcessTable = table if table is not None else PsutilProcessTable()
 
     def owner_of(self, pid: int, kernels: dict[int, KernelProcess]) -> KernelOwner | None:
         """The kernel whose process is ``pid`` or one of its ancestors."""

@@ -240,22 +240,29 @@ def _child_environment(env: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _group_alive(group: int) -> bool:
-    """Whether a live (non-zombie) process of process group ``group`` remains."""
-    proc = Path("/proc")
-    if not proc.is_dir():
+    """Whether a live (non-zombie) process of process group ``group`` remains.
+
+    psutil (installed with ipykernel) tells zombies apart on Linux and macOS alike;
+    without it, ``killpg(group, 0)`` answers, counting a zombie as alive.
+    """
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is None:
         try:
             os.killpg(group, 0)
         except (ProcessLookupError, PermissionError):
             return False
         return True
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+    for process in psutil.process_iter(["status"], ad_value=None):
+        if process.info.get("status") == psutil.STATUS_ZOMBIE:
             continue
-        # After the command name: state, parent pid, process group.
-        if len(fields) > 2 and fields[2] == str(group) and fields[0] != "Z":
-            return True
+        try:
+            if os.getpgid(process.pid) == group:
+                return True
+        except OSError:
+            continue  # ended meanwhile
     return False
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from neuron_kernel_helpers.command_runner import run_command
 
 from .conftest import write_script
@@ -10,11 +12,11 @@ from .conftest import write_script
 
 def _alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie (zombies may linger unreaped)."""
+    psutil = pytest.importorskip("psutil")
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_captures_output_and_status(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -164,11 +166,35 @@ def test_no_hint_for_unknown_failures() -> None:
 
 def _alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie."""
+    psutil = pytest.importorskip("psutil")
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
+
+
+def test_group_alive_ignores_zombies(monkeypatch: pytest.MonkeyPatch) -> None:
+    psutil = pytest.importorskip("psutil")
+    from neuron_kernel_helpers.launcher import _group_alive
+
+    sleeper = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True
+    )
+    quitter = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    try:
+        assert _group_alive(sleeper.pid)
+        deadline = time.monotonic() + 30
+        while psutil.Process(quitter.pid).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert not _group_alive(quitter.pid)  # only an unreaped zombie is left
+        monkeypatch.setitem(sys.modules, "psutil", None)  # no psutil: kill(0) answers
+        assert _group_alive(sleeper.pid)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        quitter.wait()
+    assert not _group_alive(quitter.pid)
 
 
 class InterruptingStream(io.StringIO):
@@ -182,7 +208,6 @@ class InterruptingStream(io.StringIO):
         return written
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_interrupting_stops_the_command_and_its_workers() -> None:
     command = python_command(
         """

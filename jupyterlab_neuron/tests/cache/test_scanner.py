@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_neuron.cache.processes import ProcCompilerProbe, StaticCompilerProbe, compiler_name
+from jupyterlab_neuron.cache.processes import (
+    PsutilCompilerProbe,
+    StaticCompilerProbe,
+    compiler_name,
+)
 from jupyterlab_neuron.cache.scanner import (
     CompileCacheScanner,
     LoadedModels,
@@ -304,28 +308,57 @@ def test_naming_and_version_order() -> None:
     assert ordered == [V2022, V2023, "neuronxcc-2.14.227.0+2d4f85be", V2024]
 
 
-def test_compiler_process_probe_reads_proc(tmp_path: Path) -> None:
-    proc = tmp_path / "proc"
-    commands = {
-        "100": [b"/usr/bin/python3", b"/opt/venv/bin/neuronx-cc", b"compile", b"model.hlo"],
-        "101": [b"/opt/aws/neuron/bin/neuron-cc", b"compile"],
-        "102": [b"python3", b"train.py", b"--neuronx-cc"],
-        "103": [b"vim", b"neuronx-cc"],
-        "self": [b"ignored"],
-    }
-    for pid, argv in commands.items():
-        write(proc / pid / "cmdline", b"\0".join(argv) + b"\0")
-    (proc / "104").mkdir()  # exited meanwhile: no cmdline
-    found = ProcCompilerProbe(str(proc)).running_compilers()
+def test_compiler_name_knows_the_script_and_the_module_forms() -> None:
+    assert compiler_name(["neuronx-cc", "compile", "model.hlo"]) == "neuronx-cc"
+    assert compiler_name(["/opt/aws/neuron/bin/neuron-cc", "compile"]) == "neuron-cc"
+    assert (
+        compiler_name(["/usr/bin/python3", "/opt/venv/bin/neuronx-cc", "compile"]) == "neuronx-cc"
+    )
+    assert compiler_name(["python3.11", "-u", "-X", "utf8", "/v/bin/neuronx-cc"]) == "neuronx-cc"
+    module = ["/v/bin/python", "-m", "neuronxcc.driver.CommandDriver", "compile", "m.hlo"]
+    assert compiler_name(module) == "neuronx-cc"
+    assert compiler_name(["python", "-mneuronxcc.driver.CommandDriver"]) == "neuronx-cc"
+    assert compiler_name(["python", "-O", "-m", "neuroncc.driver"]) == "neuron-cc"
+    assert compiler_name(["python3", "train.py", "--neuronx-cc"]) is None
+    assert compiler_name(["python3", "-m", "torch.distributed.run", "neuronx-cc"]) is None
+    assert compiler_name(["python3", "-c", "import neuronxcc", "neuronx-cc"]) is None
+    assert compiler_name(["vim", "neuronx-cc"]) is None
+    assert compiler_name(["python3", "-m"]) is None
+    assert compiler_name([]) is None
+
+
+def test_compiler_probe_lists_compilers_in_pid_order() -> None:
+    table = [
+        (101, ["/opt/aws/neuron/bin/neuron-cc", "compile"]),
+        (100, ["/usr/bin/python3", "/opt/venv/bin/neuronx-cc", "compile", "model.hlo"]),
+        (102, ["python3", "train.py", "--neuronx-cc"]),
+        (103, ["python3", "-m", "neuronxcc.driver.CommandDriver", "compile", "x" * 300]),
+    ]
+    found = PsutilCompilerProbe(lambda: iter(table)).running_compilers()
     assert [(process.pid, process.name) for process in found] == [
         (100, "neuronx-cc"),
         (101, "neuron-cc"),
+        (103, "neuronx-cc"),
     ]
-    assert compiler_name(["neuronx-cc"]) == "neuronx-cc"
-    assert ProcCompilerProbe(str(tmp_path / "missing")).running_compilers() == []
+    assert len(found[2].command) == 200
+
+    def unreadable() -> list[tuple[int, list[str]]]:
+        raise PermissionError("process table hidden")
+
+    assert PsutilCompilerProbe(unreadable).running_compilers() == []
 
 
-def test_real_proc_probe_finds_a_running_compiler(tmp_path: Path) -> None:
+def _wait_for_compiler(pid: int) -> list[int]:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        pids = [process.pid for process in PsutilCompilerProbe().running_compilers()]
+        if pid in pids:
+            break
+        time.sleep(0.05)
+    return pids
+
+
+def test_real_probe_finds_a_running_compiler_script(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -334,13 +367,28 @@ def test_real_proc_probe_finds_a_running_compiler(tmp_path: Path) -> None:
     fake.chmod(0o755)
     child = subprocess.Popen([str(fake)])
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            pids = [process.pid for process in ProcCompilerProbe().running_compilers()]
-            if child.pid in pids:
-                break
-            time.sleep(0.05)
-        assert child.pid in pids
+        assert child.pid in _wait_for_compiler(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_real_probe_finds_a_compiler_started_as_a_module(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    driver = tmp_path / "neuronxcc" / "driver"
+    driver.mkdir(parents=True)
+    (tmp_path / "neuronxcc" / "__init__.py").write_text("")
+    (driver / "__init__.py").write_text("")
+    (driver / "CommandDriver.py").write_text("import time\ntime.sleep(30)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "neuronxcc.driver.CommandDriver", "compile", "model.hlo"], env=env
+    )
+    try:
+        assert child.pid in _wait_for_compiler(child.pid)
     finally:
         child.kill()
         child.wait()

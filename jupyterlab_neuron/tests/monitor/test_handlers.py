@@ -274,7 +274,6 @@ async def _start_child_in_kernel(kernel_manager: Any, kernel_id: str) -> int:
         client.stop_channels()
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="ownership reads Linux /proc")
 async def test_runtime_started_by_a_kernel_maps_to_its_notebook(
     jp_fetch: Any,
     jp_ws_fetch: Any,

@@ -7,12 +7,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
+import psutil
 import pytest
 
 from jupyterlab_neuron.monitor.normalizer import normalize_report
-from jupyterlab_neuron.monitor.ownership import KernelOwnership, KernelProcess, ProcFileSystem
+from jupyterlab_neuron.monitor.ownership import KernelOwnership, KernelProcess, PsutilProcessTable
 
 from .conftest import load_fixture
 
@@ -75,20 +75,44 @@ def test_annotate_sets_owner_and_command() -> None:
     assert process.owner is None
 
 
-def test_proc_stat_parsing_survives_odd_process_names(tmp_path: Path) -> None:
-    (tmp_path / "123").mkdir()
-    (tmp_path / "123" / "stat").write_bytes(b"123 (a) b (c) d) S 77 123 123 0 -1 4194560\n")
-    (tmp_path / "123" / "cmdline").write_bytes(b"python\0-m\0torch.distributed.run\0")
-    (tmp_path / "124").mkdir()
-    (tmp_path / "124" / "stat").write_bytes(b"garbage")
-    (tmp_path / "124" / "comm").write_bytes(b"kworker\n")
-    table = ProcFileSystem(str(tmp_path))
-    assert table.parent_of(123) == 77
-    assert table.parent_of(124) is None
-    assert table.parent_of(125) is None
-    assert table.command_of(123) == "python -m torch.distributed.run"
-    assert table.command_of(124) == "kworker"
-    assert table.command_of(125) is None
+def test_process_table_answers_none_for_a_missing_process() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: its pid is free (and unlikely to be reused this quickly)
+    table = PsutilProcessTable()
+    assert table.parent_of(child.pid) is None
+    assert table.command_of(child.pid) is None
+    assert table.parent_of(-5) is None
+    assert table.command_of(-5) is None
+
+
+def test_process_table_names_a_zombie_and_shortens_long_commands() -> None:
+    long_argument = "x" * 500
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(0)", long_argument])
+    table = PsutilProcessTable()
+    try:
+        deadline = time.monotonic() + 30
+        while psutil.Process(child.pid).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        # A zombie has no command line left: its process name stands in.
+        command = table.command_of(child.pid)
+        assert command is not None and command.startswith("python")
+        assert table.parent_of(child.pid) == os.getpid()
+    finally:
+        child.wait()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", long_argument])
+    try:
+        deadline = time.monotonic() + 30
+        # Right after fork the child still shows this process's command line.
+        while "time.sleep(60)" not in (table.command_of(sleeper.pid) or ""):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        command = table.command_of(sleeper.pid)
+        assert command is not None and len(command) == 200 and command.endswith("…")
+        assert table.command_of(sleeper.pid, limit=20) == command[:19] + "…"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 @pytest.fixture
@@ -111,10 +135,9 @@ def process_tree() -> Iterator[tuple[int, int]]:
     child.wait(timeout=30)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux /proc")
 def test_real_process_tree(process_tree: tuple[int, int]) -> None:
     child, grandchild = process_tree
-    table = ProcFileSystem()
+    table = PsutilProcessTable()
     assert table.parent_of(grandchild) == child
     assert table.parent_of(child) == os.getpid()
     # Right after fork the grandchild may not have exec'd "sleep" yet.

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from jupyterlab_neuron.monitor.ownership import KernelProcess
 from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService, monitor_config
 from jupyterlab_neuron.monitor.stream import Subscriber
@@ -75,8 +77,8 @@ def alive(pid: int) -> bool:
         return False
     # A zombie still answers kill(0): look at its state.
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
 
 
@@ -280,7 +282,7 @@ async def test_runtime_processes_get_their_kernel() -> None:
         assert [p["pid"] for p in owned] == [me]
         assert owned[0]["kernel"]["notebook_path"] == "demo.ipynb"
         assert owned[0]["kernel"]["relation"] == "kernel"
-        assert owned[0]["command"]  # read from /proc
+        assert owned[0]["command"]  # read through psutil
     finally:
         await service.close()
 
