@@ -21,12 +21,7 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyterlab-neuron"}]
 
 
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "jupyterlab_neuron"}]
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    from .extension import NeuronExtensionApp
 
-
-def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the REST and WebSocket routes of every capability."""
-    from .extension import load
-
-    load(server_app)
+    return [{"module": "jupyterlab_neuron", "app": NeuronExtensionApp}]

@@ -1,72 +1,30 @@
 """The list of capabilities the server extension is made of.
 
-Each capability module exposes ``setup(context) -> list[route]`` where a route
-is ``(path relative to <base_url>/jupyterlab-neuron/, handler class, kwargs)``.
-Adding a capability means adding one line to :data:`CAPABILITIES`.
+Each capability folder has a ``handlers.setup(context) -> list[Route]`` that
+creates its service, stores it in its field of the
+:class:`~jupyterlab_neuron.context.ExtensionContext`, registers what must end
+with the server (``context.on_close``) and returns its routes (paths relative
+to ``<base_url>/jupyterlab-neuron/``). Adding a capability means adding its
+``setup`` to :data:`CAPABILITIES`, after the capabilities whose services it uses.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from .settings import JupyterLabNeuron
+from .cache.handlers import setup as cache
+from .context import ExtensionContext, Route
+from .diagnose.handlers import setup as diagnose
+from .environment.handlers import setup as environment
+from .monitor.handlers import setup as monitor
+from .templates.handlers import setup as templates
 
-Route = tuple[str, Any, dict[str, Any]]
-
-
-@dataclass
-class ExtensionContext:
-    """What every capability's ``setup`` receives: settings, the server
-    application (for its kernel and session managers) and a logger.
-
-    ``services`` lets capabilities find each other's services (for example the
-    compile-cache scanner asks the monitor which models are loaded); each
-    capability registers its service under its own name.
-    """
-
-    settings: JupyterLabNeuron
-    server_app: Any
-    log: logging.Logger | logging.LoggerAdapter
-    services: dict[str, Any] = field(default_factory=dict)
-
-
-def _environment(context: ExtensionContext) -> list[Route]:
-    from .environment.handlers import setup
-
-    return setup(context)
-
-
-def _diagnose(context: ExtensionContext) -> list[Route]:
-    from .diagnose.handlers import setup
-
-    return setup(context)
-
-
-def _monitor(context: ExtensionContext) -> list[Route]:
-    from .monitor.handlers import setup
-
-    return setup(context)
-
-
-def _cache(context: ExtensionContext) -> list[Route]:
-    from .cache.handlers import setup
-
-    return setup(context)
-
-
-def _templates(context: ExtensionContext) -> list[Route]:
-    from .templates.handlers import setup
-
-    return setup(context)
-
-
+#: In set-up order: the monitor uses the environment, the compile cache the monitor,
+#: the templates the environment.
 CAPABILITIES: list[Callable[[ExtensionContext], list[Route]]] = [
-    _environment,
-    _monitor,
-    _diagnose,
-    _cache,
-    _templates,
+    environment,
+    monitor,
+    diagnose,
+    cache,
+    templates,
 ]

@@ -19,6 +19,7 @@ import anyio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
 from .actions import CleanRequest
 from .errors import BadRequestError, CacheError, http_status
@@ -128,10 +129,13 @@ class CleanHandler(CacheHandler):
 
 
 def service_from_settings(
-    settings: Any, server_app: Any, services: dict[str, Any], log: Any
+    settings: Any,
+    server_app: Any,
+    log: Any,
+    loaded_models: Callable[[], Any] | None = None,
 ) -> CompileCacheService:
-    """Build the service from the extension settings (the monitor is looked up lazily:
-    it may be set up after the cache, or not at all)."""
+    """Build the service from the extension settings; ``loaded_models`` returns the
+    monitor service (or ``None``) when the cache marks entries in use."""
     root_dir = getattr(server_app, "root_dir", None) if server_app is not None else None
     config = CacheServiceConfig(
         extra_roots=list(settings.compile_cache_roots),
@@ -142,15 +146,15 @@ def service_from_settings(
         scan_max_age=settings.compile_cache_scan_max_age,
         fresh_lock_seconds=settings.compile_cache_fresh_lock_seconds,
     )
-    return CompileCacheService(config, loaded_models=lambda: services.get("monitor"), log=log)
+    return CompileCacheService(config, loaded_models=loaded_models, log=log)
 
 
-def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
-    """Create the compile-cache service, publish it, and return the routes."""
+def setup(context: ExtensionContext) -> list[Route]:
+    """Create the compile-cache service, store it as ``context.cache``, return the routes."""
     service = service_from_settings(
-        context.settings, context.server_app, context.services, context.log
+        context.settings, context.server_app, context.log, loaded_models=lambda: context.monitor
     )
-    context.services["cache"] = service
+    context.cache = service
     kwargs = {"service": service}
     return [
         ("cache/roots", RootsHandler, kwargs),

@@ -9,7 +9,7 @@ Routes (under ``<base_url>/jupyterlab-neuron/``; contract in docs/diagnose-api.m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 from jupyter_server.auth.decorator import authorized
@@ -17,11 +17,9 @@ from tornado import web
 
 from neuron_kernel_helpers.i18n import LANGUAGES, Lang, Messages
 
+from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
 from .matcher import MAX_TEXT_BYTES, ErrorCatalogue, default_catalogue
-
-if TYPE_CHECKING:
-    from ..capabilities import ExtensionContext, Route
 
 #: JSON escapes (\\u001b, \\u3042...) can make a body several times longer than
 #: its text; bodies beyond this many times the text limit are refused unread.
@@ -122,9 +120,9 @@ class CatalogueHandler(_DiagnoseHandlerBase):
 
 
 def setup(context: ExtensionContext) -> list[Route]:
-    """Publish the catalogue as the ``diagnose`` service and return the routes."""
+    """Store the catalogue as ``context.diagnose`` and return the routes."""
     catalogue = default_catalogue()
-    context.services["diagnose"] = catalogue
+    context.diagnose = catalogue
     kwargs = {"catalogue": catalogue}
     return [
         ("diagnose", DiagnoseHandler, kwargs),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import anyio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
 from .service import EnvironmentService
 
@@ -46,10 +45,12 @@ class EnvironmentHandler(NeuronAPIHandler):
         self.write_json(report.to_dict(self.lang))
 
 
-def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
-    """Create the environment service, publish it, and return the routes."""
+def setup(context: ExtensionContext) -> list[Route]:
+    """Create the environment service, store it as ``context.environment`` (its
+    simulator folder is removed when the server stops), and return the routes."""
     service = EnvironmentService.from_settings(context.settings)
-    context.services["environment"] = service
+    context.environment = service
+    context.on_close(service.close)
     if service.simulated_instance:
         context.log.info(
             "jupyterlab-neuron: simulated Neuron tools for %s", service.simulated_instance

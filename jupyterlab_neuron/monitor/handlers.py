@@ -28,6 +28,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from neuron_kernel_helpers.i18n import Lang, lang_from_accept_language, resolve_lang
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
+from ..context import ExtensionContext, Route
 from ..http import AUTH_RESOURCE, NeuronAPIHandler
 from .kernels import JupyterKernelSource
 from .launch import command_resolver
@@ -235,8 +236,9 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             self._pump_task = None
 
 
-def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
-    """Create the monitor service, publish it as ``services["monitor"]``, return routes."""
+def setup(context: ExtensionContext) -> list[Route]:
+    """Create the monitor service, store it as ``context.monitor`` (its neuron-monitor
+    child ends with the server), and return the routes."""
     settings = context.settings
     server_app = context.server_app
     simulate = settings.simulate or None
@@ -248,7 +250,7 @@ def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
         )
     service = MonitorService(
         MonitorOptions.from_settings(settings),
-        command_resolver(settings, context.services.get("environment")),
+        command_resolver(settings, context.environment),
         kernel_source=JupyterKernelSource(
             server_app.kernel_manager,
             getattr(server_app, "session_manager", None),
@@ -259,7 +261,8 @@ def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
         fallback_shape=shape,
         log=context.log,
     )
-    context.services["monitor"] = service
+    context.monitor = service
+    context.on_close(service.close)
     route = {"service": service}
     return [
         ("monitor/stream", StreamHandler, route),

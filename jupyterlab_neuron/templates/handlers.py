@@ -13,7 +13,6 @@ Payloads: docs/templates-api.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import anyio
@@ -22,6 +21,7 @@ from tornado import web
 
 from neuron_kernel_helpers.i18n import Lang, resolve_lang
 
+from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
 from .format import TemplateError
 from .parameters import (
@@ -39,10 +39,10 @@ _ID = r"(?P<template_id>[a-z0-9][a-z0-9-]{0,62})"
 class TemplatesBaseHandler(NeuronAPIHandler):
     """Shared plumbing: the service, the language, the environment facts."""
 
-    def initialize(self, service: TemplateService, services: Mapping[str, Any]) -> None:
-        """Receive the templates service and the capabilities' service registry."""
+    def initialize(self, service: TemplateService, context: ExtensionContext | None = None) -> None:
+        """Receive the templates service and the extension context (for the environment)."""
         self.service = service
-        self.services = services
+        self.context = context
 
     def request_lang(self, explicit: str | None = None) -> Lang:
         """``?lang=`` (or the body's ``lang``) when given, else ``Accept-Language``."""
@@ -61,7 +61,7 @@ class TemplatesBaseHandler(NeuronAPIHandler):
                 return facts_for_instance(instance)
             except ValueError as error:
                 raise web.HTTPError(400, str(error)) from error
-        environment = self.services.get("environment")
+        environment = self.context.environment if self.context is not None else None
         if environment is None:
             return no_environment()
         report = await anyio.to_thread.run_sync(environment.report)
@@ -141,11 +141,11 @@ class TemplateRenderHandler(TemplatesBaseHandler):
         self.write_json(payload)
 
 
-def setup(context: Any) -> list[tuple[str, Any, dict[str, Any]]]:
-    """Create the templates service, publish it, and return the routes."""
+def setup(context: ExtensionContext) -> list[Route]:
+    """Create the templates service, store it as ``context.templates``, return the routes."""
     service = TemplateService.with_default_sources(list(context.settings.template_dirs))
-    context.services["templates"] = service
-    kwargs = {"service": service, "services": context.services}
+    context.templates = service
+    kwargs = {"service": service, "context": context}
     return [
         ("templates", TemplateListHandler, kwargs),
         (f"templates/{_ID}", TemplateHandler, kwargs),

@@ -60,7 +60,7 @@ def _no_neuron_cache_variables(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def cache_service(server: ServerApp) -> CompileCacheService:
-    return server.web_app.settings["jupyterlab_neuron"].services["cache"]
+    return server.web_app.settings["jupyterlab_neuron"].context.cache
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,7 @@ async def test_messages_follow_accept_language(
 
 
 async def test_service_is_published_for_other_capabilities(jp_serverapp: ServerApp) -> None:
-    context = jp_serverapp.web_app.settings["jupyterlab_neuron"]
-    service = context.services["environment"]
+    context = jp_serverapp.web_app.settings["jupyterlab_neuron"].context
+    service = context.environment
     assert isinstance(service, EnvironmentService)
     assert service.simulated_instance == "trn1.2xlarge"

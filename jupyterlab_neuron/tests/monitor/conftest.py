@@ -89,6 +89,6 @@ def monitor_service(
     jp_web_app: Any, jp_asyncio_loop: asyncio.AbstractEventLoop
 ) -> Iterator[MonitorService]:
     """The server's monitor service; its neuron-monitor child is stopped afterwards."""
-    service: MonitorService = jp_web_app.settings["jupyterlab_neuron"].services["monitor"]
+    service: MonitorService = jp_web_app.settings["jupyterlab_neuron"].context.monitor
     yield service
     jp_asyncio_loop.run_until_complete(service.close())

@@ -187,5 +187,5 @@ async def test_bad_render_requests(jp_fetch: Any, body: str, status: int, fragme
 
 
 async def test_service_is_published(jp_serverapp: ServerApp) -> None:
-    context = jp_serverapp.web_app.settings["jupyterlab_neuron"]
-    assert isinstance(context.services["templates"], TemplateService)
+    context = jp_serverapp.web_app.settings["jupyterlab_neuron"].context
+    assert isinstance(context.templates, TemplateService)
