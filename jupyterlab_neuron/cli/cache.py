@@ -65,9 +65,9 @@ def _format_time(epoch: float) -> str:
 
 def _service(args: argparse.Namespace) -> CompileCacheService:
     """The core service, with the roots the command line asks for."""
-    from ..settings import JupyterLabNeuron
+    from .config import server_settings
 
-    settings = JupyterLabNeuron()  # defaults and environment variables
+    settings = server_settings()  # the server's config files and environment
     roots = list(args.root or [])
     config = CacheServiceConfig(
         extra_roots=list(settings.compile_cache_roots),

@@ -17,7 +17,7 @@ from neuron_kernel_helpers.instances import INSTANCE_TYPES
 from neuron_kernel_helpers.report import format_environment_text
 
 from ..environment.service import EnvironmentService
-from ..settings import JupyterLabNeuron
+from .config import server_settings
 
 
 def instance_type_argument(value: str) -> str:
@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Collect and print the report."""
     lang = resolve_lang(args.lang)
-    settings = JupyterLabNeuron()
+    settings = server_settings()
     if args.simulate:
         settings.simulate = args.simulate
     if args.tools_path:

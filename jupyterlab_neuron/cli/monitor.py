@@ -273,9 +273,9 @@ def _live_snapshots(
 
 
 def _default_tools_path() -> list[str]:
-    from ..settings import JupyterLabNeuron
+    from .config import server_settings
 
-    return list(JupyterLabNeuron().tools_path)
+    return list(server_settings().tools_path)
 
 
 def _process_snapshots(

@@ -16,7 +16,6 @@ from typing import Any
 
 from neuron_kernel_helpers.i18n import Lang, Messages, format_table, list_separator, resolve_lang
 
-from ..settings import JupyterLabNeuron
 from ..templates.parameters import (
     EnvironmentFacts,
     ParameterError,
@@ -24,6 +23,7 @@ from ..templates.parameters import (
     facts_from_report,
 )
 from ..templates.service import TemplateNotFound, TemplateService
+from .config import server_settings
 from .doctor import instance_type_argument
 
 MESSAGES = Messages(
@@ -135,7 +135,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _service(args: argparse.Namespace) -> TemplateService:
-    settings = JupyterLabNeuron()
+    settings = server_settings()
     return TemplateService.with_default_sources([*settings.template_dirs, *args.template_dir])
 
 
@@ -181,7 +181,7 @@ def _detected_facts(lang: Lang) -> EnvironmentFacts:
     """Facts from the environment the server would see (real or simulated tools)."""
     from ..environment.service import EnvironmentService
 
-    service = EnvironmentService.from_settings(JupyterLabNeuron())
+    service = EnvironmentService.from_settings(server_settings())
     try:
         report = service.refresh()
     finally:
