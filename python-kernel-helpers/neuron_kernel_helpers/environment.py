@@ -33,6 +33,7 @@ from .neuron_ls import (
     read_neuron_ls,
 )
 from .packages import NEURON_PACKAGES, PackageVersions, package_versions
+from .sdk import SdkGeneration, detect_sdk_generation
 
 #: Where Linux exposes the DMI strings; on EC2 Nitro instances the product
 #: name is the instance type and the board asset tag the instance id.
@@ -183,6 +184,13 @@ class EnvironmentReport:
         return _common(device.logical_neuroncore_config for device in self.devices)
 
     @property
+    def sdk(self) -> SdkGeneration | None:
+        """The Neuron SDK generation of the listed packages; ``None`` when they are unreadable."""
+        if self.packages.error:
+            return None
+        return detect_sdk_generation(self.packages.versions)
+
+    @property
     def device_memory_bytes(self) -> int | None:
         """Memory of one Neuron device, ``None`` without devices or when they differ."""
         return _common(device.memory_bytes for device in self.devices)
@@ -231,6 +239,7 @@ class EnvironmentReport:
             "device_memory_bytes": self.device_memory_bytes,
             "packages": dict(self.packages.versions),
             "packages_python": self.packages.python,
+            "sdk": self.sdk.to_dict(lang) if self.sdk else None,
             "compile_cache_root": self.compile_cache.root,
             "compile_cache": self.compile_cache.to_dict(),
             "tools": {

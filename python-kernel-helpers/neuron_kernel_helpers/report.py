@@ -67,6 +67,7 @@ LABELS = Messages(
         "connected_to": {"en": "Connected to", "ja": "接続先"},
         "processes": {"en": "Processes", "ja": "プロセス"},
         "none": {"en": "none", "ja": "なし"},
+        "sdk": {"en": "Neuron SDK generation", "ja": "Neuron SDK の世代"},
         "packages": {"en": "Packages", "ja": "パッケージ"},
         "packages_of": {"en": "Packages of {python}", "ja": "{python} のパッケージ"},
         "not_installed": {"en": "not installed", "ja": "未インストール"},
@@ -176,6 +177,9 @@ def _summary_rows(data: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
                     LABELS("device_memory.value", lang, memory=format_bytes(memory)),
                 )
             )
+    sdk = data.get("sdk")
+    if sdk and sdk.get("description"):
+        rows.append((LABELS("sdk", lang), str(sdk["description"])))
     rows.append((LABELS("compile_cache", lang), _cache_text(data.get("compile_cache") or {}, lang)))
     tools = data.get("tools") or {}
     not_found = LABELS("tool_not_found", lang)

@@ -25,6 +25,7 @@ CONTRACT_KEYS = {
     "device_memory_bytes",
     "packages",
     "packages_python",
+    "sdk",
     "compile_cache_root",
     "compile_cache",
     "tools",
@@ -274,3 +275,46 @@ def test_unreadable_packages_are_a_problem(tmp_path: Path) -> None:
     assert data["packages_python"] == str(tmp_path / "no-python")
     assert all(version is None for version in data["packages"].values())
     assert any("could not be listed" in p for p in data["problems"])
+
+
+def _fake_python(tmp_path: Path, versions: dict[str, str | None]) -> str:
+    """An "interpreter" that answers the package-version query with ``versions``."""
+    answer = json.dumps(versions)
+    return str(write_script(tmp_path / "kernel-python", f"echo '{answer}'\n"))
+
+
+@pytest.mark.parametrize(
+    ("versions", "generation", "english", "japanese"),
+    [
+        (
+            {"torch-neuronx": "2.9.0.2.11.19912", "torch-xla": "2.9.0", "libneuronxla": "2.2.1"},
+            "xla",
+            "XLA (torch-neuronx 2.9, training supported)",
+            "XLA（torch-neuronx 2.9、学習に対応）",
+        ),
+        (
+            {"torch-neuronx": "2.10.0.2.13.0"},
+            "torchneuron",
+            "TorchNeuron (torch-neuronx 2.10)",
+            "TorchNeuron（torch-neuronx 2.10）",
+        ),
+        (
+            {},
+            "none",
+            "none (torch-neuronx is not installed)",
+            "なし（torch-neuronx がインストールされていません）",
+        ),
+    ],
+)
+def test_sdk_generation_of_the_kernel_packages(
+    tmp_path: Path, versions: dict[str, str | None], generation: str, english: str, japanese: str
+) -> None:
+    python = _fake_python(tmp_path, versions)
+    data = _collect(tmp_path, packages_python=python)
+    assert data["sdk"]["generation"] == generation
+    assert data["sdk"]["description"] == english
+    assert _collect(tmp_path, packages_python=python, lang="ja")["sdk"]["description"] == japanese
+
+
+def test_sdk_generation_is_unknown_when_packages_are_unreadable(tmp_path: Path) -> None:
+    assert _collect(tmp_path, packages_python=str(tmp_path / "no-python"))["sdk"] is None

@@ -139,3 +139,20 @@ def test_show_environment_uses_the_locale(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")
     shown = show_environment(tools_path=[str(tmp_path)], search_system_path=False, dmi_dir=None)
     assert shown.lang == "ja"
+
+
+def test_sdk_generation_row_in_both_languages(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    data["sdk"] = {
+        "generation": "xla",
+        "description": "XLA (torch-neuronx 2.9, training supported)",
+    }
+    text = format_environment_text(data, "en")
+    assert "Neuron SDK generation" in text
+    assert "XLA (torch-neuronx 2.9, training supported)" in text
+    assert "Neuron SDK generation" in format_environment_html(data, "en")
+    japanese = _data(tmp_path, "ja")
+    japanese["sdk"] = {"generation": "xla", "description": "XLA（torch-neuronx 2.9、学習に対応）"}
+    assert "Neuron SDK の世代" in format_environment_text(japanese, "ja")
+    data["sdk"] = None
+    assert "Neuron SDK generation" not in format_environment_text(data, "en")

@@ -57,6 +57,16 @@ async def test_messages_follow_accept_language(
     assert english["problems"][0] == english["error"]["message"]
 
 
+async def test_environment_tells_the_sdk_generation_in_both_languages(jp_fetch: Any) -> None:
+    # The server's own interpreter has no Neuron SDK.
+    english = await _get(jp_fetch, "environment", headers={"Accept-Language": "en"})
+    japanese = await _get(jp_fetch, "environment", headers={"Accept-Language": "ja"})
+    assert english["sdk"]["generation"] == "none"
+    assert english["sdk"]["can_train"] is False
+    assert english["sdk"]["description"] == "none (torch-neuronx is not installed)"
+    assert japanese["sdk"]["description"] == "なし（torch-neuronx がインストールされていません）"
+
+
 async def test_service_is_published_for_other_capabilities(jp_serverapp: ServerApp) -> None:
     context = jp_serverapp.web_app.settings["jupyterlab_neuron"].context
     service = context.environment
