@@ -28,7 +28,6 @@ last-used time, the NEFF's access time, is refreshed at that recheck). A
 from __future__ import annotations
 
 import errno
-import gc
 import hashlib
 import json
 import os
@@ -552,13 +551,6 @@ class CacheSnapshot:
         if not self.by_id:
             self.by_id = {entry.id: entry for entry in self.entries}
 
-    def root_summary(self, root_id: str) -> RootSummary | None:
-        """The summary of the root with ``root_id``."""
-        for summary in self.roots:
-            if summary.root.id == root_id:
-                return summary
-        return None
-
     def totals(self) -> dict[str, Any]:
         """Entries, bytes and counts per state over every root."""
         counts = _zero_counts()
@@ -678,10 +670,6 @@ class CompileCacheScanner:
         self._counter = 0
         self._token = secrets.token_hex(3)
 
-    def forget(self) -> None:
-        """Drop everything remembered: the next scan reads every entry."""
-        self._memos.clear()
-
     def scan(
         self,
         roots: Sequence[CacheRoot],
@@ -697,16 +685,9 @@ class CompileCacheScanner:
                 (``None`` when the monitor is not available).
             fresh: read every entry again instead of reusing unchanged ones.
         """
-        started = time.perf_counter()
-        # A scan allocates tens of thousands of small objects that all stay alive:
-        # cyclic garbage collections during it only waste time (up to a full one).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._scan(roots, loaded_model_paths, fresh, started)
-        finally:
-            if collecting:
-                gc.enable()
+        # The garbage collector stays on: the server scans in a worker thread, and a
+        # scan's time goes to stat/open calls, not to collections (bench/cache).
+        return self._scan(roots, loaded_model_paths, fresh, time.perf_counter())
 
     def _scan(
         self,

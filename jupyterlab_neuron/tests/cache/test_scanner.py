@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -408,3 +409,18 @@ def test_unscannable_roots_are_summarized(tmp_path: Path, scanner: CompileCacheS
 
 def test_static_probe_default_is_empty() -> None:
     assert StaticCompilerProbe().running_compilers() == []
+
+
+def test_a_scan_leaves_the_garbage_collector_of_the_process_on(tree: CacheTree) -> None:
+    # The server scans in a worker thread: the rest of the process keeps collecting.
+    seen: list[bool] = []
+
+    class WatchingProbe(StaticCompilerProbe):
+        def running_compilers(self) -> list:  # type: ignore[type-arg]
+            seen.append(gc.isenabled())
+            return super().running_compilers()
+
+    tree.entry(V2024, M24, "success")
+    assert gc.isenabled()
+    scan(CompileCacheScanner(compiler_probe=WatchingProbe()), tree)
+    assert seen == [True]
