@@ -213,6 +213,8 @@ export namespace NeuronAPI {
     packages: Record<string, string | null>;
     /** The Python interpreter whose packages were listed. */
     packages_python: string | null;
+    /** The Neuron SDK generation of those packages; `null` when they could not be listed. */
+    sdk: Environment.Sdk | null;
     compile_cache_root: string | null;
     compile_cache: Environment.CompileCache;
     tools: Environment.Tools;
@@ -228,6 +230,23 @@ export namespace NeuronAPI {
      * What the Neuron tools found.
      */
     export type State = 'ok' | 'tools_not_found' | 'no_device' | 'tool_error';
+
+    /**
+     * The Neuron SDK generation of the listed packages: PyTorch/XLA
+     * (`xla`, training up to torch-neuronx 2.9), TorchNeuron, or none.
+     */
+    export type Sdk = {
+      generation: 'xla' | 'torchneuron' | 'none';
+      torch_neuronx_version: string | null;
+      /** The torch-neuronx line, e.g. `"2.9"`, when the version gives one. */
+      line: string | null;
+      can_train: boolean;
+      can_infer: boolean;
+      /** XLA companions (`torch-xla`, `libneuronxla`) missing from an XLA install. */
+      missing: string[];
+      /** Localized by `Accept-Language`. */
+      description: string;
+    };
 
     /**
      * Why the tools gave no usable report.

@@ -503,6 +503,19 @@ function PackagesTable(props: IReportProps): JSX.Element {
   const names = Object.keys(report.packages);
   return (
     <Section title={trans.__('Neuron SDK packages')}>
+      <Facts
+        items={[
+          [
+            trans.__('SDK generation'),
+            <span
+              className="jp-Neuron-SdkGeneration"
+              data-generation={report.sdk?.generation ?? 'unknown'}
+            >
+              {describeSdk(report.sdk, trans)}
+            </span>
+          ]
+        ]}
+      />
       {report.packages_python && (
         <p className="jp-Neuron-Muted">
           {trans.__(
@@ -538,6 +551,37 @@ function PackagesTable(props: IReportProps): JSX.Element {
       </div>
     </Section>
   );
+}
+
+/**
+ * The SDK generation in words: "XLA (torch-neuronx 2.9, training supported)",
+ * "TorchNeuron (torch-neuronx 2.10)", "None (torch-neuronx is not installed)".
+ */
+export function describeSdk(
+  sdk: NeuronAPI.Environment.Sdk | null,
+  trans: TranslationBundle
+): string {
+  if (!sdk) {
+    return trans.__('Unknown (the packages could not be listed)');
+  }
+  const line = sdk.line ?? sdk.torch_neuronx_version ?? '?';
+  switch (sdk.generation) {
+    case 'none':
+      return trans.__('None (torch-neuronx is not installed)');
+    case 'torchneuron':
+      return trans.__('TorchNeuron (torch-neuronx %1)', line);
+    case 'xla':
+      if (sdk.missing.length > 0) {
+        return trans.__(
+          'XLA (torch-neuronx %1, %2 missing)',
+          line,
+          sdk.missing.join(', ')
+        );
+      }
+      return sdk.can_train
+        ? trans.__('XLA (torch-neuronx %1, training supported)', line)
+        : trans.__('XLA (torch-neuronx %1, inference only)', line);
+  }
 }
 
 function CompileCacheView(props: IReportProps): JSX.Element {

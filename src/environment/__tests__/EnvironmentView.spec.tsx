@@ -171,6 +171,88 @@ describe('EnvironmentView', () => {
     });
   });
 
+  describe('SDK generation', () => {
+    const sdk = (
+      fields: Partial<NeuronAPI.Environment.Sdk>
+    ): NeuronAPI.Environment.Sdk => ({
+      generation: 'xla',
+      torch_neuronx_version: '2.9.0.2.11.19912',
+      line: '2.9',
+      can_train: true,
+      can_infer: true,
+      missing: [],
+      description: '',
+      ...fields
+    });
+
+    it.each([
+      [
+        sdk({}),
+        'XLA (torch-neuronx 2.9, training supported)',
+        'XLA（torch-neuronx 2.9、学習に対応）'
+      ],
+      [
+        sdk({
+          torch_neuronx_version: '2.10.0.2.12.1',
+          line: '2.10',
+          can_train: false
+        }),
+        'XLA (torch-neuronx 2.10, inference only)',
+        'XLA（torch-neuronx 2.10、推論のみ）'
+      ],
+      [
+        sdk({
+          generation: 'torchneuron',
+          torch_neuronx_version: '2.10.0.2.13.0',
+          line: '2.10'
+        }),
+        'TorchNeuron (torch-neuronx 2.10)',
+        'TorchNeuron（torch-neuronx 2.10）'
+      ],
+      [
+        sdk({
+          generation: 'none',
+          torch_neuronx_version: null,
+          line: null,
+          can_train: false,
+          can_infer: false
+        }),
+        'None (torch-neuronx is not installed)',
+        'なし（torch-neuronx がインストールされていません）'
+      ],
+      [
+        sdk({ can_train: false, can_infer: false, missing: ['torch-xla'] }),
+        'XLA (torch-neuronx 2.9, torch-xla missing)',
+        'XLA（torch-neuronx 2.9、torch-xla がありません）'
+      ],
+      [
+        null,
+        'Unknown (the packages could not be listed)',
+        '不明（パッケージ一覧を取得できませんでした）'
+      ]
+    ])('is told in both languages (%#)', (value, english, japanese) => {
+      const report = { ...simulatedTrn1(), sdk: value };
+      const { unmount } = show(new StubEnvironment({ report }), 'en');
+      expect(screen.getByText('SDK generation')).toBeTruthy();
+      const shown = document.querySelector('.jp-Neuron-SdkGeneration')!;
+      expect(shown.textContent).toBe(english);
+      expect(shown.getAttribute('data-generation')).toBe(
+        value?.generation ?? 'unknown'
+      );
+      unmount();
+      show(new StubEnvironment({ report }), 'ja');
+      expect(screen.getByText('SDK の世代')).toBeTruthy();
+      expect(
+        document.querySelector('.jp-Neuron-SdkGeneration')!.textContent
+      ).toBe(japanese);
+    });
+
+    it('shows the fixtures as the server reads their packages', () => {
+      show(new StubEnvironment({ report: realTrn2() }), 'en');
+      expect(screen.getByText('TorchNeuron (torch-neuronx 2.10)')).toBeTruthy();
+    });
+  });
+
   describe('tools not found', () => {
     it.each([
       ['en', 'Neuron tools were not found', /aws-neuronx-tools package/],

@@ -60,6 +60,16 @@ export function simulatedTrn1(): NeuronAPI.Environment {
     device_memory_bytes: 34359738368,
     packages: { ...PACKAGES },
     packages_python: '/opt/conda/bin/python',
+    // As the server reads PACKAGES: an XLA torch-neuronx without its companions.
+    sdk: {
+      generation: 'xla',
+      torch_neuronx_version: '2.1.2.2.3.0',
+      line: '2.1',
+      can_train: false,
+      can_infer: false,
+      missing: ['torch-xla', 'libneuronxla'],
+      description: 'XLA (torch-neuronx 2.1, torch-xla, libneuronxla missing)'
+    },
     compile_cache_root: '/var/tmp/neuron-compile-cache',
     compile_cache: { ...DEFAULT_CACHE },
     tools: { ...TOOLS_FOUND },
@@ -94,6 +104,16 @@ export function realTrn2(): NeuronAPI.Environment {
     neuroncores_per_device: 4,
     logical_neuroncore_config: 2,
     device_memory_bytes: 96 * 1024 ** 3,
+    packages: { ...PACKAGES, 'torch-neuronx': '2.10.0.2.13.0' },
+    sdk: {
+      generation: 'torchneuron',
+      torch_neuronx_version: '2.10.0.2.13.0',
+      line: '2.10',
+      can_train: true,
+      can_infer: true,
+      missing: [],
+      description: 'TorchNeuron (torch-neuronx 2.10)'
+    },
     compile_cache_root: 's3://my-bucket/neuron-cache',
     compile_cache: {
       root: 's3://my-bucket/neuron-cache',
