@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from .i18n import Lang, Messages
-from .instances import INSTANCE_TYPES, plan_workers
+from .instances import INSTANCE_TYPES, WorkerPlan, plan_workers
 from .report import format_id_ranges
 
 MESSAGES = Messages(
@@ -89,6 +89,32 @@ MESSAGES = Messages(
 )
 
 
+def free_neuroncore_ids(report: Mapping[str, Any]) -> list[int]:
+    """Global ids of the NeuronCores on devices no process uses, from an environment report.
+
+    ``report`` is the report's JSON form. A device any process uses counts as
+    busy as a whole (``neuron-ls`` does not say which of its cores a process holds).
+    """
+    free: list[int] = []
+    for device in report.get("devices") or []:
+        if not device.get("processes"):
+            free += [int(core) for core in device.get("neuroncore_ids") or []]
+    return sorted(free)
+
+
+def worker_plan_for_report(report: Mapping[str, Any]) -> WorkerPlan | None:
+    """The recommended workers and their core range for an environment report's free cores.
+
+    ``None`` when the instance type is not in the catalogue, offers no training
+    worker counts, or no documented count fits in one free aligned range.
+    """
+    spec = INSTANCE_TYPES.get(report.get("instance_type") or "")
+    free = free_neuroncore_ids(report)
+    if spec is None or not free or not all(0 <= core < spec.neuroncores for core in free):
+        return None
+    return plan_workers(spec, free_cores=free)
+
+
 def check_neuroncores(
     report: Mapping[str, Any] | None = None,
     *,
@@ -123,12 +149,9 @@ def check_neuroncores(
     devices = report.get("devices") or []
     busy: list[dict[str, Any]] = []
     own: list[dict[str, Any]] = []
-    free_ids: list[int] = []
     for device in devices:
         cores = list(device.get("neuroncore_ids") or [])
         processes = device.get("processes") or []
-        if not processes:
-            free_ids += cores
         for process in processes:
             entry = {
                 "pid": process.get("pid"),
@@ -138,12 +161,9 @@ def check_neuroncores(
             }
             (own if process.get("pid") == pid_self else busy).append(entry)
     total = int(report.get("neuroncores") or 0)
-    free = len(free_ids)
+    free = len(free_neuroncore_ids(report))
     instance_type = report.get("instance_type")
-    spec = INSTANCE_TYPES.get(instance_type or "")
-    plan = None
-    if spec is not None and free_ids and all(0 <= c < spec.neuroncores for c in free_ids):
-        plan = plan_workers(spec, free_cores=free_ids)
+    plan = worker_plan_for_report(report)
     workers = plan.workers if plan else 0
     result = {
         "state": state,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from neuron_kernel_helpers.neuroncore_check import check_neuroncores
+from neuron_kernel_helpers.neuroncore_check import (
+    check_neuroncores,
+    free_neuroncore_ids,
+    worker_plan_for_report,
+)
 
 
 def report(processes_by_device: list[list[dict[str, Any]]], **extra: Any) -> dict[str, Any]:
@@ -99,3 +103,23 @@ def test_inference_only_instance_gets_no_recommendation() -> None:
     data = {"state": "ok", "instance_type": "inf2.48xlarge", "devices": devices, "neuroncores": 24}
     result, _ = run(data)
     assert result["free"] == 24 and result["recommended_workers"] == 0
+
+
+def test_free_ids_and_worker_plan_from_a_trn2_report() -> None:
+    # trn2.48xlarge, LNC=2: 16 devices of 4 logical cores; a job holds devices 0 and 9.
+    devices = [
+        {
+            "index": i,
+            "neuroncore_ids": [4 * i + k for k in range(4)],
+            "nc_count": 4,
+            "processes": [{"pid": 7, "command": "torchrun"}] if i in (0, 9) else [],
+        }
+        for i in range(16)
+    ]
+    data = {"state": "ok", "instance_type": "trn2.48xlarge", "devices": devices, "neuroncores": 64}
+    free = free_neuroncore_ids(data)
+    assert len(free) == 56 and 0 not in free and 36 not in free and 4 in free
+    plan = worker_plan_for_report(data)
+    # 0-15 holds device 0, 32-47 holds device 9: 16 workers on 16-31.
+    assert plan is not None and (plan.workers, plan.visible_cores) == (16, "16-31")
+    assert worker_plan_for_report({**data, "instance_type": None}) is None
