@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .i18n import Lang, Messages
+from .i18n import Lang, Messages, format_table
 
 #: The latency percentiles reported.
 PERCENTILES = (50, 95, 99)
@@ -33,8 +33,8 @@ MESSAGES = Messages(
         "column.p50": {"ja": "p50 (ms)", "en": "p50 (ms)"},
         "column.p95": {"ja": "p95 (ms)", "en": "p95 (ms)"},
         "column.p99": {"ja": "p99 (ms)", "en": "p99 (ms)"},
-        "column.throughput": {"ja": "スループット (推論/秒)", "en": "throughput (inf/s)"},
-        "column.duration": {"ja": "計測時間 (秒)", "en": "duration (s)"},
+        "column.throughput": {"ja": "スループット（推論/秒）", "en": "throughput (inf/s)"},
+        "column.duration": {"ja": "計測時間（秒）", "en": "duration (s)"},
         "cpu_note": {
             "ja": "※ 実行先が cpu の行は CPU で計測した値です。Neuron での性能を表しません。",
             "en": "Note: rows with backend cpu were measured on CPU and say nothing about Neuron.",
@@ -206,8 +206,7 @@ class BenchmarkTable:
         if not self.results:
             return MESSAGES("empty", self.lang)
         table = [self._columns(), *self.rows()]
-        widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
-        lines = ["  ".join(_right(cell, widths[i]) for i, cell in enumerate(row)) for row in table]
+        lines = format_table(table, align=("right",) * len(table[0]), indent="")
         note = self._note()
         return "\n".join(lines + ([note] if note else []))
 
@@ -225,14 +224,6 @@ class BenchmarkTable:
         note = self._note()
         note_html = f"<p><small>{html.escape(note)}</small></p>" if note else ""
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note_html}"
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-
-
-def _right(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
 
 
 def benchmark_table(results: Sequence[BenchmarkResult], *, lang: Lang = "en") -> BenchmarkTable:

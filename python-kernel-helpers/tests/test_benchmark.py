@@ -12,6 +12,7 @@ from neuron_kernel_helpers.benchmark import (
     percentile,
     run_benchmark,
 )
+from neuron_kernel_helpers.i18n import display_width
 
 
 def test_percentile_interpolates_between_ranks() -> None:
@@ -162,13 +163,13 @@ def test_table_in_japanese_with_the_cpu_note() -> None:
         "(ms)",
         "p99",
         "(ms)",
-        "スループット",
-        "(推論/秒)",
-        "計測時間",
-        "(秒)",
+        "スループット（推論/秒）",
+        "計測時間（秒）",
     ]
     assert first.split() == ["cpu", "1", "2", "4", "1.23", "2.50", "3.75", "10.0", "1.0"]
     assert second.split()[1] == "8"
+    # Right-aligned by display width: every line ends at the same column.
+    assert len({display_width(line) for line in (header, first, second)}) == 1
     assert "Neuron での性能を表しません" in note
     html = table._repr_html_()
     assert html.count("<tr>") == 3 and "<th>p99 (ms)</th>" in html
