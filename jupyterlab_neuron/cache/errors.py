@@ -9,19 +9,11 @@ client, CLI). Handlers map the classes to HTTP statuses with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from neuron_kernel_helpers.i18n import DEFAULT_LANG, Lang
 
 from .messages import MESSAGES
-
-
-class Translatable(Protocol):
-    """Anything that can say itself in a language (a root's state, a nested message)."""
-
-    def message(self, lang: Lang) -> str | None:
-        """The text in ``lang``."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from neuron_kernel_helpers.i18n import Lang
 
@@ -26,16 +26,6 @@ from .roots import AccessCheck, RootDiscovery, discover_roots
 from .scanner import DEFAULT_TRASH_NAME, CacheSnapshot, CompileCacheScanner, entry_details
 
 _LOG = logging.getLogger("jupyterlab_neuron.cache")
-
-
-@runtime_checkable
-class LoadedModelsSource(Protocol):
-    """What the cache needs from the monitor: the models running Neuron processes
-    have loaded (neuron-monitor ``loaded_models[].name``, often cache paths)."""
-
-    def loaded_model_paths(self) -> set[str]:
-        """Names (paths) of the loaded models."""
-        ...
 
 
 @dataclass

@@ -377,10 +377,6 @@ class Snapshot:
         """The EC2 instance type reported by neuron-monitor, if any."""
         return self.instance.instance_type
 
-    def core_utilization(self) -> list[float]:
-        """Utilization of every core, in core-index order."""
-        return [c.utilization for c in self.cores]
-
     def to_dict(self) -> dict[str, Any]:
         """The snapshot JSON documented in ``docs/monitor-api.md``."""
         return {

@@ -28,18 +28,6 @@ export type CacheAction =
   | 'wipe';
 
 /**
- * Every action, in the order of the menu.
- */
-export const CACHE_ACTIONS: readonly CacheAction[] = [
-  'delete-selected',
-  'delete-failed',
-  'clear-stale-locks',
-  'remove-old-versions',
-  'prune',
-  'wipe'
-];
-
-/**
  * What an action applies to.
  */
 export interface ICacheActionTarget {
