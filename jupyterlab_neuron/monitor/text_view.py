@@ -7,7 +7,7 @@ percentages, eight cores per row, which stays readable at 128 cores.
 
 from __future__ import annotations
 
-from neuron_kernel_helpers.i18n import Lang, Messages, format_table, pad_to_width
+from neuron_kernel_helpers.i18n import Lang, Messages, format_table
 from neuron_kernel_helpers.report import format_bytes, format_id_ranges
 
 from .snapshot import ProcessSample, Snapshot
@@ -22,11 +22,11 @@ TEXT = Messages(
         "title": {"ja": "NeuronCore モニター", "en": "NeuronCore monitor"},
         "simulated": {"ja": "（シミュレーション）", "en": " (simulated)"},
         "unknown_instance": {"ja": "インスタンス不明", "en": "unknown instance"},
-        "cores": {"ja": "{count} NeuronCore", "en": "{count} NeuronCores"},
-        "period": {"ja": "周期 {seconds} 秒", "en": "period {seconds} s"},
+        "cores": {"ja": "NeuronCore {count} 個", "en": "{count} NeuronCores"},
+        "period": {"ja": "取得間隔 {seconds} 秒", "en": "period {seconds} s"},
         "utilization": {"ja": "NeuronCore 使用率", "en": "NeuronCore utilization"},
         "device": {"ja": "デバイス {index}", "en": "device {index}"},
-        "device_memory": {"ja": "デバイス メモリ", "en": "Device memory"},
+        "device_memory": {"ja": "デバイスメモリ", "en": "Device memory"},
         "processes": {"ja": "プロセス", "en": "Processes"},
         "no_processes": {
             "ja": "  NeuronCore を使っているプロセスはありません。",
@@ -36,8 +36,8 @@ TEXT = Messages(
         "col_tag": {"ja": "タグ", "en": "TAG"},
         "col_cores": {"ja": "NeuronCore", "en": "CORES"},
         "col_util": {"ja": "使用率", "en": "UTIL"},
-        "col_host": {"ja": "ホスト メモリ", "en": "HOST MEM"},
-        "col_device": {"ja": "デバイス メモリ", "en": "DEVICE MEM"},
+        "col_host": {"ja": "ホストメモリ", "en": "HOST MEM"},
+        "col_device": {"ja": "デバイスメモリ", "en": "DEVICE MEM"},
         "col_latency": {"ja": "レイテンシ p50/p99", "en": "LATENCY p50/p99"},
         "col_notebook": {"ja": "ノートブック", "en": "NOTEBOOK"},
         "host": {
@@ -77,12 +77,17 @@ def format_snapshot_text(snapshot: Snapshot, lang: Lang = "en") -> str:
 
     lines.append(TEXT("utilization", lang))
     if len(snapshot.cores) <= BAR_VIEW_MAX_CORES:
-        for core in snapshot.cores:
-            device = "" if core.device is None else TEXT("device", lang, index=core.device)
-            lines.append(
-                f"  NC{core.index:<3} {_bar(core.utilization)} {core.utilization:5.1f}%  "
-                f"{pad_to_width(device, 12)}{format_bytes(core.memory_used_bytes)}"
-            )
+        bars = [
+            [
+                f"NC{core.index}",
+                _bar(core.utilization),
+                f"{core.utilization:.1f}%",
+                "" if core.device is None else TEXT("device", lang, index=core.device),
+                format_bytes(core.memory_used_bytes),
+            ]
+            for core in snapshot.cores
+        ]
+        lines.extend(format_table(bars, align=("left", "left", "right", "left", "right")))
     else:
         for start in range(0, len(snapshot.cores), GRID_COLUMNS):
             row = snapshot.cores[start : start + GRID_COLUMNS]
@@ -91,12 +96,15 @@ def format_snapshot_text(snapshot: Snapshot, lang: Lang = "en") -> str:
             lines.append(f"  {label:<10}{cells}")
 
     lines.append(TEXT("device_memory", lang))
-    for device in snapshot.devices:
-        total = format_bytes(device.memory_total_bytes) if device.memory_total_bytes else "-"
-        lines.append(
-            f"  {pad_to_width(TEXT('device', lang, index=device.index), 12)}"
-            f"{format_bytes(device.memory_used_bytes)} / {total}"
-        )
+    memory = [
+        [
+            TEXT("device", lang, index=device.index),
+            format_bytes(device.memory_used_bytes),
+            "/ " + (format_bytes(device.memory_total_bytes) if device.memory_total_bytes else "-"),
+        ]
+        for device in snapshot.devices
+    ]
+    lines.extend(format_table(memory, align=("left", "right", "left")))
 
     lines.append(TEXT("processes", lang))
     if not snapshot.processes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from jupyterlab_neuron.cli import main
 from jupyterlab_neuron.simulator.tools import write_tool_scripts
+from neuron_kernel_helpers.i18n import display_width
 
 from .conftest import load_fixture
 
@@ -71,6 +73,38 @@ def test_text_view_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["monitor", "--source", str(path), "--once", "--lang", "en"]) == 0
     en = capsys.readouterr().out
     assert "NeuronCore utilization" in en and "Processes" in en and "4.2 / 6.1 ms" in en
+
+
+def _cell_starts(line: str) -> list[int]:
+    """Display columns where the cells of a table line start (cells are two spaces apart)."""
+    return [display_width(line[: m.start()]) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def _columns_line_up(lines: list[str], marker: str) -> bool:
+    """Whether ``marker`` starts at the same display column on every line."""
+    return len({display_width(line[: line.index(marker)]) for line in lines}) == 1
+
+
+def test_japanese_text_view_lines_up_by_display_width(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = recorded(tmp_path, fixture_line("idle_empty_runtimes"))
+    assert main(["monitor", "--source", str(path), "--once", "--lang", "ja"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "NeuronCore 32 個" in lines[0]
+    memory = lines[lines.index("デバイスメモリ") + 1 :]
+    memory = memory[: next(i for i, line in enumerate(memory) if not line.startswith("  "))]
+    assert len(memory) > 10  # devices 0-9 and 10 and up: labels of two widths
+    assert _columns_line_up(memory, "/ ")
+    path = recorded(tmp_path, fixture_line("inf2_flops"))
+    assert main(["monitor", "--source", str(path), "--once", "--lang", "ja"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    bars = [line for line in lines if line.startswith("  NC")]
+    assert len(bars) >= 2 and _columns_line_up(bars, "%")
+    header, *rows = [line for line in lines[lines.index("プロセス") + 1 :] if line.startswith("  ")]
+    assert header.split()[:3] == ["PID", "タグ", "NeuronCore"] and rows
+    for row in rows:  # every cell starts where its Japanese header starts
+        assert _cell_starts(row) == _cell_starts(header)
 
 
 def test_large_instances_get_a_grid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
