@@ -53,6 +53,8 @@ from .scanner import (
     LOCK_SUFFIX,
     CacheEntry,
     CacheSnapshot,
+    LockFile,
+    RootSummary,
     VersionSummary,
     version_sort_key,
 )
@@ -331,6 +333,29 @@ def _entry_item(entry: CacheEntry, reasons: list[str]) -> PlanItem:
     )
 
 
+def _lock_item(entry: CacheEntry, lock: LockFile) -> PlanItem:
+    return PlanItem(
+        kind="lock",
+        id=f"{entry.id}/{lock.relpath}",
+        root_id=entry.root_id,
+        root=entry.root,
+        version=entry.version,
+        module=entry.module,
+        path=f"{entry.relpath}/{lock.relpath}",
+        bytes=0,
+        state=entry.state,
+        reasons=["stale_lock"],
+        fingerprint=(
+            entry.id,
+            entry.state,
+            entry.protected,
+            lock.relpath,
+            lock.ino,
+            lock.mtime_ns,
+        ),
+    )
+
+
 def _version_item(root: CacheRoot, version: VersionSummary, reasons: list[str]) -> PlanItem:
     return PlanItem(
         kind="version",
@@ -363,198 +388,256 @@ def build_plan(snapshot: CacheSnapshot, request: CleanRequest) -> CleanPlan:
         UnknownIdError: a root, version or entry id is not in the scan.
         CacheConflictError: a root concerned cannot be modified (read-only, ...).
     """
-    if request.empty:
-        raise InvalidRequestError("error.nothing_selected")
-    if request.wipe and len(request.roots) != 1:
-        raise InvalidRequestError("error.wipe_one_root")
-    summaries = {summary.root.id: summary for summary in snapshot.roots}
-    for root_id in request.roots:
-        if root_id not in summaries:
-            raise UnknownIdError("error.unknown_root", id=root_id)
-    scope = (
-        [summaries[root_id] for root_id in request.roots]
-        if request.roots
-        else [summary for summary in snapshot.roots if summary.scanned]
-    )
-    versions_by_id = {
-        version.id: (summary, version) for summary in snapshot.roots for version in summary.versions
-    }
-    chosen_entries: list[CacheEntry] = []
-    for entry_id in request.entries:
-        entry = snapshot.by_id.get(entry_id)
-        if entry is None:
-            raise UnknownIdError("error.unknown_entry", id=entry_id)
-        chosen_entries.append(entry)
-    for version_id in request.versions:
-        if version_id not in versions_by_id:
-            raise UnknownIdError("error.unknown_version", id=version_id)
+    return _PlanBuilder(snapshot, request).build()
 
-    # Every root something would be removed from must be writable.
-    concerned = {summary.root.id: summary for summary in scope}
-    concerned.update({entry.root_id: summaries[entry.root_id] for entry in chosen_entries})
-    concerned.update({versions_by_id[v][0].root.id: versions_by_id[v][0] for v in request.versions})
-    for summary in concerned.values():
-        if not summary.root.writable or not summary.scanned:
-            raise CacheConflictError(
-                "error.root_not_writable", path=summary.root.path, reason=summary.root
-            )
 
-    by_version: dict[tuple[str, str], list[CacheEntry]] = {}
-    for entry in snapshot.entries:
-        by_version.setdefault((entry.root_id, entry.version), []).append(entry)
+class _PlanBuilder:
+    """One clean plan: each rule of a :class:`CleanRequest` is one method.
 
-    reasons: dict[str, list[str]] = {}  # entry id -> why it is chosen
-    version_reasons: dict[str, list[str]] = {}
+    Rules first *choose* entries and version folders (with the reasons why); the
+    chosen ones then become plan items, except what is protected (compiling, in
+    use), which is listed as skipped.
+    """
 
-    def choose(entry: CacheEntry, reason: str) -> None:
-        reasons.setdefault(entry.id, [])
-        if reason not in reasons[entry.id]:
-            reasons[entry.id].append(reason)
+    def __init__(self, snapshot: CacheSnapshot, request: CleanRequest) -> None:
+        self.snapshot = snapshot
+        self.request = request
+        self.summaries = {summary.root.id: summary for summary in snapshot.roots}
+        self.versions_by_id = {
+            version.id: (summary, version)
+            for summary in snapshot.roots
+            for version in summary.versions
+        }
+        self.by_version: dict[tuple[str, str], list[CacheEntry]] = {}
+        for entry in snapshot.entries:
+            self.by_version.setdefault((entry.root_id, entry.version), []).append(entry)
+        self.scope: list[RootSummary] = []
+        self.reasons: dict[str, list[str]] = {}  # entry id -> why it is chosen
+        self.version_reasons: dict[str, list[str]] = {}
+        self.items: list[PlanItem] = []
+        self.skipped: list[SkippedItem] = []
+        self.warnings: list[Localized] = []
 
-    def choose_version(summary_root: CacheRoot, version: VersionSummary, reason: str) -> None:
-        version_reasons.setdefault(version.id, [])
-        if reason not in version_reasons[version.id]:
-            version_reasons[version.id].append(reason)
-        for entry in by_version.get((summary_root.id, version.name), []):
-            choose(entry, reason)
+    def build(self) -> CleanPlan:
+        """Check the request, apply every rule, and fingerprint the result."""
+        chosen = self._check_request()
+        self._choose_selected(chosen)
+        self._choose_old_versions()
+        self._choose_wipe()
+        self._choose_failed()
+        self._choose_quota()
+        kept_versions = self._plan_entries()
+        self._plan_stale_locks()
+        self._plan_versions(kept_versions)
+        return self._plan()
 
-    for entry in chosen_entries:
-        choose(entry, "selected")
-    for version_id in request.versions:
-        summary, version = versions_by_id[version_id]
-        choose_version(summary.root, version, "version")
-    scope_ids = {summary.root.id for summary in scope}
-    for summary in scope:
-        if request.old_versions:
+    # -- checks ---------------------------------------------------------------------------
+
+    def _check_request(self) -> list[CacheEntry]:
+        """Validate ids and roots; set the scope; return the entries chosen one by one."""
+        request = self.request
+        if request.empty:
+            raise InvalidRequestError("error.nothing_selected")
+        if request.wipe and len(request.roots) != 1:
+            raise InvalidRequestError("error.wipe_one_root")
+        for root_id in request.roots:
+            if root_id not in self.summaries:
+                raise UnknownIdError("error.unknown_root", id=root_id)
+        self.scope = (
+            [self.summaries[root_id] for root_id in request.roots]
+            if request.roots
+            else [summary for summary in self.snapshot.roots if summary.scanned]
+        )
+        chosen: list[CacheEntry] = []
+        for entry_id in request.entries:
+            entry = self.snapshot.by_id.get(entry_id)
+            if entry is None:
+                raise UnknownIdError("error.unknown_entry", id=entry_id)
+            chosen.append(entry)
+        for version_id in request.versions:
+            if version_id not in self.versions_by_id:
+                raise UnknownIdError("error.unknown_version", id=version_id)
+        self._check_writable(chosen)
+        return chosen
+
+    def _check_writable(self, chosen: list[CacheEntry]) -> None:
+        """Every root something would be removed from must be writable."""
+        concerned = {summary.root.id: summary for summary in self.scope}
+        concerned.update({entry.root_id: self.summaries[entry.root_id] for entry in chosen})
+        for version_id in self.request.versions:
+            summary = self.versions_by_id[version_id][0]
+            concerned[summary.root.id] = summary
+        for summary in concerned.values():
+            if not summary.root.writable or not summary.scanned:
+                raise CacheConflictError(
+                    "error.root_not_writable", path=summary.root.path, reason=summary.root
+                )
+
+    # -- choosing -------------------------------------------------------------------------
+
+    def _choose(self, entry: CacheEntry, reason: str) -> None:
+        why = self.reasons.setdefault(entry.id, [])
+        if reason not in why:
+            why.append(reason)
+
+    def _choose_version(self, root: CacheRoot, version: VersionSummary, reason: str) -> None:
+        why = self.version_reasons.setdefault(version.id, [])
+        if reason not in why:
+            why.append(reason)
+        for entry in self.by_version.get((root.id, version.name), []):
+            self._choose(entry, reason)
+
+    @property
+    def _scope_ids(self) -> set[str]:
+        return {summary.root.id for summary in self.scope}
+
+    def _choose_selected(self, chosen: list[CacheEntry]) -> None:
+        """Entries and version folders chosen by id."""
+        for entry in chosen:
+            self._choose(entry, "selected")
+        for version_id in self.request.versions:
+            summary, version = self.versions_by_id[version_id]
+            self._choose_version(summary.root, version, "version")
+
+    def _choose_old_versions(self) -> None:
+        """Every compiler version but the newest real one, per root (links to older
+        versions too)."""
+        if not self.request.old_versions:
+            return
+        for summary in self.scope:
             real = sorted(
                 (v for v in summary.versions if not v.symlink),
                 key=lambda v: version_sort_key(v.name),
             )
             for version in real[:-1]:
-                choose_version(summary.root, version, "old_version")
+                self._choose_version(summary.root, version, "old_version")
             for version in summary.versions:
                 if (
                     version.symlink
                     and real
-                    and version_sort_key(version.name) < (version_sort_key(real[-1].name))
+                    and version_sort_key(version.name) < version_sort_key(real[-1].name)
                 ):
-                    choose_version(summary.root, version, "old_version")
-        if request.wipe:
-            for version in summary.versions:
-                choose_version(summary.root, version, "wipe")
-    if request.failed:
-        for entry in snapshot.entries:
-            if entry.root_id in scope_ids and entry.state == "failed":
-                choose(entry, "failed")
+                    self._choose_version(summary.root, version, "old_version")
 
-    # Size quota: least recently used first, after what is already chosen.
-    warnings: list[Localized] = []
-    if request.max_bytes is not None:
-        for summary in scope:
+    def _choose_wipe(self) -> None:
+        """Every version folder of the one root in scope."""
+        if not self.request.wipe:
+            return
+        for summary in self.scope:
+            for version in summary.versions:
+                self._choose_version(summary.root, version, "wipe")
+
+    def _choose_failed(self) -> None:
+        """Every failed entry in scope."""
+        if not self.request.failed:
+            return
+        scope_ids = self._scope_ids
+        for entry in self.snapshot.entries:
+            if entry.root_id in scope_ids and entry.state == "failed":
+                self._choose(entry, "failed")
+
+    def _choose_quota(self) -> None:
+        """Size quota: least recently used first, after what is already chosen."""
+        max_bytes = self.request.max_bytes
+        if max_bytes is None:
+            return
+        by_id = self.snapshot.by_id
+        for summary in self.scope:
+            root_id = summary.root.id
             remaining = summary.bytes - sum(
-                snapshot.by_id[entry_id].bytes
-                for entry_id in reasons
-                if snapshot.by_id[entry_id].root_id == summary.root.id
-                and not snapshot.by_id[entry_id].protected
+                by_id[entry_id].bytes
+                for entry_id in self.reasons
+                if by_id[entry_id].root_id == root_id and not by_id[entry_id].protected
             )
-            if remaining <= request.max_bytes:
+            if remaining <= max_bytes:
                 continue
             candidates = sorted(
                 (
                     entry
-                    for entry in snapshot.entries
-                    if entry.root_id == summary.root.id
-                    and entry.id not in reasons
+                    for entry in self.snapshot.entries
+                    if entry.root_id == root_id
+                    and entry.id not in self.reasons
                     and not entry.protected
                 ),
                 key=lambda entry: (entry.last_used, entry.id),
             )
             for entry in candidates:
-                if remaining <= request.max_bytes:
+                if remaining <= max_bytes:
                     break
-                choose(entry, "quota")
+                self._choose(entry, "quota")
                 remaining -= entry.bytes
-            if remaining > request.max_bytes:
-                warnings.append(
+            if remaining > max_bytes:
+                self.warnings.append(
                     Localized(
                         "warning.quota_unreachable",
-                        {"root": summary.root.path, "bytes": remaining - request.max_bytes},
+                        {"root": summary.root.path, "bytes": remaining - max_bytes},
                     )
                 )
 
-    items: list[PlanItem] = []
-    skipped: list[SkippedItem] = []
-    kept_versions: set[tuple[str, str]] = set()
-    for entry_id, why in reasons.items():
-        entry = snapshot.by_id[entry_id]
-        if entry.protected:
-            skipped.append(SkippedItem("entry", entry.id, entry.relpath, entry.protected))
-            kept_versions.add((entry.root_id, entry.version))
-            continue
-        items.append(_entry_item(entry, why))
+    # -- planning -------------------------------------------------------------------------
 
-    # Stale locks: only the lock files, of entries that stay.
-    if request.stale_locks:
-        if snapshot.compilers:
-            names = ", ".join(sorted({process.name for process in snapshot.compilers}))
-            warnings.append(Localized("warning.compiler_running", {"names": names}))
-        for entry in snapshot.entries:
-            if entry.root_id not in scope_ids or not entry.locks or entry.id in reasons:
+    def _plan_entries(self) -> set[tuple[str, str]]:
+        """Chosen entries become items, protected ones are skipped; returns the
+        ``(root id, version)`` folders that keep an entry."""
+        kept_versions: set[tuple[str, str]] = set()
+        for entry_id, why in self.reasons.items():
+            entry = self.snapshot.by_id[entry_id]
+            if entry.protected:
+                self.skipped.append(SkippedItem("entry", entry.id, entry.relpath, entry.protected))
+                kept_versions.add((entry.root_id, entry.version))
+                continue
+            self.items.append(_entry_item(entry, why))
+        return kept_versions
+
+    def _plan_stale_locks(self) -> None:
+        """Stale locks: only the lock files, of entries that stay."""
+        if not self.request.stale_locks:
+            return
+        compilers = self.snapshot.compilers
+        if compilers:
+            names = ", ".join(sorted({process.name for process in compilers}))
+            self.warnings.append(Localized("warning.compiler_running", {"names": names}))
+        scope_ids = self._scope_ids
+        for entry in self.snapshot.entries:
+            if entry.root_id not in scope_ids or not entry.locks or entry.id in self.reasons:
                 continue
             if entry.protected:  # compiling, or in use: not touched at all
-                skipped.append(SkippedItem("lock", entry.id, entry.relpath, entry.protected))
+                self.skipped.append(SkippedItem("lock", entry.id, entry.relpath, entry.protected))
                 continue
-            for lock in entry.locks:
-                items.append(
-                    PlanItem(
-                        kind="lock",
-                        id=f"{entry.id}/{lock.relpath}",
-                        root_id=entry.root_id,
-                        root=entry.root,
-                        version=entry.version,
-                        module=entry.module,
-                        path=f"{entry.relpath}/{lock.relpath}",
-                        bytes=0,
-                        state=entry.state,
-                        reasons=["stale_lock"],
-                        fingerprint=(
-                            entry.id,
-                            entry.state,
-                            entry.protected,
-                            lock.relpath,
-                            lock.ino,
-                            lock.mtime_ns,
-                        ),
+            self.items.extend(_lock_item(entry, lock) for lock in entry.locks)
+
+    def _plan_versions(self, kept_versions: set[tuple[str, str]]) -> None:
+        """A version folder goes only when all of its entries go and nothing unknown is in it."""
+        for summary in self.snapshot.roots:
+            for version in summary.versions:
+                why = self.version_reasons.get(version.id)
+                if not why:
+                    continue
+                if (summary.root.id, version.name) in kept_versions or version.other_dirs:
+                    self.skipped.append(
+                        SkippedItem("version", version.id, version.name, "version_kept")
                     )
-                )
+                    continue
+                self.items.append(_version_item(summary.root, version, why))
 
-    # A version folder goes only when all of its entries go and nothing unknown is in it.
-    for summary in snapshot.roots:
-        for version in summary.versions:
-            why = version_reasons.get(version.id)
-            if not why:
-                continue
-            if (summary.root.id, version.name) in kept_versions or version.other_dirs:
-                skipped.append(SkippedItem("version", version.id, version.name, "version_kept"))
-                continue
-            items.append(_version_item(summary.root, version, why))
-
-    order = {"lock": 0, "entry": 1, "version": 2}
-    items.sort(key=lambda item: (order[item.kind], item.root, item.path))
-    token_source = json.dumps(
-        [request.to_dict(), [(item.kind, item.id, item.fingerprint) for item in items]],
-        sort_keys=True,
-        default=str,
-    )
-    token = hashlib.sha256(token_source.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return CleanPlan(
-        request=request,
-        items=items,
-        skipped=skipped,
-        warnings=warnings,
-        token=token,
-        scanned_at=snapshot.scanned_at,
-    )
+    def _plan(self) -> CleanPlan:
+        """The items in removal order, with the token that fingerprints them."""
+        order = {"lock": 0, "entry": 1, "version": 2}
+        items = sorted(self.items, key=lambda item: (order[item.kind], item.root, item.path))
+        token_source = json.dumps(
+            [self.request.to_dict(), [(item.kind, item.id, item.fingerprint) for item in items]],
+            sort_keys=True,
+            default=str,
+        )
+        token = hashlib.sha256(token_source.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return CleanPlan(
+            request=self.request,
+            items=items,
+            skipped=self.skipped,
+            warnings=self.warnings,
+            token=token,
+            scanned_at=self.snapshot.scanned_at,
+        )
 
 
 # -- carrying it out ------------------------------------------------------------------------
