@@ -32,8 +32,8 @@ MESSAGES = Messages(
         "warning": {"ja": "注意: {message}", "en": "note: {message}"},
         "wrote": {
             "ja": (
-                "{path} を書き出しました"
-                "（セル {cells} 個、{environment}、スモークモード: {smoke}）。"
+                "{path} を書き出しました。セル: {cells} 個、環境: {environment}、"
+                "スモークモード: {smoke}"
             ),
             "en": "Wrote {path} ({cells} cells, {environment}, smoke mode: {smoke}).",
         },

@@ -93,7 +93,8 @@ def test_render_smoke_notebook(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert notebook.metadata["kernelspec"]["name"] == "neuron-smoke"
     assert "SMOKE = True" in notebook.cells[1].source
     err = capsys.readouterr().err
-    assert f"{out} を書き出しました" in err and "スモークモード: オン" in err
+    assert f"{out} を書き出しました。セル: " in err and "スモークモード: オン" in err
+    assert "環境: inf2.xlarge（NeuronCore 2 個" in err
 
 
 def test_render_for_trn1_32xlarge_with_parameters(tmp_path: Path) -> None:
