@@ -170,6 +170,23 @@ class JupyterLabNeuron(Configurable):
         help="Consecutive neuron-monitor failures without a single report before the monitor "
         "gives up (state 'failed') until a client asks for a restart.",
     )
+    monitor_crash_loop_restarts = Int(
+        5,
+        config=True,
+        help="neuron-monitor exits within monitor_crash_loop_window seconds that make a crash "
+        "loop (state 'crash_loop'): restarts then wait monitor_crash_loop_backoff seconds.",
+    )
+    monitor_crash_loop_window = Float(
+        60.0,
+        config=True,
+        help="Seconds in which monitor_crash_loop_restarts exits make a crash loop; a crash "
+        "loop ends once neuron-monitor has reported for this long.",
+    )
+    monitor_crash_loop_backoff = Float(
+        300.0,
+        config=True,
+        help="Seconds between restarts of a neuron-monitor in a crash loop.",
+    )
     monitor_command = List(
         Unicode(),
         config=True,

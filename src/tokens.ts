@@ -1335,6 +1335,7 @@ export namespace NeuronAPI {
     | 'starting'
     | 'running'
     | 'restarting'
+    | 'crash_loop'
     | 'not_installed'
     | 'failed';
 
@@ -1357,6 +1358,8 @@ export namespace NeuronAPI {
     detail: string | null;
     /** The last lines neuron-monitor wrote on stderr. */
     stderr_tail: string[];
+    /** Set while `crash_loop`: exits within `window` seconds; restarts wait `backoff`. */
+    crash_loop?: { exits: number; window: number; backoff: number } | null;
     simulated: boolean;
     simulated_instance: string | null;
     scenario: string | null;

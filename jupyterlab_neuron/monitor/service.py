@@ -62,6 +62,9 @@ class MonitorOptions:
     restart_backoff_max: float = 30.0
     max_failures: int = 8
     stderr_lines: int = 20
+    crash_loop_restarts: int = 5
+    crash_loop_window: float = 60.0
+    crash_loop_backoff: float = 300.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> MonitorOptions:
@@ -77,6 +80,9 @@ class MonitorOptions:
             restart_backoff=float(settings.monitor_restart_backoff),
             restart_backoff_max=float(settings.monitor_restart_backoff_max),
             max_failures=int(settings.monitor_max_failures),
+            crash_loop_restarts=int(settings.monitor_crash_loop_restarts),
+            crash_loop_window=float(settings.monitor_crash_loop_window),
+            crash_loop_backoff=float(settings.monitor_crash_loop_backoff),
         )
 
     @property
@@ -164,6 +170,9 @@ class MonitorService:
             backoff_max=options.restart_backoff_max,
             max_failures=options.max_failures,
             stderr_lines=options.stderr_lines,
+            crash_loop_restarts=options.crash_loop_restarts,
+            crash_loop_window=options.crash_loop_window,
+            crash_loop_backoff=options.crash_loop_backoff,
             wall_clock=clock,
             log=self.log,
         )

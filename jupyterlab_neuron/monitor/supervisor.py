@@ -4,11 +4,20 @@ asyncio only (no tornado). The supervisor starts the child, hands its stdout
 to a listener chunk by chunk, keeps the last stderr lines, and restarts the
 child with exponential backoff when it exits or when no valid report has
 arrived for the watchdog timeout. After too many failures in a row without a
-single report it gives up (state ``failed``) until :meth:`restart`.
+single report it gives up (state ``failed``) until :meth:`restart`. A child
+that reports and dies again and again is a crash loop: after
+``crash_loop_restarts`` exits within ``crash_loop_window`` seconds, restarts
+wait ``crash_loop_backoff`` seconds and the state stays ``crash_loop`` until a
+child has reported for a whole window (or until :meth:`restart`).
+
+The child leads its own process group; whenever it ends (exit, watchdog,
+restart, stop) the whole group is ended, so helpers it started cannot outlive
+it. The main process exiting is noticed at once, even when its children still
+hold stdout open.
 
 States: ``stopped`` (nobody watching), ``starting`` (child started, no report
-yet), ``running``, ``restarting`` (waiting to start again), ``not_installed``
-(no neuron-monitor executable), ``failed``.
+yet), ``running``, ``restarting`` (waiting to start again), ``crash_loop``,
+``not_installed`` (no neuron-monitor executable), ``failed``.
 """
 
 from __future__ import annotations
@@ -28,7 +37,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-MonitorState = Literal["stopped", "starting", "running", "restarting", "not_installed", "failed"]
+MonitorState = Literal[
+    "stopped", "starting", "running", "restarting", "crash_loop", "not_installed", "failed"
+]
 ExitReason = Literal["exited", "watchdog", "launch_failed", "not_found"]
 
 #: Bytes read from the child's stdout at a time.
@@ -36,6 +47,10 @@ READ_CHUNK = 256 * 1024
 
 #: A child asked to stop gets this long before it is killed.
 TERMINATE_GRACE_SECONDS = 3.0
+
+#: After the main process has gone, its group's other members get this long
+#: after SIGTERM before SIGKILL.
+GROUP_GRACE_SECONDS = 0.3
 
 #: Longest stderr line kept (characters).
 STDERR_LINE_CHARS = 500
@@ -94,6 +109,9 @@ class NeuronMonitorSupervisor:
         backoff_max: float = 30.0,
         max_failures: int = 8,
         stderr_lines: int = 20,
+        crash_loop_restarts: int = 5,
+        crash_loop_window: float = 60.0,
+        crash_loop_backoff: float = 300.0,
         wall_clock: Callable[[], float] = time.time,
         log: logging.Logger | logging.LoggerAdapter | None = None,
     ) -> None:
@@ -104,6 +122,13 @@ class NeuronMonitorSupervisor:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.max_failures = max_failures
+        self.crash_loop_restarts = crash_loop_restarts
+        self.crash_loop_window = crash_loop_window
+        self.crash_loop_backoff = crash_loop_backoff
+        self._exits: deque[float] = deque()
+        self._crash_loop = False
+        self._child_started = 0.0
+        self._ended_group: int | None = None
         self._wall_clock = wall_clock
         self._stderr: deque[str] = deque(maxlen=stderr_lines)
         self._task: asyncio.Task[None] | None = None
@@ -142,17 +167,23 @@ class NeuronMonitorSupervisor:
         self._stopping = False
         self._wake = asyncio.Event()
         self.consecutive_failures = 0
+        self._leave_crash_loop()
         self.next_restart_at = None
         self.detail = None
         self._task = asyncio.get_running_loop().create_task(self._run())
         self._set_state("starting")
 
     def restart(self) -> None:
-        """Start again now: after ``failed`` / ``not_installed``, or to cut a backoff short."""
+        """Start again now: after ``failed`` / ``not_installed`` / ``crash_loop``, or to
+        cut a backoff short."""
         self.consecutive_failures = 0
+        was_looping = self._crash_loop
+        self._leave_crash_loop()
         if self.active:
-            if self.state == "restarting" and self._wake is not None:
+            if self.state in ("restarting", "crash_loop") and self._wake is not None:
                 self._wake.set()
+            if was_looping and self.state == "crash_loop":
+                self._set_state("starting" if self.pid is not None else "restarting")
             return
         self.start()
 
@@ -172,14 +203,19 @@ class NeuronMonitorSupervisor:
     def kill_now(self) -> None:
         """Synchronous last resort at interpreter exit: kill the child's group."""
         process = self._process
-        if process is not None and process.returncode is None:
+        if process is not None:
             _signal_group(process.pid, signal.SIGKILL)
 
     def note_report(self) -> None:
         """A valid report arrived: the child is healthy."""
-        self._last_report = time.monotonic()
+        now = time.monotonic()
+        self._last_report = now
         self._reported = True
         self.consecutive_failures = 0
+        if self._crash_loop:
+            if now - self._child_started < self.crash_loop_window:
+                return  # one report does not end a crash loop: staying up does
+            self._leave_crash_loop()
         if self.state != "running":
             self._set_state("running")
 
@@ -198,7 +234,29 @@ class NeuronMonitorSupervisor:
             "next_restart_at": self.next_restart_at,
             "detail": self.detail,
             "stderr_tail": list(self._stderr),
+            "crash_loop": {
+                "exits": len(self._exits),
+                "window": self.crash_loop_window,
+                "backoff": self.crash_loop_backoff,
+            }
+            if self._crash_loop
+            else None,
         }
+
+    def _leave_crash_loop(self) -> None:
+        self._crash_loop = False
+        self._exits.clear()
+
+    def _note_exit(self) -> bool:
+        """Count a child's exit; whether the child is (now) in a crash loop."""
+        now = time.monotonic()
+        exits = self._exits
+        exits.append(now)
+        while exits and now - exits[0] > self.crash_loop_window:
+            exits.popleft()
+        if len(exits) >= self.crash_loop_restarts:
+            self._crash_loop = True
+        return self._crash_loop
 
     # --- the supervising loop ---------------------------------------------------------
 
@@ -229,11 +287,16 @@ class NeuronMonitorSupervisor:
             if self.consecutive_failures >= self.max_failures:
                 self._set_state("failed")
                 return
-            delay = min(
-                self.backoff_max, self.backoff_initial * 2 ** (self.consecutive_failures - 1)
-            )
+            if self._note_exit():
+                delay = self.crash_loop_backoff
+                state: MonitorState = "crash_loop"
+            else:
+                delay = min(
+                    self.backoff_max, self.backoff_initial * 2 ** (self.consecutive_failures - 1)
+                )
+                state = "restarting"
             self.next_restart_at = self._wall_clock() + delay
-            self._set_state("restarting")
+            self._set_state(state)
             assert self._wake is not None
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
@@ -267,23 +330,41 @@ class NeuronMonitorSupervisor:
             return "launch_failed", None
         self._process = process
         self.started_at = self._wall_clock()
-        self._last_report = time.monotonic()
-        self._set_state("starting")
+        self._child_started = self._last_report = time.monotonic()
+        if not self._crash_loop:
+            self._set_state("starting")
+        else:
+            self._listener.state_changed()  # same state, now with a pid
         assert process.stdout is not None and process.stderr is not None
-        stderr_task = asyncio.get_running_loop().create_task(self._drain_stderr(process.stderr))
+        loop = asyncio.get_running_loop()
+        stderr_task = loop.create_task(self._drain_stderr(process.stderr))
+        pump = loop.create_task(self._pump(process.stdout))
+        exited = loop.create_task(_main_exit(process))
         reason: ExitReason = "exited"
         try:
-            reason = await self._pump(process.stdout)
-        finally:
-            if reason == "exited" and not self._stopping:
-                # stdout closed: the child is exiting; make sure it does.
-                try:
-                    await asyncio.wait_for(process.wait(), TERMINATE_GRACE_SECONDS)
-                except asyncio.TimeoutError:
-                    await self._terminate()
+            done, _ = await asyncio.wait({pump, exited}, return_when=asyncio.FIRST_COMPLETED)
+            if pump in done:
+                reason = pump.result()
+                if reason == "exited" and not self._stopping:
+                    # stdout closed: the child is exiting; make sure it does.
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(exited), TERMINATE_GRACE_SECONDS)
             else:
-                await self._terminate()
-            status = await process.wait()
+                # The main process is gone. Its children may still hold stdout open:
+                # end the group, then forward what is left in the pipe.
+                if not self._stopping and self.state in ("starting", "running"):
+                    self._set_state("restarting")  # not "running" without a process
+                await self._end_group(process)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(pump), TERMINATE_GRACE_SECONDS)
+        finally:
+            await self._end_group(process)
+            if not pump.done():
+                pump.cancel()
+            exited.cancel()
+            status = await _main_exit(process)
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(pump, 1.0)
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(stderr_task, 2.0)
             self._process = None
@@ -330,20 +411,52 @@ class NeuronMonitorSupervisor:
 
     async def _terminate(self) -> None:
         process = self._process
-        if process is None or process.returncode is not None:
+        if process is not None:
+            await self._end_group(process)
+
+    async def _end_group(self, process: asyncio.subprocess.Process) -> None:
+        """SIGTERM the child's process group, SIGKILL what is left: the main process
+        after the grace time, the others (the main process gone) a moment later."""
+        pgid = process.pid
+        if self._ended_group == pgid or (
+            process.returncode is not None and not _group_exists(pgid)
+        ):
             return
-        _signal_group(process.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), TERMINATE_GRACE_SECONDS)
-        except asyncio.TimeoutError:
-            _signal_group(process.pid, signal.SIGKILL)
-            await process.wait()
+        _signal_group(pgid, signal.SIGTERM)
+        if process.returncode is None:
+            try:
+                await asyncio.wait_for(_main_exit(process), TERMINATE_GRACE_SECONDS)
+            except asyncio.TimeoutError:
+                _signal_group(pgid, signal.SIGKILL)
+                await _main_exit(process)
+        deadline = time.monotonic() + GROUP_GRACE_SECONDS
+        while _group_exists(pgid) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        if _group_exists(pgid):
+            # Members left (or exited but not yet reaped by their new parent).
+            _signal_group(pgid, signal.SIGKILL)
+        self._ended_group = pgid
 
 
-def _signal_group(pid: int, signum: int) -> None:
-    """Signal the child's process group (it leads its own session), else the child."""
+async def _main_exit(process: asyncio.subprocess.Process) -> int:
+    """The main process's exit status, as soon as it has exited (``process.wait()``
+    also waits for every pipe to close, which children holding them delay)."""
+    while process.returncode is None:
+        await asyncio.sleep(0.02)
+    return process.returncode
+
+
+def _group_exists(pgid: int) -> bool:
     try:
-        os.killpg(pid, signum)
-    except (ProcessLookupError, PermissionError):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signum)
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    """Signal the child's process group (the child leads its own session)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)

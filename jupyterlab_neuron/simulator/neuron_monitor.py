@@ -79,15 +79,6 @@ GIB = 1024**3
 #: Peak throughput of one (logical) NeuronCore per core version, for ``flops``.
 _PEAK_FLOPS = {"NC-v1": 16 * 10**12, "NC-v2": 95 * 10**12, "NC-v3": 166 * 10**12}
 
-#: ``neuron_hardware_info`` device type and versions per family.
-_DEVICE_TYPES = {
-    "inf1": ("inferentia", "v1", "v1"),
-    "inf2": ("inferentia2", "v2", "v2"),
-    "trn1": ("trainium", "v2", "v2"),
-    "trn1n": ("trainium", "v2", "v2"),
-    "trn2": ("trainium2", "v4", "v3d"),
-}
-
 
 @dataclass
 class SimulatedModel:
@@ -559,12 +550,10 @@ class MonitorSimulation:
         }
         if spec.family == "inf1":
             return info  # older tools: the three-key form
-        device_type, device_version, core_version = _DEVICE_TYPES.get(
-            spec.family, ("unknown", "", "")
-        )
-        info["neuron_device_type"] = device_type
-        info["neuron_device_version"] = device_version
-        info["neuroncore_version"] = core_version
+        # The device type and versions as neuron-monitor spells them, from the catalogue.
+        info["neuron_device_type"] = spec.device_type
+        info["neuron_device_version"] = spec.device_version
+        info["neuroncore_version"] = spec.core_version
         info["neuron_device_memory_size"] = spec.memory_per_device_bytes
         if spec.logical_neuroncore_config:
             info["logical_neuroncore_config"] = spec.logical_neuroncore_config

@@ -1,6 +1,6 @@
 /**
  * The state of the monitor: the server's neuron-monitor (running, restarting,
- * not installed, failed with its last error lines), the connection, and the
+ * in a crash loop, not installed, failed with its last error lines), the connection, and the
  * "simulated" mark.
  */
 
@@ -22,6 +22,7 @@ const STATE_KINDS: Record<NeuronAPI.MonitorState, BadgeKind> = {
   starting: 'info',
   running: 'ok',
   restarting: 'warning',
+  crash_loop: 'error',
   not_installed: 'warning',
   failed: 'error'
 };
@@ -42,6 +43,8 @@ export function stateLabel(
       return trans.__('Running');
     case 'restarting':
       return trans.__('Restarting');
+    case 'crash_loop':
+      return trans.__('Crash loop');
     case 'not_installed':
       return trans.__('Not installed');
     case 'failed':
@@ -201,6 +204,15 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
           <p className="jp-Neuron-Message">{status.message}</p>
           {exit}
           {errorLines}
+        </Notice>
+      );
+    case 'crash_loop':
+      return (
+        <Notice kind="error" title={trans.__('neuron-monitor keeps crashing')}>
+          <p className="jp-Neuron-Message">{status.message}</p>
+          {exit}
+          {errorLines}
+          {retry}
         </Notice>
       );
     case 'failed':

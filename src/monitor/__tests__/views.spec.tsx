@@ -242,6 +242,47 @@ describe('monitor state', () => {
     expect(onRestart).toHaveBeenCalledTimes(1);
   });
 
+  it('shows a crash loop with its last stderr lines in English and Japanese', () => {
+    const model = new StubMonitor();
+    model.status = makeStatus({
+      state: 'crash_loop',
+      message: 'neuron-monitor exited 5 times within 60 s (crash loop).',
+      last_exit_status: 1,
+      restarts: 5,
+      stderr_tail: ['neuron-monitor: lost the connection to the Neuron driver'],
+      crash_loop: { exits: 5, window: 60, backoff: 300 }
+    });
+    const onRestart = jest.fn();
+    const { rerender } = render(
+      <>
+        <MonitorBadges model={model} trans={en} />
+        <MonitorNotices model={model} trans={en} onRestart={onRestart} />
+      </>
+    );
+    const notice = screen.getByRole('alert');
+    expect(notice.textContent).toContain('neuron-monitor keeps crashing');
+    expect(notice.textContent).toContain('exited 5 times within 60 s');
+    expect(notice.textContent).toContain('Exit status: 1');
+    expect(notice.textContent).toContain(
+      'neuron-monitor: lost the connection to the Neuron driver'
+    );
+    expect(screen.getByText('Crash loop')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(onRestart).toHaveBeenCalledTimes(1);
+
+    rerender(
+      <>
+        <MonitorBadges model={model} trans={ja} />
+        <MonitorNotices model={model} trans={ja} onRestart={onRestart} />
+      </>
+    );
+    expect(screen.getByText('クラッシュループ')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain(
+      'neuron-monitor の異常終了が続いています'
+    );
+    expect(screen.getByRole('button', { name: '再試行' })).toBeTruthy();
+  });
+
   it('explains a missing neuron-monitor and a missing server extension', () => {
     const model = new StubMonitor();
     model.status = makeStatus({ state: 'not_installed', message: 'not found' });

@@ -1,0 +1,168 @@
+"""The supervisor against misbehaving monitor commands: children that outlive the
+main process, and a monitor that reports once and dies (a crash loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_neuron.monitor.messages import state_message
+from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService
+from jupyterlab_neuron.monitor.supervisor import MonitorCommand
+
+from .test_service import Resolver, alive, next_snapshot, wait_until
+
+#: A monitor whose main process starts a helper child, prints one report and
+#: exits, leaving the child behind (holding stdout open, or not).
+LEAVES_A_CHILD = textwrap.dedent(
+    """
+    import subprocess, sys
+    pids_file, hold_stdout = sys.argv[1], sys.argv[2] == "hold"
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)"],
+        stdout=None if hold_stdout else subprocess.DEVNULL,
+    )
+    with open(pids_file, "a") as out:
+        out.write(f"{child.pid}\\n")
+    sys.stdout.write('{"neuron_runtime_data": []}\\n')
+    sys.stdout.flush()
+    sys.exit(3)
+    """
+)
+
+
+def leaves_a_child(tmp_path: Path, mode: str) -> tuple[Path, MonitorCommand]:
+    script = tmp_path / "monitor.py"
+    script.write_text(LEAVES_A_CHILD, encoding="utf-8")
+    pids = tmp_path / "children.txt"
+    return pids, MonitorCommand((sys.executable, str(script), str(pids), mode))
+
+
+def child_pids(path: Path) -> list[int]:
+    if not path.exists():
+        return []
+    return [int(line) for line in path.read_text().split()]
+
+
+@pytest.mark.parametrize("mode", ["hold", "release"])
+async def test_children_of_the_monitor_end_with_it(tmp_path: Path, mode: str) -> None:
+    pids_file, command = leaves_a_child(tmp_path, mode)
+    # A long watchdog: noticing that the main process exited must not wait for it.
+    options = MonitorOptions(
+        period=0.1,
+        watchdog_timeout=30.0,
+        restart_backoff=0.05,
+        restart_backoff_max=0.05,
+        crash_loop_restarts=100,
+    )
+    service = MonitorService(options, lambda _config: command)
+    try:
+        service.subscribe()
+        started = time.monotonic()
+        await wait_until(lambda: len(child_pids(pids_file)) >= 4, timeout=20.0)
+        assert time.monotonic() - started < 20.0
+        # Every child of an ended run is gone, not just the main process.
+        await wait_until(lambda: all(not alive(pid) for pid in child_pids(pids_file)[:-1]))
+    finally:
+        await service.close()
+    await wait_until(lambda: all(not alive(pid) for pid in child_pids(pids_file)), timeout=10.0)
+    assert service.status()["state"] == "stopped"
+
+
+async def test_status_says_starting_only_with_a_pid(tmp_path: Path) -> None:
+    _, command = leaves_a_child(tmp_path, "hold")
+    options = MonitorOptions(
+        period=0.1,
+        watchdog_timeout=30.0,
+        restart_backoff=0.3,
+        restart_backoff_max=0.3,
+        crash_loop_restarts=100,
+    )
+    service = MonitorService(options, lambda _config: command)
+    longest = 0.0  # longest stretch of "starting"/"running" without a pid, in seconds
+    since: float | None = None
+    try:
+        service.subscribe()
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            status = service.status()
+            now = time.monotonic()
+            if status["state"] in ("starting", "running") and status["pid"] is None:
+                since = now if since is None else since
+                longest = max(longest, now - since)
+            else:
+                since = None
+            await asyncio.sleep(0.01)
+        assert service.status()["restarts"] >= 2
+    finally:
+        await service.close()
+    # The moment between the exit and its handling may be seen, never the watchdog time.
+    assert longest < 0.5, longest
+
+
+async def test_a_monitor_that_reports_once_and_dies_is_a_crash_loop() -> None:
+    options = MonitorOptions(
+        period=0.1,
+        restart_backoff=0.02,
+        restart_backoff_max=0.05,
+        crash_loop_restarts=3,
+        crash_loop_window=30.0,
+        crash_loop_backoff=60.0,
+    )
+    resolver = Resolver("trn1.2xlarge", "crash", "--crash-after", "1")
+    service = MonitorService(options, resolver, simulated_instance="trn1.2xlarge")
+    try:
+        subscriber = service.subscribe()
+        await next_snapshot(subscriber)
+        await wait_until(lambda: service.supervisor.state == "crash_loop")
+        status = service.status()
+        assert status["crash_loop"] == {"exits": 3, "window": 30.0, "backoff": 60.0}
+        assert status["next_restart_at"] - time.time() > 50
+        assert any("simulated crash" in line for line in status["stderr_tail"])
+        assert status["pid"] is None
+        started = len(resolver.configs)
+        await asyncio.sleep(0.5)  # backing off: no new child
+        assert len(resolver.configs) == started
+        assert service.supervisor.state == "crash_loop"
+        ja = state_message(status, "ja", time.time())
+        en = state_message(status, "en", time.time())
+        assert "3 回" in ja and "30 秒" in ja
+        assert "3 times" in en and "30 s" in en
+        # The user's retry starts at once and leaves the crash loop.
+        service.restart()
+        assert service.status()["crash_loop"] is None
+        assert service.supervisor.state != "crash_loop"
+        await wait_until(lambda: len(resolver.configs) > started, timeout=5.0)
+    finally:
+        await service.close()
+
+
+async def test_a_crash_loop_ends_once_the_monitor_stays_up() -> None:
+    options = MonitorOptions(
+        period=0.1,
+        restart_backoff=0.02,
+        restart_backoff_max=0.05,
+        crash_loop_restarts=2,
+        crash_loop_window=0.6,
+        crash_loop_backoff=0.1,
+    )
+    # Crashes after 1 report twice, then (after the first crash loop) stays up.
+    resolver = Resolver("trn1.2xlarge", "crash", "--crash-after", "1")
+    service = MonitorService(options, resolver)
+    try:
+        subscriber = service.subscribe()
+        await wait_until(lambda: service.supervisor.state == "crash_loop")
+        resolver.argv = ("trn1.2xlarge", "idle", ())
+        await next_snapshot(subscriber)
+        # Healthy reports for less than the window keep the state...
+        assert service.supervisor.state == "crash_loop"
+        # ...and for longer end it.
+        await wait_until(lambda: service.supervisor.state == "running", timeout=10.0)
+        assert service.status()["crash_loop"] is None
+    finally:
+        await service.close()
