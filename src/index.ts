@@ -27,6 +27,7 @@ import {
   CacheViewWidget,
   createCompileCacheSection
 } from './cache';
+import { addCategoryItems } from './categoryItems';
 import { neuronIcon } from './components';
 import { EnvironmentModel, createEnvironmentSection } from './environment';
 import { NeuronI18n, toLanguageSetting } from './i18n';
@@ -158,7 +159,6 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
     });
 
     const { commands } = app;
-    const category = i18n.trans.__('Neuron');
     addMainAreaView({
       app,
       command: CommandIDs.openCompileCache,
@@ -171,7 +171,7 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
       caption: () =>
         i18n.trans.__('List, inspect and clean the Neuron compile caches'),
       create: () => new CacheViewWidget({ cache: model, i18n, blockSize }),
-      category,
+      i18n,
       rank: 20,
       palette,
       launcher,
@@ -188,7 +188,9 @@ const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
         await model.refresh();
       }
     });
-    palette?.addItem({ command: CommandIDs.refreshCompileCache, category });
+    addCategoryItems(i18n, { palette }, () => [
+      { palette: { command: CommandIDs.refreshCompileCache } }
+    ]);
     return model;
   }
 };
@@ -237,7 +239,6 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     });
 
     const { commands } = app;
-    const category = i18n.trans.__('Neuron');
     addMainAreaView({
       app,
       command: CommandIDs.openMonitorDashboard,
@@ -262,7 +263,7 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
               void commands.execute('docmanager:open', { path })
           }
         }),
-      category,
+      i18n,
       rank: 10,
       palette,
       launcher,
@@ -274,7 +275,9 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
         i18n.trans.__("Start the server's neuron-monitor again now"),
       execute: () => model.restart()
     });
-    palette?.addItem({ command: CommandIDs.restartMonitor, category });
+    addCategoryItems(i18n, { palette }, () => [
+      { palette: { command: CommandIDs.restartMonitor } }
+    ]);
 
     statusBar?.registerStatusItem('jupyterlab-neuron:monitor-status', {
       item: new MonitorStatusItem({
@@ -411,15 +414,10 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    if (palette) {
-      const category = i18n.trans.__('Neuron');
-      for (const command of [
-        CommandIDs.openPanel,
-        CommandIDs.refreshEnvironment
-      ]) {
-        palette.addItem({ command, category });
-      }
-    }
+    addCategoryItems(i18n, { palette }, () => [
+      { palette: { command: CommandIDs.openPanel } },
+      { palette: { command: CommandIDs.refreshEnvironment } }
+    ]);
   }
 };
 
@@ -583,11 +581,10 @@ const tutorialPlugin: JupyterFrontEndPlugin<void> = {
     manager.changed.connect(() => {
       commands.notifyCommandChanged(CommandIDs.toggleTutorial);
     });
-    if (palette) {
-      const category = i18n.trans.__('Neuron');
-      palette.addItem({ command: CommandIDs.toggleTutorial, category });
-      palette.addItem({ command: CommandIDs.openTutorialGuide, category });
-    }
+    addCategoryItems(i18n, { palette }, () => [
+      { palette: { command: CommandIDs.toggleTutorial } },
+      { palette: { command: CommandIDs.openTutorialGuide } }
+    ]);
   }
 };
 

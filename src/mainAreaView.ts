@@ -8,7 +8,9 @@ import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import type { ILauncher } from '@jupyterlab/launcher';
 import type { Widget } from '@lumino/widgets';
 
+import { addCategoryItems } from './categoryItems';
 import { neuronIcon } from './components';
+import type { INeuronI18n } from './tokens';
 
 /**
  * Add the command that opens the view (or brings the open one forward),
@@ -18,7 +20,7 @@ import { neuronIcon } from './components';
 export function addMainAreaView<T extends Widget>(
   options: addMainAreaView.IOptions<T>
 ): WidgetTracker<T> {
-  const { app, command, category } = options;
+  const { app, command } = options;
   const tracker = new WidgetTracker<T>({ namespace: options.namespace });
   app.commands.addCommand(command, {
     label: args => options.label(args.isLauncher === true),
@@ -35,13 +37,14 @@ export function addMainAreaView<T extends Widget>(
       return widget;
     }
   });
-  options.palette?.addItem({ command, category });
-  options.launcher?.add({
-    command,
-    args: { isLauncher: true },
-    category,
-    rank: options.rank
-  });
+  addCategoryItems(
+    options.i18n,
+    { palette: options.palette, launcher: options.launcher },
+    () => [
+      { palette: { command } },
+      { launcher: { command, args: { isLauncher: true }, rank: options.rank } }
+    ]
+  );
   void options.restorer?.restore(tracker, {
     command,
     name: () => options.restoreName
@@ -69,8 +72,8 @@ export namespace addMainAreaView {
     caption: () => string;
     /** Make the view. */
     create: () => T;
-    /** The launcher and palette category (translated). */
-    category: string;
+    /** The language, for the launcher and palette category. */
+    i18n: INeuronI18n;
     /** The launcher card's rank in its category. */
     rank: number;
     palette: ICommandPalette | null;

@@ -52,3 +52,24 @@ export function fakeSettingRegistry(
     })
   };
 }
+
+/**
+ * A command palette or launcher that keeps the items currently added
+ * (`items`); `add`/`addItem` record every call.
+ */
+export function fakeItemTarget() {
+  const items: any[] = [];
+  const add = jest.fn((item: any) => {
+    items.push(item);
+    return {
+      isDisposed: false,
+      dispose: () => {
+        const index = items.indexOf(item);
+        if (index >= 0) {
+          items.splice(index, 1);
+        }
+      }
+    };
+  });
+  return { items, add, addItem: add };
+}

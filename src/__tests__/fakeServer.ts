@@ -22,6 +22,8 @@ export interface IRecordedRequest {
   url: string;
   method: string;
   headers: Headers;
+  /** The request's abort signal (aborted when the caller gave up on it). */
+  signal: AbortSignal;
 }
 
 export const BASE_URL = 'http://localhost:8888/lab-base/';
@@ -66,7 +68,8 @@ export class FakeServer {
       query,
       url: request.url,
       method: request.method,
-      headers: request.headers
+      headers: request.headers,
+      signal: request.signal
     });
     const answer = this.routes.get(path);
     if (!answer) {

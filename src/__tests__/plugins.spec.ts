@@ -4,7 +4,12 @@ import * as path from 'path';
 import plugins from '../index';
 import { NeuronPanel } from '../panel';
 import { CommandIDs, INeuronEnvironment, INeuronI18n } from '../tokens';
-import { fakeApp, fakeSettingRegistry, pluginById } from './fakeApp';
+import {
+  fakeApp,
+  fakeItemTarget,
+  fakeSettingRegistry,
+  pluginById
+} from './fakeApp';
 import { FakeServer } from './fakeServer';
 
 describe('plugins', () => {
@@ -62,7 +67,7 @@ describe('plugins', () => {
       registry
     ) as INeuronEnvironment & { interval: number };
     const restorer = { add: jest.fn() };
-    const palette = { addItem: jest.fn() };
+    const palette = fakeItemTarget();
     pluginById('jupyterlab-neuron:panel').activate(
       app,
       i18n,
@@ -81,7 +86,7 @@ describe('plugins', () => {
     expect(app.shell.add.mock.calls[0][1]).toBe('left');
     expect(restorer.add).toHaveBeenCalledWith(panel, 'jupyterlab-neuron:panel');
 
-    expect(palette.addItem.mock.calls.map(call => call[0])).toEqual([
+    expect(palette.items).toEqual([
       { command: CommandIDs.openPanel, category: 'Neuron' },
       { command: CommandIDs.refreshEnvironment, category: 'Neuron' }
     ]);

@@ -85,13 +85,6 @@ export class MonitorDashboardContent extends Widget {
   }
 
   /**
-   * The number of renders so far (for tests and diagnostics).
-   */
-  get renderCount(): number {
-    return this._renderCount;
-  }
-
-  /**
    * Render in the next animation frame (once, however often it is asked).
    */
   scheduleRender(): void {
@@ -148,7 +141,6 @@ export class MonitorDashboardContent extends Widget {
         />
       );
     });
-    this._renderCount += 1;
     const seq = view.snapshot?.seq ?? null;
     measureSince(DASHBOARD_UPDATE_MEASURE, start, {
       seq,
@@ -278,7 +270,6 @@ export class MonitorDashboardContent extends Widget {
   private _range: number;
   private _frame: number | null = null;
   private _paintedSeq: number | null = null;
-  private _renderCount = 0;
 }
 
 /**

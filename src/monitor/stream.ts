@@ -25,8 +25,10 @@ export type MonitorTransport = 'websocket' | 'polling';
  * JupyterLab opens its own sockets (the server settings' `wsUrl`, `WebSocket`
  * and token). If the socket closes before it ever opened (a proxy that does
  * not pass WebSockets, for example), the client long-polls
- * `GET monitor/snapshot?after=SEQ` instead. A socket that closes after it was
- * open is reopened with backoff. `stop()` ends everything.
+ * `GET monitor/snapshot?after=SEQ` instead, and keeps trying the WebSocket
+ * with backoff: once one opens, polling stops. A socket that closes after it
+ * was open is reopened with backoff. `stop()` ends everything, including a
+ * long poll waiting on the server.
  */
 export class MonitorStreamClient implements IDisposable {
   constructor(options: MonitorStreamClient.IOptions) {
@@ -143,6 +145,7 @@ export class MonitorStreamClient implements IDisposable {
         reason
       );
       this._startPolling();
+      this._scheduleReconnect();
       return;
     }
     this._socket = socket;
@@ -153,6 +156,8 @@ export class MonitorStreamClient implements IDisposable {
       }
       opened = true;
       this._reconnectAttempts = 0;
+      // The stream replaces the fallback.
+      this._stopPolling();
       this._setTransport('websocket');
     };
     socket.onmessage = (event: MessageEvent) => {
@@ -170,11 +175,11 @@ export class MonitorStreamClient implements IDisposable {
       if (generation !== this._generation || !this._running) {
         return;
       }
-      if (opened) {
-        this._scheduleReconnect();
-      } else {
+      if (!opened) {
+        // Poll meanwhile; the next try waits longer.
         this._startPolling();
       }
+      this._scheduleReconnect();
     };
   }
 
@@ -233,6 +238,9 @@ export class MonitorStreamClient implements IDisposable {
   private _stopPolling(): void {
     this._poll?.dispose();
     this._poll = null;
+    // A long poll may wait on the server for seconds: give it up.
+    this._pollAbort?.abort();
+    this._pollAbort = null;
   }
 
   /**
@@ -246,19 +254,28 @@ export class MonitorStreamClient implements IDisposable {
       after === null
         ? 'monitor/snapshot'
         : `monitor/snapshot?after=${after}&timeout=${this._pollTimeout}`;
+    const abort = new AbortController();
+    this._pollAbort = abort;
     let reply: NeuronAPI.MonitorSnapshotReply;
     try {
       reply = await requestAPI<NeuronAPI.MonitorSnapshotReply>(
         endPoint,
-        { method: 'GET' },
+        { method: 'GET', signal: abort.signal },
         this._serverSettings,
         this._language()
       );
     } catch (reason) {
+      if (abort.signal.aborted) {
+        return;
+      }
       if (generation === this._generation) {
         this._failed.emit(reason);
       }
       throw reason;
+    } finally {
+      if (this._pollAbort === abort) {
+        this._pollAbort = null;
+      }
     }
     if (generation !== this._generation || !this._poll) {
       return;
@@ -327,6 +344,7 @@ export class MonitorStreamClient implements IDisposable {
   private _generation = 0;
   private _socket: WebSocket | null = null;
   private _poll: Poll | null = null;
+  private _pollAbort: AbortController | null = null;
   private _transport: MonitorTransport | null = null;
   private _reconnectAttempts = 0;
   private _reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -352,7 +370,10 @@ export namespace MonitorStreamClient {
     language?: () => NeuronLanguage | undefined;
     /** Seconds a long poll may wait for a new snapshot (default 10). */
     pollTimeout?: number;
-    /** Milliseconds before reopening a closed socket, doubled per attempt. */
+    /**
+     * Milliseconds before reopening a closed socket or trying the WebSocket
+     * again while polling, doubled per attempt.
+     */
     reconnectDelay?: number;
   }
 
@@ -362,7 +383,7 @@ export namespace MonitorStreamClient {
   /** Default first delay before reopening a socket that closed. */
   export const RECONNECT_DELAY = 1000;
 
-  /** Longest delay between attempts to reopen the socket. */
+  /** Longest delay between attempts to open the socket. */
   export const MAX_RECONNECT_DELAY = 30_000;
 
   /**

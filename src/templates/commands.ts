@@ -10,6 +10,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
+import { CategoryItem, addCategoryItems } from '../categoryItems';
 import { neuronIcon } from '../components';
 import {
   CommandIDs,
@@ -153,61 +154,52 @@ export function addTemplateCommands(
     })
   );
 
-  if (palette) {
-    disposables.add(
-      palette.addItem({
-        command: CommandIDs.openTemplates,
-        category: i18n.trans.__('Neuron')
-      })
-    );
-  }
+  disposables.add(
+    addCategoryItems(i18n, { palette }, () => [
+      { palette: { command: CommandIDs.openTemplates } }
+    ])
+  );
 
-  // Launcher and palette items, one per template, follow the list.
-  let items = new DisposableSet();
+  // Launcher and palette items, one per template, follow the list (and the
+  // language, which names their category).
+  const itemsFor = (
+    list: ReadonlyArray<NeuronAPI.TemplateSummary>
+  ): CategoryItem[] =>
+    list.flatMap((template, rank): CategoryItem[] => {
+      const args = { id: template.id };
+      const cards: CategoryItem[] = templates.editsNotebooks
+        ? [
+            {
+              launcher: {
+                command: CommandIDs.newNotebookFromTemplate,
+                args: { ...args, launcher: true },
+                rank
+              }
+            }
+          ]
+        : [];
+      return [
+        ...cards,
+        {
+          palette: { command: CommandIDs.newNotebookFromTemplate, args, rank }
+        },
+        { palette: { command: CommandIDs.insertTemplate, args, rank } }
+      ];
+    });
+  let current: ReadonlyArray<NeuronAPI.TemplateSummary> =
+    templates.state === 'ready' ? templates.templates : [];
+  const items = addCategoryItems(i18n, { palette, launcher }, () =>
+    itemsFor(current)
+  );
   const syncItems = (
     _sender: unknown,
     list: ReadonlyArray<NeuronAPI.TemplateSummary>
   ) => {
-    items.dispose();
-    items = new DisposableSet();
-    const category = i18n.trans.__('Neuron');
-    list.forEach((template, rank) => {
-      const args = { id: template.id };
-      if (launcher && templates.editsNotebooks) {
-        items.add(
-          launcher.add({
-            command: CommandIDs.newNotebookFromTemplate,
-            args: { ...args, launcher: true },
-            category,
-            rank
-          })
-        );
-      }
-      if (palette) {
-        items.add(
-          palette.addItem({
-            command: CommandIDs.newNotebookFromTemplate,
-            args,
-            category,
-            rank
-          })
-        );
-        items.add(
-          palette.addItem({
-            command: CommandIDs.insertTemplate,
-            args,
-            category,
-            rank
-          })
-        );
-      }
-    });
+    current = list;
+    items.rebuild();
     commands.notifyCommandChanged();
   };
   templates.listChanged.connect(syncItems);
-  if (templates.state === 'ready') {
-    syncItems(templates, templates.templates);
-  }
   const onTargetChanged = () =>
     commands.notifyCommandChanged(CommandIDs.insertTemplate);
   templates.insertTargetChanged.connect(onTargetChanged);

@@ -335,15 +335,6 @@ export class StepChecks {
     return this._watching.size > 0;
   }
 
-  /**
-   * Resolves when every check started so far has finished (tests).
-   */
-  async settled(): Promise<void> {
-    while (this._pending.size > 0) {
-      await Promise.all(Array.from(this._pending));
-    }
-  }
-
   dispose(): void {
     if (this._isDisposed) {
       return;
@@ -394,13 +385,21 @@ export class StepChecks {
         console.warn('jupyterlab-neuron: a step check failed', reason);
       });
       this._work.set(step.id, settled);
-      this._track(settled);
     }
   }
 
-  private _track(work: Promise<void>): void {
-    this._pending.add(work);
-    void work.then(() => this._pending.delete(work));
+  /**
+   * Record a step's evidence unless the checks ended while it was measured
+   * (the tutorial was turned off or the notebook closed).
+   */
+  private _record(
+    stepId: string,
+    key: string,
+    value: PartialJSONObject | null
+  ): void {
+    if (!this._isDisposed) {
+      this._progress.setEvidence(stepId, key, value);
+    }
   }
 
   private async _begin(stepId: string, check: StepCheck): Promise<void> {
@@ -416,11 +415,11 @@ export class StepChecks {
           problem = messageOf(reason);
         }
         const evidence: ICacheEvidence = { before, after: null, problem };
-        this._progress.setEvidence(stepId, 'cache', evidence);
+        this._record(stepId, 'cache', evidence);
         return;
       }
       case 'traced-model':
-        this._progress.setEvidence(stepId, 'traced', null);
+        this._record(stepId, 'traced', null);
         return;
     }
   }
@@ -448,7 +447,7 @@ export class StepChecks {
           after,
           problem
         };
-        this._progress.setEvidence(stepId, 'cache', evidence);
+        this._record(stepId, 'cache', evidence);
         return;
       }
       case 'traced-model': {
@@ -468,7 +467,7 @@ export class StepChecks {
           files,
           problem
         };
-        this._progress.setEvidence(stepId, 'traced', evidence);
+        this._record(stepId, 'traced', evidence);
         return;
       }
     }
@@ -524,7 +523,6 @@ export class StepChecks {
   private _viewer: string;
   private _watching = new Set<string>();
   private _watchingMonitor = false;
-  private _pending = new Set<Promise<void>>();
   private _work = new Map<string, Promise<void>>();
   private _isDisposed = false;
 }

@@ -403,9 +403,13 @@ export class NotebookTutorial implements ITutorialGuideModel {
    * Turn the tutorial mode off: remove the highlight and record it.
    */
   stop(): void {
+    if (this._isDisposed) {
+      return;
+    }
     this._progress.active = false;
     this._writeMetadata();
-    this._requestSave();
+    // Saved now: dispose() below cancels any save still waiting.
+    this._saveNow();
     this.dispose();
   }
 
@@ -676,11 +680,19 @@ export class NotebookTutorial implements ITutorialGuideModel {
     }
     this._saveTimer = setTimeout(() => {
       this._saveTimer = null;
-      this._save?.(this._panel).catch(reason => {
-        // The progress stays in the (unsaved) notebook; autosave may still keep it.
-        console.warn('jupyterlab-neuron: could not save the notebook', reason);
-      });
+      this._saveNow();
     }, SAVE_DELAY_MS);
+  }
+
+  private _saveNow(): void {
+    if (this._saveTimer) {
+      clearTimeout(this._saveTimer);
+      this._saveTimer = null;
+    }
+    this._save?.(this._panel).catch(reason => {
+      // The progress stays in the (unsaved) notebook; autosave may still keep it.
+      console.warn('jupyterlab-neuron: could not save the notebook', reason);
+    });
   }
 
   private _applyHighlight(): void {

@@ -1,5 +1,6 @@
 import {
   fakeApp,
+  fakeItemTarget,
   fakeSettingRegistry,
   pluginById
 } from '../../__tests__/fakeApp';
@@ -33,8 +34,8 @@ describe('the compile cache plugin', () => {
         pageSize: 500
       }
     });
-    const palette = { addItem: jest.fn() };
-    const launcher = { add: jest.fn() };
+    const palette = fakeItemTarget();
+    const launcher = fakeItemTarget();
     const restorer = { restore: jest.fn() };
     const model = pluginById('jupyterlab-neuron:cache').activate(
       app,
@@ -52,16 +53,18 @@ describe('the compile cache plugin', () => {
       bytes: 5 * 1024 ** 3,
       percent: 3
     });
-    expect(palette.addItem.mock.calls.map(call => call[0])).toEqual([
+    expect(palette.items).toEqual([
       { command: CommandIDs.openCompileCache, category: 'Neuron' },
       { command: CommandIDs.refreshCompileCache, category: 'Neuron' }
     ]);
-    expect(launcher.add).toHaveBeenCalledWith({
-      command: CommandIDs.openCompileCache,
-      args: { isLauncher: true },
-      category: 'Neuron',
-      rank: 20
-    });
+    expect(launcher.items).toEqual([
+      {
+        command: CommandIDs.openCompileCache,
+        args: { isLauncher: true },
+        category: 'Neuron',
+        rank: 20
+      }
+    ]);
     expect(restorer.restore).toHaveBeenCalledTimes(1);
     expect(
       app.commands.label(CommandIDs.openCompileCache, { isLauncher: true })

@@ -167,7 +167,8 @@ describe('MonitorModel', () => {
         snapshot: trainDual(answered)
       });
     });
-    createModel({ pollTimeout: 7 });
+    // (No second WebSocket try during this test.)
+    createModel({ pollTimeout: 7, reconnectDelay: 60_000 });
     const seqs: number[] = [];
     model.snapshotChanged.connect((_, snapshot) => seqs.push(snapshot.seq));
     model.setVisible('dashboard', true);
@@ -224,6 +225,61 @@ describe('MonitorModel', () => {
     await settle(300);
     expect(server.requestsTo('monitor/snapshot').length).toBe(count);
     expect(model.connection).toBe('idle');
+  });
+
+  it('aborts the pending long poll when no view is visible any more', async () => {
+    server.routes.set('monitor/snapshot', request => {
+      if (!new URL(request.url).searchParams.has('after')) {
+        return jsonResponse(200, {
+          status: makeStatus(),
+          snapshot: trainDual(1)
+        });
+      }
+      // A long poll: answers only when a snapshot comes, or when aborted.
+      return new Promise<Response>((_, reject) => {
+        request.signal.addEventListener('abort', () =>
+          reject(new DOMException('aborted', 'AbortError'))
+        );
+      });
+    });
+    createModel();
+    model.setVisible('dashboard', true);
+    FakeWebSocket.latest.fail();
+    await waitUntil(() => server.requestsTo('monitor/snapshot').length === 2);
+    const waiting = server.requestsTo('monitor/snapshot')[1];
+    expect(waiting.signal.aborted).toBe(false);
+    model.setVisible('dashboard', false);
+    expect(waiting.signal.aborted).toBe(true);
+    expect(model.connection).toBe('idle');
+  });
+
+  it('tries the WebSocket again, with backoff, after falling back to polling', async () => {
+    server.routes.set(
+      'monitor/snapshot',
+      jsonResponse(200, { status: makeStatus(), snapshot: trainDual(1) })
+    );
+    createModel({ reconnectDelay: 20 });
+    model.setVisible('dashboard', true);
+    FakeWebSocket.latest.fail();
+    await waitUntil(() => model.connection === 'polling');
+    // The proxy still refuses: polling goes on and the next try waits longer.
+    await waitUntil(() => FakeWebSocket.instances.length === 2);
+    const secondTry = Date.now();
+    FakeWebSocket.latest.fail();
+    expect(model.connection).toBe('polling');
+    await waitUntil(() => FakeWebSocket.instances.length === 3);
+    expect(Date.now() - secondTry).toBeGreaterThanOrEqual(35);
+    // Now it opens: the stream takes over and polling stops.
+    FakeWebSocket.latest.open();
+    expect(model.connection).toBe('websocket');
+    const polls = server.requestsTo('monitor/snapshot').length;
+    await settle(300);
+    expect(server.requestsTo('monitor/snapshot').length).toBe(polls);
+    FakeWebSocket.latest.receive({
+      type: 'snapshot',
+      snapshot: trainDual(5)
+    });
+    await waitUntil(() => model.snapshot?.seq === 5);
   });
 
   it('keeps at most historyLength samples, the newest ones', () => {

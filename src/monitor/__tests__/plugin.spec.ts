@@ -2,6 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import {
   fakeApp,
+  fakeItemTarget,
   fakeSettingRegistry,
   pluginById
 } from '../../__tests__/fakeApp';
@@ -42,8 +43,8 @@ describe('the monitor plugin', () => {
         showStatusBar: true
       }
     });
-    const palette = { addItem: jest.fn() };
-    const launcher = { add: jest.fn() };
+    const palette = fakeItemTarget();
+    const launcher = fakeItemTarget();
     const restorer = { restore: jest.fn(async () => undefined) };
     const statusBar = { registerStatusItem: jest.fn() };
     const model = monitorPlugin.activate(
@@ -59,16 +60,18 @@ describe('the monitor plugin', () => {
 
     expect(model.updatePeriod).toBe(2000);
     expect(model.historyLength).toBe(120);
-    expect(palette.addItem.mock.calls.map(call => call[0])).toEqual([
+    expect(palette.items).toEqual([
       { command: CommandIDs.openMonitorDashboard, category: 'Neuron' },
       { command: CommandIDs.restartMonitor, category: 'Neuron' }
     ]);
-    expect(launcher.add).toHaveBeenCalledWith({
-      command: CommandIDs.openMonitorDashboard,
-      args: { isLauncher: true },
-      category: 'Neuron',
-      rank: 10
-    });
+    expect(launcher.items).toEqual([
+      {
+        command: CommandIDs.openMonitorDashboard,
+        args: { isLauncher: true },
+        category: 'Neuron',
+        rank: 10
+      }
+    ]);
     expect(app.commands.label(CommandIDs.openMonitorDashboard)).toBe(
       'NeuronCore ダッシュボードを開く'
     );

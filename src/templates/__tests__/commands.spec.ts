@@ -58,7 +58,11 @@ describe('addTemplateCommands', () => {
       }
     };
     const commands = new CommandRegistry();
-    const i18n = new NeuronI18n({ setting: 'en' });
+    // (A Japanese category that differs from the English one.)
+    const i18n = new NeuronI18n({
+      setting: 'en',
+      messages: { Neuron: ['Neuron（日本語）'] }
+    });
     const shown = jest.fn();
     const disposable = addTemplateCommands({
       commands,
@@ -75,6 +79,7 @@ describe('addTemplateCommands', () => {
     };
     return {
       templates,
+      i18n,
       launched,
       paletteItems,
       commands,
@@ -103,6 +108,19 @@ describe('addTemplateCommands', () => {
     // Reloading (e.g. in another language) replaces the cards.
     publish();
     expect(launched).toHaveLength(2);
+  });
+
+  it('moves the launcher cards and palette items to the category of a new language', () => {
+    const { launched, paletteItems, i18n, publish } = setUp();
+    publish();
+    i18n.setting = 'ja';
+    expect(launched).toHaveLength(2);
+    expect(paletteItems).toHaveLength(5);
+    expect(
+      [...launched, ...paletteItems].every(
+        item => item.category === 'Neuron（日本語）'
+      )
+    ).toBe(true);
   });
 
   it('offers palette items per template and a browse item', () => {

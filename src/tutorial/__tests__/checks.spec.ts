@@ -9,6 +9,7 @@ import {
   formatCoreLine,
   joinPath
 } from '../checks';
+import { settle } from '../../__tests__/waiting';
 import { ITutorialCell, TutorialProgress } from '../progress';
 import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
 
@@ -86,7 +87,7 @@ function setUp(services: Services) {
   ) => {
     progress.cellScheduled(cellId);
     progress.cellExecuted(cellId, error);
-    await checks.settled();
+    await settle();
   };
   return { progress, checks, judge, runCell };
 }
@@ -127,7 +128,7 @@ describe('checkForStep', () => {
 describe('StepChecks', () => {
   it('records the busy cores of this notebook while a training step runs', async () => {
     const services = new Services();
-    const { progress, checks, judge } = setUp(services);
+    const { progress, judge } = setUp(services);
     const monitor = services.monitor!;
 
     progress.cellScheduled('train-single-2');
@@ -147,7 +148,7 @@ describe('StepChecks', () => {
     monitor.push(snapshotOf([40, 90], [ours, theirs]));
     monitor.push(snapshotOf([85, 95], [ours, theirs]));
     progress.cellExecuted('train-single-2', null);
-    await checks.settled();
+    await settle();
 
     expect(monitor.viewers.has('test')).toBe(false);
     const evidence = judge('train-single');
@@ -164,11 +165,11 @@ describe('StepChecks', () => {
   it('warns when a multi-worker step used fewer cores than workers', async () => {
     const services = new Services();
     services.kernel = null;
-    const { progress, checks, judge } = setUp(services);
+    const { progress, judge } = setUp(services);
     progress.cellScheduled('train-multi-2');
     services.monitor!.push(snapshotOf([88, 0]));
     progress.cellExecuted('train-multi-2', null);
-    await checks.settled();
+    await settle();
     const evidence = judge('train-multi');
     expect(evidence.state).toBe('warning');
     expect(evidence.kind === 'cores' && evidence.busy).toBe(1);
@@ -177,11 +178,11 @@ describe('StepChecks', () => {
 
   it('shows simulated monitor data as simulated, never as confirmed', async () => {
     const services = new Services();
-    const { progress, checks, judge } = setUp(services);
+    const { progress, judge } = setUp(services);
     progress.cellScheduled('train-single-2');
     services.monitor!.push(snapshotOf([88, 0], [], true));
     progress.cellExecuted('train-single-2', null);
-    await checks.settled();
+    await settle();
     expect(judge('train-single').state).toBe('simulated');
   });
 
@@ -227,11 +228,11 @@ describe('StepChecks', () => {
       { entries: 3, bytes: 1000, simulated: false },
       { entries: 7, bytes: 5000, simulated: false }
     ];
-    const { progress, checks, judge } = setUp(services);
+    const { progress, judge } = setUp(services);
     progress.cellScheduled('precompile-2');
-    await checks.settled();
+    await settle();
     progress.cellExecuted('precompile-2', null);
-    await checks.settled();
+    await settle();
     const evidence = judge('precompile');
     expect(evidence.state).toBe('ok');
     expect(evidence.kind === 'compile-cache' && evidence.gained).toEqual({
@@ -279,6 +280,25 @@ describe('StepChecks', () => {
       state: 'warning',
       reason: 'no-folder'
     });
+  });
+
+  it('writes no evidence once disposed, even when a reading arrives later', async () => {
+    const services = new Services();
+    let answer: (totals: ICacheTotals) => void = () => undefined;
+    services.cacheTotals = () =>
+      new Promise<ICacheTotals>(resolve => {
+        answer = resolve;
+      });
+    const { progress, checks } = setUp(services);
+    const changes = jest.fn();
+    progress.cellScheduled('precompile-2');
+    await settle();
+    checks.dispose();
+    progress.changed.connect(changes);
+    answer({ entries: 3, bytes: 1000, simulated: false });
+    await settle();
+    expect(progress.evidence('precompile').cache).toBeUndefined();
+    expect(changes).not.toHaveBeenCalled();
   });
 
   it('does not look for a traced model when tracing failed', async () => {

@@ -59,7 +59,11 @@ const noChecks: ICheckServices = {
   kernelId: () => null
 };
 
-function tutorialOf(model: NotebookModel, client?: Partial<DiagnoseClient>) {
+function tutorialOf(
+  model: NotebookModel,
+  client?: Partial<DiagnoseClient>,
+  save?: (panel: NotebookPanel) => Promise<void>
+) {
   const fetchStepInfo = jest.fn(async () => ({
     title: 'Japanese BERT',
     steps: [
@@ -73,7 +77,8 @@ function tutorialOf(model: NotebookModel, client?: Partial<DiagnoseClient>) {
     diagnoseClient: (client ?? {}) as DiagnoseClient,
     monitor: null,
     checkServices: () => noChecks,
-    fetchStepInfo
+    fetchStepInfo,
+    save
   });
   return { tutorial, fetchStepInfo };
 }
@@ -124,6 +129,20 @@ describe('NotebookTutorial', () => {
     const { tutorial: again } = tutorialOf(model);
     expect(again.progress.current!.id).toBe('train-single');
     again.dispose();
+  });
+
+  it('saves the notebook when the tutorial mode is turned off', async () => {
+    jest.useFakeTimers();
+    const model = modelWith([cell('prepare', 1), cell('train-single', 1)]);
+    const save = jest.fn(() => Promise.resolve());
+    const { tutorial } = tutorialOf(model, undefined, save);
+    tutorial.stop();
+    jest.advanceTimersByTime(5000);
+    expect(tutorial.isDisposed).toBe(true);
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(model.getMetadata('jupyterlab_neuron').tutorial).toMatchObject({
+      active: false
+    });
   });
 
   it('follows cells deleted from the notebook once the edit settles', () => {
