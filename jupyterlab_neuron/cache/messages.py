@@ -1,4 +1,5 @@
-"""Japanese and English texts of the compile-cache capability (server and CLI)."""
+"""Japanese and English texts of the compile-cache capability (REST API and errors;
+the ``jupyter neuron cache`` texts are in :mod:`jupyterlab_neuron.cli.cache`)."""
 
 from __future__ import annotations
 
@@ -135,89 +136,6 @@ MESSAGES = Messages(
         "failure.os_error": {
             "en": "could not be removed: {detail}",
             "ja": "削除できませんでした: {detail}",
-        },
-        # --- CLI -------------------------------------------------------------------------
-        "cli.state.success": {"en": "success", "ja": "成功"},
-        "cli.state.failed": {"en": "failed", "ja": "失敗"},
-        "cli.state.compiling": {"en": "compiling", "ja": "コンパイル中"},
-        "cli.state.stale_lock": {"en": "stale lock", "ja": "古いロック"},
-        "cli.state.empty": {"en": "empty", "ja": "空"},
-        "cli.root_header": {
-            "en": "Compile cache {path} ({state})",
-            "ja": "コンパイルキャッシュ {path}（{state}）",
-        },
-        "cli.root_state.ok": {"en": "ok", "ja": "正常"},
-        "cli.root_state.missing": {"en": "missing", "ja": "なし"},
-        "cli.root_state.not_directory": {"en": "not a folder", "ja": "フォルダーではありません"},
-        "cli.root_state.unreadable": {"en": "unreadable", "ja": "読み取り不可"},
-        "cli.root_state.read_only": {"en": "read-only", "ja": "読み取り専用"},
-        "cli.root_state.remote": {"en": "remote, not managed", "ja": "リモート、管理対象外"},
-        "cli.totals": {
-            "en": "  {entries} entries, {size}; free space {free}",
-            "ja": "  エントリ {entries} 件、{size}、空き容量 {free}",
-        },
-        "cli.counts": {"en": "  by state: {counts}", "ja": "  状態別: {counts}"},
-        "cli.version_line": {
-            "en": "  {name}: {entries} entries, {size}{newest}",
-            "ja": "  {name}: エントリ {entries} 件、{size}{newest}",
-        },
-        "cli.newest": {"en": " (newest)", "ja": "（最新）"},
-        "cli.no_roots": {
-            "en": "No compile cache root found.",
-            "ja": "コンパイルキャッシュのルートが見つかりません。",
-        },
-        "cli.no_entries": {"en": "No entries.", "ja": "エントリはありません。"},
-        "cli.column.id": {"en": "ID", "ja": "ID"},
-        "cli.column.state": {"en": "STATE", "ja": "状態"},
-        "cli.column.size": {"en": "SIZE", "ja": "サイズ"},
-        "cli.column.last_used": {"en": "LAST USED", "ja": "最終使用"},
-        "cli.column.version": {"en": "VERSION", "ja": "バージョン"},
-        "cli.plan_header": {
-            "en": "To remove: {count} item(s); space freed: {size}",
-            "ja": "削除対象: {count} 件、解放される容量: {size}",
-        },
-        "cli.kind.entry": {"en": "entry", "ja": "エントリ"},
-        "cli.kind.lock": {"en": "lock", "ja": "ロックファイル"},
-        "cli.kind.version": {"en": "version", "ja": "バージョンフォルダー"},
-        "cli.skipped_item": {"en": "  kept: {path}: {reason}", "ja": "  対象外: {path}: {reason}"},
-        "cli.nothing_to_remove": {
-            "en": "Nothing to remove.",
-            "ja": "削除するものはありません。",
-        },
-        "cli.confirm": {
-            "en": "Remove these {count} item(s)? [y/N] ",
-            "ja": "この {count} 件を削除しますか？ [y/N] ",
-        },
-        "cli.no_tty": {
-            "en": "Refusing to remove anything without confirmation: no terminal to ask on. "
-            "Pass --yes to confirm, or --dry-run to only see what would be removed.",
-            "ja": "確認できる端末がないため、削除を中止しました。削除するには --yes を付けて"
-            "ください。対象の確認だけなら --dry-run を使ってください。",
-        },
-        "cli.cancelled": {
-            "en": "Cancelled; nothing was removed.",
-            "ja": "中止しました。何も削除していません。",
-        },
-        "cli.removed": {
-            "en": "Removed {count} item(s), freed {size}.",
-            "ja": "{count} 件を削除し、{size} を解放しました。",
-        },
-        "cli.failed_item": {
-            "en": "  not removed: {id}: {message}",
-            "ja": "  削除できませんでした: {id}: {message}",
-        },
-        "cli.dry_run_note": {
-            "en": "Dry run: nothing was removed.",
-            "ja": "ドライランのため、何も削除していません。",
-        },
-        "cli.bad_size": {
-            "en": "Invalid size {value!r}: use a number of bytes or a unit such as 500M, 20G, 1T.",
-            "ja": "サイズ {value!r} が正しくありません。バイト数か、500M・20G・1T のような"
-            "単位付きで指定してください。",
-        },
-        "cli.bad_state": {
-            "en": "Unknown state {value!r}: use one of {states}.",
-            "ja": "不明な状態です: {value!r}。{states} のいずれかを指定してください。",
         },
     }
 )

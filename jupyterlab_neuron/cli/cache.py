@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from neuron_kernel_helpers.i18n import Lang, format_table, list_separator, resolve_lang
+from neuron_kernel_helpers.i18n import Lang, Messages, format_table, list_separator, resolve_lang
 
 from ..cache.actions import CleanPlan, CleanRequest
 from ..cache.errors import CacheConflictError, CacheError
@@ -30,6 +30,94 @@ from ..cache.scanner import ENTRY_STATES
 from ..cache.service import CacheServiceConfig, CompileCacheService
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+#: Texts of ``jupyter neuron cache`` (the core's own texts are in ``cache.messages``).
+TEXT = Messages(
+    {
+        "state.success": {"en": "success", "ja": "成功"},
+        "state.failed": {"en": "failed", "ja": "失敗"},
+        "state.compiling": {"en": "compiling", "ja": "コンパイル中"},
+        "state.stale_lock": {"en": "stale lock", "ja": "古いロック"},
+        "state.empty": {"en": "empty", "ja": "空"},
+        "root_header": {
+            "en": "Compile cache {path} ({state})",
+            "ja": "コンパイルキャッシュ {path}（{state}）",
+        },
+        "root_state.ok": {"en": "ok", "ja": "正常"},
+        "root_state.missing": {"en": "missing", "ja": "なし"},
+        "root_state.not_directory": {"en": "not a folder", "ja": "フォルダーではありません"},
+        "root_state.unreadable": {"en": "unreadable", "ja": "読み取り不可"},
+        "root_state.read_only": {"en": "read-only", "ja": "読み取り専用"},
+        "root_state.remote": {"en": "remote, not managed", "ja": "リモート、管理対象外"},
+        "totals": {
+            "en": "  {entries} entries, {size}; free space {free}",
+            "ja": "  エントリ {entries} 件、{size}、空き容量 {free}",
+        },
+        "counts": {"en": "  by state: {counts}", "ja": "  状態別: {counts}"},
+        "version_line": {
+            "en": "  {name}: {entries} entries, {size}{newest}",
+            "ja": "  {name}: エントリ {entries} 件、{size}{newest}",
+        },
+        "newest": {"en": " (newest)", "ja": "（最新）"},
+        "no_roots": {
+            "en": "No compile cache root found.",
+            "ja": "コンパイルキャッシュのルートが見つかりません。",
+        },
+        "no_entries": {"en": "No entries.", "ja": "エントリはありません。"},
+        "column.id": {"en": "ID", "ja": "ID"},
+        "column.state": {"en": "STATE", "ja": "状態"},
+        "column.size": {"en": "SIZE", "ja": "サイズ"},
+        "column.last_used": {"en": "LAST USED", "ja": "最終使用"},
+        "column.version": {"en": "VERSION", "ja": "バージョン"},
+        "plan_header": {
+            "en": "To remove: {count} item(s); space freed: {size}",
+            "ja": "削除対象: {count} 件、解放される容量: {size}",
+        },
+        "kind.entry": {"en": "entry", "ja": "エントリ"},
+        "kind.lock": {"en": "lock", "ja": "ロックファイル"},
+        "kind.version": {"en": "version", "ja": "バージョンフォルダー"},
+        "skipped_item": {"en": "  kept: {path}: {reason}", "ja": "  対象外: {path}: {reason}"},
+        "nothing_to_remove": {
+            "en": "Nothing to remove.",
+            "ja": "削除するものはありません。",
+        },
+        "confirm": {
+            "en": "Remove these {count} item(s)? [y/N] ",
+            "ja": "この {count} 件を削除しますか？ [y/N] ",
+        },
+        "no_tty": {
+            "en": "Refusing to remove anything without confirmation: no terminal to ask on. "
+            "Pass --yes to confirm, or --dry-run to only see what would be removed.",
+            "ja": "確認できる端末がないため、削除を中止しました。削除するには --yes を付けて"
+            "ください。対象の確認だけなら --dry-run を使ってください。",
+        },
+        "cancelled": {
+            "en": "Cancelled; nothing was removed.",
+            "ja": "中止しました。何も削除していません。",
+        },
+        "removed": {
+            "en": "Removed {count} item(s), freed {size}.",
+            "ja": "{count} 件を削除し、{size} を解放しました。",
+        },
+        "failed_item": {
+            "en": "  not removed: {id}: {message}",
+            "ja": "  削除できませんでした: {id}: {message}",
+        },
+        "dry_run_note": {
+            "en": "Dry run: nothing was removed.",
+            "ja": "ドライランのため、何も削除していません。",
+        },
+        "bad_size": {
+            "en": "Invalid size {value!r}: use a number of bytes or a unit such as 500M, 20G, 1T.",
+            "ja": "サイズ {value!r} が正しくありません。バイト数か、500M・20G・1T のような"
+            "単位付きで指定してください。",
+        },
+        "bad_state": {
+            "en": "Unknown state {value!r}: use one of {states}.",
+            "ja": "不明な状態です: {value!r}。{states} のいずれかを指定してください。",
+        },
+    }
+)
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -107,19 +195,19 @@ def _run_status(args: argparse.Namespace) -> int:
         _print_json(status)
         return 0
     if not status["roots"]:
-        print(MESSAGES("cli.no_roots", lang))
+        print(TEXT("no_roots", lang))
         return 0
     for root in status["roots"]:
-        state = MESSAGES(f"cli.root_state.{root['state']}", lang)
-        print(MESSAGES("cli.root_header", lang, path=root["path"], state=state))
+        state = TEXT(f"root_state.{root['state']}", lang)
+        print(TEXT("root_header", lang, path=root["path"], state=state))
         for note in [root["message"], *root["notes"]]:
             if note:
                 print(f"  {note}")
         if not root["scanned"]:
             continue
         print(
-            MESSAGES(
-                "cli.totals",
+            TEXT(
+                "totals",
                 lang,
                 entries=root["entries"],
                 size=format_bytes(root["total_bytes"]),
@@ -127,15 +215,14 @@ def _run_status(args: argparse.Namespace) -> int:
             )
         )
         counts = list_separator(lang).join(
-            f"{MESSAGES(f'cli.state.{state}', lang)} {root['counts'][state]}"
-            for state in ENTRY_STATES
+            f"{TEXT(f'state.{state}', lang)} {root['counts'][state]}" for state in ENTRY_STATES
         )
-        print(MESSAGES("cli.counts", lang, counts=counts))
+        print(TEXT("counts", lang, counts=counts))
         for version in root["versions"]:
-            newest = MESSAGES("cli.newest", lang) if version["newest"] else ""
+            newest = TEXT("newest", lang) if version["newest"] else ""
             print(
-                MESSAGES(
-                    "cli.version_line",
+                TEXT(
+                    "version_line",
                     lang,
                     name=version["name"],
                     entries=version["entries"],
@@ -162,8 +249,8 @@ def _run_list(args: argparse.Namespace) -> int:
     unknown = [state for state in states if state not in ENTRY_STATES]
     if unknown:
         print(
-            MESSAGES(
-                "cli.bad_state",
+            TEXT(
+                "bad_state",
                 lang,
                 value=unknown[0],
                 states=list_separator(lang).join(ENTRY_STATES),
@@ -186,17 +273,17 @@ def _run_list(args: argparse.Namespace) -> int:
         _print_json([{key: item[key] for key in LIST_KEYS} for item in items])
         return 0
     if not items:
-        print(MESSAGES("cli.no_entries", lang))
+        print(TEXT("no_entries", lang))
         return 0
     rows = [
         [
-            MESSAGES(f"cli.column.{column}", lang)
+            TEXT(f"column.{column}", lang)
             for column in ("state", "size", "last_used", "version", "id")
         ]
     ]
     rows += [
         [
-            MESSAGES(f"cli.state.{item['state']}", lang),
+            TEXT(f"state.{item['state']}", lang),
             format_bytes(item["bytes"]),
             _format_time(item["last_used"]),
             item["version"],
@@ -252,15 +339,15 @@ def _request(args: argparse.Namespace, service: CompileCacheService) -> CleanReq
 
 def _print_plan(plan: CleanPlan, lang: Lang, out: TextIO) -> None:
     if not plan.items:
-        print(MESSAGES("cli.nothing_to_remove", lang), file=out)
+        print(TEXT("nothing_to_remove", lang), file=out)
     else:
         print(
-            MESSAGES("cli.plan_header", lang, count=len(plan.items), size=format_bytes(plan.bytes)),
+            TEXT("plan_header", lang, count=len(plan.items), size=format_bytes(plan.bytes)),
             file=out,
         )
         rows = [
             [
-                MESSAGES(f"cli.kind.{item.kind}", lang),
+                TEXT(f"kind.{item.kind}", lang),
                 format_bytes(item.bytes),
                 os.path.join(item.root, item.path),
             ]
@@ -270,8 +357,8 @@ def _print_plan(plan: CleanPlan, lang: Lang, out: TextIO) -> None:
             print(line, file=out)
     for skipped in plan.skipped:
         print(
-            MESSAGES(
-                "cli.skipped_item",
+            TEXT(
+                "skipped_item",
                 lang,
                 path=skipped.path,
                 reason=MESSAGES(f"skip.{skipped.reason}", lang),
@@ -291,7 +378,7 @@ def _confirm(count: int, lang: Lang) -> bool | None:
     """Ask on the terminal; ``None`` when there is no terminal to ask on."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return None
-    sys.stderr.write(MESSAGES("cli.confirm", lang, count=count))
+    sys.stderr.write(TEXT("confirm", lang, count=count))
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes", "はい")
@@ -312,7 +399,7 @@ def _run_clean(args: argparse.Namespace) -> int:
             _print_json(_clean_json(plan.to_dict(lang)))
         else:
             _print_plan(plan, lang, human)
-            print(MESSAGES("cli.dry_run_note", lang), file=human)
+            print(TEXT("dry_run_note", lang), file=human)
         return 0
     if not plan.items:
         if args.json:
@@ -324,10 +411,10 @@ def _run_clean(args: argparse.Namespace) -> int:
         _print_plan(plan, lang, sys.stderr)
         confirmed = _confirm(len(plan.items), lang)
         if confirmed is None:
-            print(MESSAGES("cli.no_tty", lang), file=sys.stderr)
+            print(TEXT("no_tty", lang), file=sys.stderr)
             return EXIT_REFUSED
         if not confirmed:
-            print(MESSAGES("cli.cancelled", lang), file=sys.stderr)
+            print(TEXT("cancelled", lang), file=sys.stderr)
             return EXIT_REFUSED
     try:
         result = service.clean(request, plan.token)
@@ -338,15 +425,15 @@ def _run_clean(args: argparse.Namespace) -> int:
         _print_json(_clean_json(data))
     else:
         print(
-            MESSAGES(
-                "cli.removed",
+            TEXT(
+                "removed",
                 lang,
                 count=len(result.removed),
                 size=format_bytes(result.bytes_freed),
             )
         )
         for failed in data["failed"]:
-            print(MESSAGES("cli.failed_item", lang, id=failed["id"], message=failed["message"]))
+            print(TEXT("failed_item", lang, id=failed["id"], message=failed["message"]))
     return EXIT_REFUSED if result.failed else 0
 
 
@@ -357,9 +444,7 @@ def _size_argument(text: str) -> int:
     try:
         return parse_size(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            MESSAGES("cli.bad_size", resolve_lang(None), value=text)
-        ) from None
+        raise argparse.ArgumentTypeError(TEXT("bad_size", resolve_lang(None), value=text)) from None
 
 
 def _common(parser: argparse.ArgumentParser, *, json_help: str) -> None:

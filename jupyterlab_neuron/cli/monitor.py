@@ -40,10 +40,10 @@ from ..monitor.pipeline import SnapshotPipeline
 from ..monitor.reader import CHUNK_BYTES, DEFAULT_MAX_LINE_BYTES
 from ..monitor.service import MonitorOptions, monitor_config
 from ..monitor.snapshot import Snapshot
-from ..monitor.text_view import format_snapshot_text
 from ..simulator import neuron_monitor as simulated_monitor
 from ..simulator.neuron_monitor import SCENARIOS
 from .doctor import instance_type_argument
+from .monitor_view import format_snapshot_text
 
 #: How long ``--once`` waits for the first report of a live stream, by default.
 DEFAULT_FIRST_REPORT_TIMEOUT = 30.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from neuron_kernel_helpers.i18n import Lang, Messages, format_table
 from neuron_kernel_helpers.report import format_bytes, format_id_ranges
 
-from .snapshot import ProcessSample, Snapshot
+from ..monitor.snapshot import ProcessSample, Snapshot
 
 #: Up to this many cores, one bar line per core.
 BAR_VIEW_MAX_CORES = 16
