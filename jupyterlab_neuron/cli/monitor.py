@@ -54,7 +54,7 @@ CLEAR_SCREEN = "\x1b[H\x1b[2J"
 MESSAGES = Messages(
     {
         "not_found": {
-            "ja": "neuron-monitor が見つかりません（探した場所: {searched}）。"
+            "ja": "neuron-monitor が見つかりません（検索場所: {searched}）。"
             "--simulate でシミュレーターを使うか、--source で記録したファイルを読み込めます。",
             "en": "neuron-monitor was not found (searched: {searched}). Use --simulate for "
             "the simulator, or --source to read a recorded file.",

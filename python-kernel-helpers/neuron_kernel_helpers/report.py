@@ -38,7 +38,7 @@ LABELS = Messages(
             "en": "Neuron tools not found",
             "ja": "Neuron ツールが見つかりません",
         },
-        "state.no_device": {"en": "no Neuron device", "ja": "Neuron デバイスがありません"},
+        "state.no_device": {"en": "no Neuron device", "ja": "Neuron デバイスが見つかりません"},
         "state.tool_error": {
             "en": "neuron-ls failed",
             "ja": "neuron-ls でエラーが発生しました",
