@@ -94,16 +94,18 @@ MESSAGES = Messages(
         "hint.cores_busy": {
             "ja": (
                 "ヒント: NeuronCore を確保できませんでした。別のプロセス（他のノートブックの"
-                "カーネル、neuron-top など）が NeuronCore を使っている可能性があります。"
-                "Neuron パネルまたは `neuron-ls` で使用中のプロセスを確認し、不要なカーネルを"
+                "カーネルや、中断した実行の残ったプロセスなど）が NeuronCore を使っている可能性が"
+                "あります。Neuron パネルの「NeuronCore モニター」または `neuron-ls` で"
+                "使用中のプロセスを確認し、不要なカーネルを"
                 "停止してから再実行してください。このノートブックでトレースや推論をした後なら、"
                 "このカーネルを再起動してください。それでも解消しない場合の最終手段は "
                 "`sudo rmmod neuron; sudo modprobe neuron` です。"
             ),
             "en": (
                 "Hint: NeuronCores could not be allocated. Another process (another "
-                "notebook's kernel, neuron-top, ...) is probably using them. Check the "
-                "Neuron panel or `neuron-ls`, stop the kernels you do not need and run again. "
+                "notebook's kernel, a leftover process of an interrupted run, ...) is probably "
+                "using them. Check the NeuronCore Monitor of the Neuron panel or `neuron-ls`, "
+                "stop the kernels you do not need and run again. "
                 "If this notebook already traced or ran a model, restart this kernel. As a "
                 "last resort: `sudo rmmod neuron; sudo modprobe neuron`."
             ),

@@ -160,6 +160,15 @@ def test_hints_recognise_common_failures(output: str, expected: str) -> None:
     assert expected in hints[0]
 
 
+@pytest.mark.parametrize(
+    ("lang", "monitor"), [("ja", "「NeuronCore モニター」"), ("en", "NeuronCore Monitor")]
+)
+def test_busy_cores_hint_points_at_the_monitor_not_at_neuron_top(lang: str, monitor: str) -> None:
+    # neuron-top only watches the NeuronCores: it never holds them.
+    (hint,) = hints_for("nrt_allocate_neuron_cores failed", lang)  # type: ignore[arg-type]
+    assert monitor in hint and "neuron-top" not in hint
+
+
 def test_no_hint_for_unknown_failures() -> None:
     assert hints_for("SyntaxError: invalid syntax", "en") == ()
 
