@@ -44,6 +44,10 @@ test.describe('Environment in English', () => {
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('0, 1');
     await expect(rows.first()).toContainText('32');
+    // The server's own Python has no Neuron SDK.
+    const sdk = section.locator('.jp-Neuron-SdkGeneration');
+    await expect(sdk).toHaveAttribute('data-generation', 'none');
+    await expect(sdk).toHaveText('None (torch-neuronx is not installed)');
     expect(
       await section.screenshot({ mask: volatile(section) })
     ).toMatchSnapshot('environment-en.png');
@@ -86,6 +90,9 @@ test.describe('Environment in Japanese', () => {
     ).toBeVisible();
     await expect(section.getByText('インスタンスタイプ')).toBeVisible();
     await expect(section.getByText('Instance type')).toHaveCount(0);
+    await expect(section.locator('.jp-Neuron-SdkGeneration')).toHaveText(
+      'なし（torch-neuronx がインストールされていません）'
+    );
     expect(
       await section.screenshot({ mask: volatile(section) })
     ).toMatchSnapshot('environment-ja.png');
