@@ -78,16 +78,27 @@ MESSAGES = Messages(
         "step.compile": {"en": "pre-compilation", "ja": "事前コンパイル"},
         "step.inference": {"en": "inference", "ja": "推論"},
         "path.xla": {
-            "en": "{step_name} takes the PyTorch/XLA path on {family} ({generation}).",
+            "en": "On {family}, {step_name} takes the PyTorch/XLA path ({generation}).",
             "ja": "{family} では、{step_name}に PyTorch/XLA を使います（{generation}）。",
         },
         "path.torchneuron": {
-            "en": '{step_name} takes the TorchNeuron path (device "neuron") on {family}.',
+            "en": 'On {family}, {step_name} takes the TorchNeuron path (device "neuron").',
             "ja": '{family} では、{step_name}に TorchNeuron（デバイス "neuron"）を使います。',
         },
         "path.cpu": {
             "en": "CPU smoke mode: {step_name} runs on CPU, without Neuron.",
             "ja": "CPU スモークモードです。{step_name}は Neuron を使わずに CPU で実行します。",
+        },
+        "refuse.no_family": {
+            "en": (
+                "The instance type is not known, so {step_name} cannot run on Neuron. Run on "
+                "inf2, trn1 or trn2, or turn on CPU smoke mode."
+            ),
+            "ja": (
+                "インスタンスタイプがわからないため、Neuron で{step_name}を実行できません。"
+                "inf2、trn1、trn2 のいずれかで実行するか、CPU スモークモードを有効にして"
+                "ください。"
+            ),
         },
         "refuse.unknown_family": {
             "en": (
@@ -175,7 +186,7 @@ MESSAGES = Messages(
             "ja": (
                 "{family} では、このノートブックはネイティブの PyTorch バックエンドである "
                 'TorchNeuron（デバイス "neuron"）を使いますが、このカーネルの SDK は '
-                "{generation} です。{step_name}を実行するには、{family} に TorchNeuron"
+                "{generation}です。{step_name}を実行するには、{family} に TorchNeuron"
                 "（Neuron SDK 2.33 以降）をインストールしてください。"
             ),
         },
@@ -423,7 +434,7 @@ def plan_for(
         return plan("cpu", "path.cpu")
     route = FAMILY_PYTORCH_PATH.get(family or "")
     if route is None:
-        return plan(None, "refuse.unknown_family")
+        return plan(None, "refuse.unknown_family" if family else "refuse.no_family")
     if route == "torch-neuron":
         return plan(None, "refuse.inf1")
     version = generation.torch_neuronx_version or "?"

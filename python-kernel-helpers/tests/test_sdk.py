@@ -122,14 +122,15 @@ def test_xla_2_9_takes_the_xla_path_on_neuroncore_v2(family: str, step: str) -> 
 def test_path_messages() -> None:
     plan = plan_for("trn1", detect_sdk_generation(XLA_2_9), "train")
     assert plan.message("en") == (
-        "training takes the PyTorch/XLA path on trn1 (XLA (torch-neuronx 2.9, training supported))."
+        "On trn1, training takes the PyTorch/XLA path "
+        "(XLA (torch-neuronx 2.9, training supported))."
     )
     assert plan.message("ja") == (
         "trn1 では、学習に PyTorch/XLA を使います（XLA（torch-neuronx 2.9、学習に対応））。"
     )
     plan = plan_for("trn2.48xlarge", detect_sdk_generation(TORCHNEURON), "inference")
     assert plan.family == "trn2" and plan.path == "torchneuron"
-    assert plan.message("en") == 'inference takes the TorchNeuron path (device "neuron") on trn2.'
+    assert plan.message("en") == 'On trn2, inference takes the TorchNeuron path (device "neuron").'
 
 
 def test_xla_maintenance_line_refuses_training_with_what_to_install() -> None:
@@ -161,6 +162,7 @@ def test_trn2_needs_torchneuron(versions: dict, step: str) -> None:
     plan = plan_for("trn2", detect_sdk_generation(versions), step)  # type: ignore[arg-type]
     assert not plan.ok
     assert "Install TorchNeuron (Neuron SDK 2.33 or later) on trn2" in plan.message("en")
+    assert "です。" in plan.message("ja") and " です" not in plan.message("ja")
     assert "trn2 に TorchNeuron（Neuron SDK 2.33 以降）をインストールしてください" in (
         plan.message("ja")
     )
@@ -210,7 +212,10 @@ def test_inf1_and_unknown_families_are_refused() -> None:
     assert not inf1.ok and "torch-neuron package" in inf1.message("en")
     unknown = plan_for(None, sdk, "train")
     assert not unknown.ok and "turn on CPU smoke mode" in unknown.message("en")
+    assert unknown.message("en").startswith("The instance type is not known")
     assert "CPU スモークモードを有効にしてください" in unknown.message("ja")
+    other = plan_for("p5.48xlarge", sdk, "train")
+    assert not other.ok and "(p5)" in other.message("en")
 
 
 def test_unknown_step() -> None:
