@@ -39,6 +39,16 @@ TEXT = Messages(
         "state.compiling": {"en": "compiling", "ja": "コンパイル中"},
         "state.stale_lock": {"en": "stale lock", "ja": "古いロック"},
         "state.empty": {"en": "empty", "ja": "空"},
+        "state.locked": {"en": "locked", "ja": "ロックあり"},
+        "simulated_written": {
+            "en": "Simulated compile cache written to {root}: {entries} entries ({counts}) in "
+            "{versions} compiler versions, {files} files, {size} ({sizes} sizes). It is not "
+            "a real cache. Try: {command}",
+            "ja": "シミュレーション用のコンパイルキャッシュを {root} に書き出しました。"
+            "エントリ {entries} 件（{counts}）、コンパイラーのバージョン {versions} 個、"
+            "ファイル {files} 個、{size}（サイズ: {sizes}）です。実際のキャッシュではありません。"
+            "次のコマンドで試せます: {command}",
+        },
         "root_header": {
             "en": "Compile cache {path} ({state})",
             "ja": "コンパイルキャッシュ {path}（{state}）",
@@ -567,12 +577,23 @@ def _run_simulate_cache(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.to_dict())
     else:
+        lang = _lang(args)
+        counts = list_separator(lang).join(
+            f"{TEXT(f'state.{state}', lang)} {count}" for state, count in result.counts.items()
+        )
         print(
-            f"Simulated compile cache written to {result.root}: {result.entries} entries "
-            f"({', '.join(f'{state} {count}' for state, count in result.counts.items())}) in "
-            f"{len(result.versions)} compiler versions, {result.files} files, "
-            f"{format_bytes(result.apparent_bytes)} ({result.sizes} sizes). It is not a real "
-            f"cache. Try: jupyter neuron cache status --root {result.root}"
+            TEXT(
+                "simulated_written",
+                lang,
+                root=result.root,
+                entries=result.entries,
+                counts=counts,
+                versions=len(result.versions),
+                files=result.files,
+                size=format_bytes(result.apparent_bytes),
+                sizes=result.sizes,
+                command=f"jupyter neuron cache status --root {result.root}",
+            )
         )
     return 0
 
@@ -618,4 +639,9 @@ def register_simulate_cache(subparsers: SubParsers) -> None:
         "files; full: write every byte",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--lang",
+        choices=("ja", "en"),
+        help="language of the text output (default: from the locale)",
+    )
     parser.set_defaults(func=_run_simulate_cache)

@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from neuron_kernel_helpers.i18n import Messages, resolve_lang
+
 from ..simulator import FAILURE_MODES
 from ..simulator.tools import write_tool_scripts
 from .cache import register_simulate_cache
@@ -18,16 +20,38 @@ from .monitor import register_simulated_monitor
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
+TEXT = Messages(
+    {
+        "tools_written": {
+            "en": "Simulated Neuron tools for {instance} written to {folder}. Their output "
+            "is not from real hardware. Try: {command}",
+            "ja": "{instance} のシミュレーション用の Neuron ツールを {folder} に書き出しました。"
+            "出力は実際のハードウェアのものではありません。次のコマンドで試せます: {command}",
+        },
+        "tools_written_failing": {
+            "en": "Simulated Neuron tools for {instance}, failing with '{mode}', written to "
+            "{folder}. Their output is not from real hardware. Try: {command}",
+            "ja": "{instance} のシミュレーション用の Neuron ツール（失敗モード: {mode}）を "
+            "{folder} に書き出しました。出力は実際のハードウェアのものではありません。"
+            "次のコマンドで試せます: {command}",
+        },
+    }
+)
+
 
 def _run_tools(args: argparse.Namespace) -> int:
     written = write_tool_scripts(args.dir, args.instance, fail=args.fail)
     for tool, path in written.items():
         print(f"{tool}: {path}")
-    note = f", failing with '{args.fail}'" if args.fail else ""
     print(
-        f"Simulated Neuron tools for {args.instance}{note} written to {args.dir}. "
-        f"Their output is not from real hardware. Try: "
-        f"jupyter neuron doctor --tools-path {args.dir} --no-system-path",
+        TEXT(
+            "tools_written_failing" if args.fail else "tools_written",
+            resolve_lang(args.lang),
+            instance=args.instance,
+            mode=args.fail,
+            folder=args.dir,
+            command=f"jupyter neuron doctor --tools-path {args.dir} --no-system-path",
+        ),
         file=sys.stderr,
     )
     return 0
@@ -51,6 +75,9 @@ def _register_tools(subparsers: SubParsers) -> None:
         choices=tuple(FAILURE_MODES),
         help="make the tools fail: "
         + "; ".join(f"{mode}: {what}" for mode, what in FAILURE_MODES.items()),
+    )
+    parser.add_argument(
+        "--lang", choices=("ja", "en"), help="language of the text (default: from the locale)"
     )
     parser.set_defaults(func=_run_tools)
 

@@ -320,6 +320,14 @@ def test_simulate_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     status = run_json(capsys, "cache", "status", "--root", str(out), "--json")
     assert status["roots"][0]["simulated"] is True
     assert status["roots"][0]["counts"]["failed"] == 5
+    argv = ["simulate", "cache", "--out", str(tmp_path / "text"), "--entries", "10"]
+    assert main([*argv, "--failed-ratio", "0.2", "--locked", "1", "--lang", "ja"]) == 0
+    japanese = capsys.readouterr().out
+    assert f"シミュレーション用のコンパイルキャッシュを {tmp_path / 'text'} に書き出しました。" in (
+        japanese
+    )
+    assert "エントリ 10 件（成功 " in japanese and "、失敗 2、ロックあり 1、" in japanese
+    assert "実際のキャッシュではありません。" in japanese
     with pytest.raises(SystemExit) as exited:
         main(["simulate", "cache", "--out", str(out), "--entries", "5", "--failed-ratio", "3"])
     assert exited.value.code == 2

@@ -23,6 +23,26 @@ def test_simulate_tools_writes_working_executables(
     assert len(json.loads(run.stdout)) == 16
 
 
+@pytest.mark.parametrize(
+    ("lang", "fail", "expected"),
+    [
+        (
+            "ja",
+            None,
+            "trn1.2xlarge のシミュレーション用の Neuron ツールを {folder} に書き出しました。",
+        ),
+        ("ja", "hang", "Neuron ツール（失敗モード: hang）を {folder} に書き出しました。"),
+        ("en", None, "Simulated Neuron tools for trn1.2xlarge written to {folder}."),
+    ],
+)
+def test_simulate_tools_speaks_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, fail: str | None, expected: str
+) -> None:
+    argv = ["simulate", "tools", "--instance", "trn1.2xlarge", "--dir", str(tmp_path)]
+    assert main([*argv, "--lang", lang, *(["--fail", fail] if fail else [])]) == 0
+    assert expected.format(folder=tmp_path) in capsys.readouterr().err
+
+
 def test_doctor_on_a_simulated_tools_folder_says_simulated(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
