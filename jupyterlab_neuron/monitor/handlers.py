@@ -40,6 +40,19 @@ from .service import MonitorOptions, MonitorService, StreamMessage
 #: Longest wait a long-polling snapshot request may ask for, in seconds.
 MAX_POLL_TIMEOUT = 30.0
 
+#: Longest message a stream client may send (it only ever needs "ping").
+MAX_CLIENT_MESSAGE_BYTES = 1024
+
+#: Pings answered per second on one stream (up to PING_BURST at once); a ping
+#: is also left unanswered while the previous answer has not been flushed.
+PING_RATE = 2.0
+PING_BURST = 5
+
+#: A client sending more than FLOOD_MESSAGES messages within FLOOD_WINDOW
+#: seconds is disconnected (close code 1008).
+FLOOD_MESSAGES = 200
+FLOOD_WINDOW = 10.0
+
 
 def _localized_status(status: dict[str, Any], lang: Lang) -> dict[str, Any]:
     return {**status, "message": state_message(status, lang, time.time())}
@@ -164,7 +177,10 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
     Authenticated like Jupyter's own sockets (an unauthenticated or unauthorized
     upgrade gets 403). Each socket is one subscriber with latest-only slots:
     the next message is written only when the previous one has been flushed, so
-    a slow client skips to the newest snapshot instead of queueing.
+    a slow client skips to the newest snapshot instead of queueing. Client
+    messages are bounded too: pings are answered at a limited rate and never
+    while an answer is still unflushed, and a flooding client is disconnected.
+    A connection's write failures are logged once at most.
     """
 
     auth_resource = AUTH_RESOURCE
@@ -174,6 +190,18 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
         self.service = service
         self._subscriber: Any = None
         self._pump_task: asyncio.Task[None] | None = None
+        self._pong_pending = False
+        self._ping_tokens = float(PING_BURST)
+        self._ping_time = time.monotonic()
+        self._window_start = self._ping_time
+        self._window_messages = 0
+        self._dropped = False
+        self._failure_logged = False
+
+    @property
+    def max_message_size(self) -> int:
+        """Clients only send "ping": longer messages close the connection (1009)."""
+        return MAX_CLIENT_MESSAGE_BYTES
 
     def set_default_headers(self) -> None:
         """No JupyterHandler default headers on a WebSocket upgrade."""
@@ -219,12 +247,62 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
                     await self.write_message(text)
                 except WebSocketClosedError:
                     return
+                except Exception as error:  # the stream failed: note it once, stop
+                    self._note_write_failure(error)
+                    return
 
     def on_message(self, message: str | bytes) -> None:
-        """Clients send nothing the server needs; answer ``ping`` for liveness checks."""
-        if message == "ping":
-            with contextlib.suppress(WebSocketClosedError):
-                self.write_message('{"type":"pong"}')
+        """Clients send nothing the server needs; answer ``ping`` for liveness checks,
+        within limits (see :data:`PING_RATE` and :data:`FLOOD_MESSAGES`)."""
+        if self._dropped:
+            return
+        now = time.monotonic()
+        if now - self._window_start > FLOOD_WINDOW:
+            self._window_start = now
+            self._window_messages = 0
+        self._window_messages += 1
+        if self._window_messages > FLOOD_MESSAGES:
+            self._drop_flooding_client()
+            return
+        if message != "ping":
+            return
+        self._ping_tokens = min(
+            float(PING_BURST), self._ping_tokens + (now - self._ping_time) * PING_RATE
+        )
+        self._ping_time = now
+        if self._ping_tokens < 1 or self._pong_pending:
+            return
+        self._ping_tokens -= 1
+        try:
+            future = self.write_message('{"type":"pong"}')
+        except WebSocketClosedError:
+            return
+        self._pong_pending = True
+        future.add_done_callback(self._pong_flushed)
+
+    def _pong_flushed(self, future: asyncio.Future[None]) -> None:
+        self._pong_pending = False
+        if not future.cancelled():
+            error = future.exception()  # retrieved here, so never logged by asyncio
+            if error is not None and not isinstance(error, WebSocketClosedError):
+                self._note_write_failure(error)
+
+    def _drop_flooding_client(self) -> None:
+        self._dropped = True
+        self.log.warning(
+            "jupyterlab-neuron: closing a monitor stream whose client sent more than %d "
+            "messages in %g s",
+            FLOOD_MESSAGES,
+            FLOOD_WINDOW,
+        )
+        with contextlib.suppress(Exception):
+            self.close(1008, "too many messages")
+
+    def _note_write_failure(self, error: BaseException) -> None:
+        if self._failure_logged:
+            return
+        self._failure_logged = True
+        self.log.info("jupyterlab-neuron: a monitor stream stopped: %s", error or type(error))
 
     def on_close(self) -> None:
         """Unsubscribe; neuron-monitor stops after the grace period if nobody is left."""

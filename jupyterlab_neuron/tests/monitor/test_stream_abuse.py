@@ -1,0 +1,144 @@
+"""Abusive WebSocket clients of ``monitor/stream``: a ping flood from a client that
+never reads, clients that vanish with writes pending. What one connection may
+queue is bounded, and a connection's write failures reach the log once at most."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from jupyterlab_neuron.monitor.service import MonitorService
+
+from .rawws import PING, RawWebSocket
+from .test_handlers import is_snapshot, read_until
+
+
+class Records(logging.Handler):
+    """Every record of the loggers it is attached to."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # A record propagating from one attached logger to another arrives twice.
+        if not any(r is record for r in self.records):
+            self.records.append(record)
+
+    def lines(self, level: int = logging.INFO) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= level]
+
+
+@pytest.fixture
+def server_log(jp_serverapp: Any) -> Iterator[Records]:
+    """Records of the server's log, asyncio's and the root logger."""
+    handler = Records()
+    loggers = [jp_serverapp.log, logging.getLogger("asyncio"), logging.getLogger()]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def stream_path(base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/jupyterlab-neuron/monitor/stream"
+
+
+def token_of(auth_header: dict[str, str]) -> str:
+    return auth_header["Authorization"].split(" ", 1)[1]
+
+
+async def open_raw(
+    port: int, base_url: str, auth_header: dict[str, str], **options: Any
+) -> RawWebSocket:
+    return await RawWebSocket.connect(port, stream_path(base_url), token_of(auth_header), **options)
+
+
+async def read_all(ws: RawWebSocket, timeout: float) -> tuple[int, int | None]:
+    """Pongs read until the server closes (or ``timeout``), and the close code."""
+    pongs = 0
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return pongs, None
+        try:
+            frame = await asyncio.wait_for(ws.read_frame(), remaining)
+        except asyncio.TimeoutError:
+            return pongs, None
+        if frame is None:
+            return pongs, None
+        if frame.opcode == 8:
+            code = int.from_bytes(frame.payload[:2], "big") if len(frame.payload) >= 2 else None
+            return pongs, code
+        if frame.opcode == 1 and b'"pong"' in frame.payload:
+            pongs += 1
+
+
+async def test_a_ping_flood_from_a_client_that_never_reads_is_bounded(
+    jp_ws_fetch: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    jp_auth_header: dict[str, str],
+    monitor_service: MonitorService,
+    server_log: Records,
+) -> None:
+    viewer = await jp_ws_fetch("jupyterlab-neuron", "monitor", "stream")
+    try:
+        await read_until(viewer, is_snapshot)
+        flooder = await open_raw(jp_http_port, jp_base_url, jp_auth_header, receive_buffer=4096)
+        sent = 0
+        chunk = PING * 1000
+        for _ in range(100):  # 100,000 pings (1 MB), as fast as the server takes them
+            if not await flooder.send_raw(chunk):
+                break
+            sent += 1000
+        # The other viewer keeps getting fresh snapshots meanwhile.
+        seq = monitor_service.seq
+        latest = await read_until(viewer, lambda m: is_snapshot(m) and m["snapshot"]["seq"] > seq)
+        assert latest[-1]["snapshot"]["seq"] > seq
+        pongs, code = await read_all(flooder, timeout=10.0)
+        flooder.close()
+        # A handful of answers at most, and the flooding client was dropped.
+        assert pongs <= 20, (pongs, sent)
+        assert code == 1008
+    finally:
+        viewer.close()
+    gc.collect()
+    await asyncio.sleep(0.2)
+    lines = server_log.lines()
+    assert not [line for line in lines if "never retrieved" in line]
+    assert len([line for line in lines if "monitor stream" in line]) <= 1, lines
+
+
+async def test_clients_that_vanish_with_answers_pending_log_once_at_most(
+    jp_ws_fetch: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    jp_auth_header: dict[str, str],
+    monitor_service: MonitorService,
+    server_log: Records,
+) -> None:
+    clients = 5
+    for _ in range(clients):
+        ws = await open_raw(jp_http_port, jp_base_url, jp_auth_header, receive_buffer=4096)
+        await ws.send_raw(PING * 150)  # under the flood limit: answered, then reset
+        ws.abort()
+    viewer = await jp_ws_fetch("jupyterlab-neuron", "monitor", "stream")
+    try:
+        await read_until(viewer, is_snapshot)
+        await read_until(viewer, is_snapshot)
+    finally:
+        viewer.close()
+    gc.collect()
+    await asyncio.sleep(0.2)
+    lines = server_log.lines(logging.DEBUG)
+    assert not [line for line in lines if "never retrieved" in line], lines
+    assert len([line for line in lines if "monitor stream" in line]) <= clients, lines
