@@ -101,6 +101,22 @@ MESSAGES = Messages(
                 "neuron-ls が報告したのは {found} 個です。"
             ),
         },
+        "problem.cores_per_device_mismatch": {
+            "en": (
+                "{instance_type} has {expected} NeuronCores per device{lnc}, but neuron-ls "
+                "reports {found}. The Neuron documentation lists worker counts for the "
+                "default layout only, so none is recommended here."
+            ),
+            "ja": (
+                "{instance_type} のデバイスあたりの NeuronCore は {expected} 個{lnc}ですが、"
+                "neuron-ls が報告したのは {found} 個です。Neuron のドキュメントに記載されている"
+                "ワーカー数は既定の構成のものだけのため、ここではワーカー数を推奨しません。"
+            ),
+        },
+        "problem.cores_per_device_mismatch.lnc": {
+            "en": " at the default LNC={config}",
+            "ja": "（既定の LNC={config} の場合）",
+        },
         "problem.torch_neuronx_missing": {
             "en": (
                 "torch-neuronx is not installed in {python}. If your notebooks use another "
@@ -144,7 +160,15 @@ class Problem:
 
     def text(self, lang: Lang) -> str:
         """The problem in ``lang``."""
-        return MESSAGES(self.key, lang, **self.values)
+        values = dict(self.values)
+        if self.key == "problem.cores_per_device_mismatch":
+            config = values.pop("logical_neuroncore_config", None)
+            values["lnc"] = (
+                MESSAGES("problem.cores_per_device_mismatch.lnc", lang, config=config)
+                if config
+                else ""
+            )
+        return MESSAGES(self.key, lang, **values)
 
 
 @dataclass(frozen=True)
@@ -311,6 +335,26 @@ def _problems(
                     "instance_type": known.name,
                     "expected": known.devices,
                     "found": len(neuron_ls.devices),
+                },
+            )
+        )
+    found_per_device = _common(device.nc_count for device in neuron_ls.devices)
+    if (
+        neuron_ls.state == "ok"
+        and known
+        and known.devices == len(neuron_ls.devices)
+        and found_per_device is not None
+        and found_per_device != known.logical_cores_per_device
+    ):
+        # For example a trn2 switched to LNC=1 (8 NeuronCores per device instead of 4).
+        problems.append(
+            Problem(
+                "problem.cores_per_device_mismatch",
+                {
+                    "instance_type": known.name,
+                    "expected": known.logical_cores_per_device,
+                    "found": found_per_device,
+                    "logical_neuroncore_config": known.logical_neuroncore_config,
                 },
             )
         )

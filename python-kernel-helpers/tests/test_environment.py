@@ -228,6 +228,28 @@ def test_device_count_mismatch_is_a_problem(tmp_path: Path, fake_tool: FakeTool)
     )
 
 
+def test_trn2_at_lnc1_is_a_problem_in_both_languages(tmp_path: Path, fake_tool: FakeTool) -> None:
+    devices = [device(i, cores=8, logical_neuroncore_config=1) for i in range(16)]
+    fake_tool(json_out=devices, table_out="instance-type: trn2.48xlarge\n")
+    english = _collect(tmp_path)
+    assert english["neuroncores"] == 128
+    assert (
+        "trn2.48xlarge has 4 NeuronCores per device at the default LNC=2, but neuron-ls "
+        "reports 8." in " ".join(english["problems"])
+    )
+    japanese = _collect(tmp_path, lang="ja")
+    assert (
+        "trn2.48xlarge のデバイスあたりの NeuronCore は 4 個（既定の LNC=2 の場合）ですが、"
+        "neuron-ls が報告したのは 8 個です。" in " ".join(japanese["problems"])
+    )
+
+
+def test_matching_cores_per_device_is_no_problem(tmp_path: Path, fake_tool: FakeTool) -> None:
+    devices = [device(i, cores=4, logical_neuroncore_config=2) for i in range(16)]
+    fake_tool(json_out=devices, table_out="instance-type: trn2.48xlarge\n")
+    assert not any("per device" in p for p in _collect(tmp_path)["problems"])
+
+
 def test_disabled_cache_is_a_problem(tmp_path: Path, fake_tool: FakeTool) -> None:
     fake_tool(json_out=[device(0)])
     data = _collect(tmp_path, environ={"NEURON_CC_FLAGS": "--no_cache"})
