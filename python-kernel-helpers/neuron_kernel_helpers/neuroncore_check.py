@@ -106,7 +106,9 @@ def worker_plan_for_report(report: Mapping[str, Any]) -> WorkerPlan | None:
     """The recommended workers and their core range for an environment report's free cores.
 
     ``None`` when the instance type is not in the catalogue, offers no training
-    worker counts, or no documented count fits in one free aligned range.
+    worker counts, numbers more NeuronCores than the catalogue (a trn2 at LNC=1,
+    whose worker counts are not documented), or no documented count fits in one
+    free aligned range.
     """
     spec = INSTANCE_TYPES.get(report.get("instance_type") or "")
     free = free_neuroncore_ids(report)
