@@ -30,9 +30,6 @@ SCHEMA_PATH = Path(__file__).with_name("template.schema.json")
 #: The step id the renderer uses for the cells it adds before the steps.
 SETUP_STEP_ID = "setup"
 
-#: Template files bigger than this are refused unread (the shipped ones are ~60 KB).
-MAX_TEMPLATE_FILE_BYTES = 4 * 1024 * 1024
-
 #: Notebook variables the renderer defines itself; parameters may not use them.
 RESERVED_VARIABLES = frozenset({"LANG", "HELPERS_SOURCE"})
 
@@ -379,21 +376,11 @@ def load_template_file(path: str | Path, *, origin: Origin = "builtin") -> Templ
     """
     file = Path(path)
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_TEMPLATE_FILE_BYTES + 1)
-        if len(raw) > MAX_TEMPLATE_FILE_BYTES:
-            raise TemplateError([f"the file is larger than {MAX_TEMPLATE_FILE_BYTES} bytes"])
-        text = raw.decode("utf-8")
+        text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise TemplateError([f"cannot read the file: {error}"]) from None
-    del raw
+        raise TemplateError([f"cannot read the file: {error}"]) from error
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise TemplateError([f"not valid JSON: {error}"]) from None
-    except RecursionError:
-        raise TemplateError(["not usable JSON: arrays or objects are nested too deeply"]) from None
-    try:
-        return parse_template(document, origin=origin, path=str(file))
-    except RecursionError:  # nested within the parser's limit, beyond the validator's
-        raise TemplateError(["arrays or objects are nested too deeply"]) from None
+        raise TemplateError([f"not valid JSON: {error}"]) from error
+    return parse_template(document, origin=origin, path=str(file))
