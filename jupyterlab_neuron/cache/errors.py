@@ -13,6 +13,7 @@ from typing import Any
 
 from neuron_kernel_helpers.i18n import DEFAULT_LANG, Lang
 
+from ..untrusted import echo
 from .messages import MESSAGES
 
 
@@ -56,9 +57,20 @@ class InvalidRequestError(CacheError):
 class BadRequestError(CacheError):
     """A parameter has the wrong type or an impossible value (HTTP 400)."""
 
+    def __init__(self, key: str, **values: Any) -> None:
+        if "name" in values:  # field names come from the client
+            values["name"] = echo(values["name"])
+        super().__init__(key, **values)
+
 
 class UnknownIdError(CacheError):
-    """An id (root, version, entry) is not in the latest scan (HTTP 404)."""
+    """An id (root, version, entry) is not in the latest scan (HTTP 404); the
+    message quotes only the beginning of the id the client sent."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        if "id" in values:
+            values["id"] = echo(values["id"])
+        super().__init__(key, **values)
 
 
 class CacheConflictError(CacheError):

@@ -15,12 +15,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import anyio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..context import ExtensionContext, Route
-from ..http import NeuronAPIHandler
+from ..http import NeuronAPIHandler, run_in_thread
 from .actions import CleanRequest
 from .errors import BadRequestError, CacheError, http_status
 from .listing import EntryQuery
@@ -46,9 +45,10 @@ class CacheHandler(NeuronAPIHandler):
         """Run blocking file-system work off the event loop; core errors become
         ``HTTPError`` with a localized ``{"message"}``."""
         try:
-            return await anyio.to_thread.run_sync(work)
+            return await run_in_thread(work)
         except CacheError as error:
-            raise web.HTTPError(http_status(error), error.message(self.lang)) from error
+            status, message = http_status(error), error.message(self.lang)
+        raise web.HTTPError(status, message)
 
 
 class RootsHandler(CacheHandler):
@@ -107,11 +107,14 @@ class CleanHandler(CacheHandler):
     """``POST cache/clean`` with a :class:`~.actions.CleanRequest` body plus
     ``dry_run`` (default true) and, for a real run, the dry run's ``plan_token``."""
 
+    #: Room for the ids of thousands of chosen entries.
+    max_body_bytes = 1024 * 1024
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
         """Reply with the plan (dry run) or what was removed (real run)."""
-        body = self.read_json()
+        body = await self.read_json()
         try:
             request = CleanRequest.from_json(body)
         except BadRequestError as error:

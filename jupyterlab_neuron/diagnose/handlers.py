@@ -19,6 +19,7 @@ from neuron_kernel_helpers.i18n import LANGUAGES, Lang, Messages
 
 from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
+from ..untrusted import echo
 from .matcher import MAX_TEXT_BYTES, ErrorCatalogue, default_catalogue
 
 #: JSON escapes (\\u001b, \\u3042...) can make a body several times longer than
@@ -66,13 +67,18 @@ class _DiagnoseHandlerBase(NeuronAPIHandler):
         """Receive the catalogue (and the text size limit) from the route table."""
         self.catalogue = catalogue
         self.max_text_bytes = max_text_bytes
+        self.max_body_bytes = max_text_bytes * _BODY_TO_TEXT_RATIO
+
+    def body_too_large_message(self, size: int) -> str:
+        """413 for the body: it says how to diagnose a big log instead."""
+        return MESSAGES("too_large", self.lang, size=size, limit=self.max_text_bytes)
 
     def _requested_lang(self, value: Any) -> Lang:
         """``value`` when it is a supported language, the Accept-Language one when absent."""
         if value is None or value == "":
             return self.lang
         if value not in LANGUAGES:
-            raise web.HTTPError(400, MESSAGES("bad_lang", self.lang, lang=repr(value)))
+            raise web.HTTPError(400, MESSAGES("bad_lang", self.lang, lang=echo(repr(value))))
         return value
 
 
@@ -83,15 +89,7 @@ class DiagnoseHandler(_DiagnoseHandlerBase):
     @authorized
     async def post(self) -> None:
         """Diagnose ``{"text", "lang"?}``; 400 on bad input, 413 when the text is too large."""
-        body_limit = self.max_text_bytes * _BODY_TO_TEXT_RATIO
-        if len(self.request.body) > body_limit:
-            raise web.HTTPError(
-                413,
-                MESSAGES(
-                    "too_large", self.lang, size=len(self.request.body), limit=self.max_text_bytes
-                ),
-            )
-        body = self.read_json()
+        body = await self.read_json()  # 413 beyond max_body_bytes, unread
         if not isinstance(body, dict):
             raise web.HTTPError(400, MESSAGES("not_an_object", self.lang))
         lang = self._requested_lang(body.get("lang"))

@@ -155,7 +155,9 @@ class TemplateCatalogue:
         try:
             result: Template | TemplateError = load_template_file(path, origin=origin)
         except TemplateError as error:
-            result = error
+            # Cached: without its traceback, whose frames hold the file's text.
+            result = error.with_traceback(None)
+            result.__cause__ = result.__context__ = None
         with self._lock:
             self._parsed = {k: v for k, v in self._parsed.items() if k[0] != str(path)}
             self._parsed[key] = result

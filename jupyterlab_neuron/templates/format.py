@@ -24,11 +24,18 @@ from typing import Any, Literal
 
 from neuron_kernel_helpers.i18n import Lang
 
+from ..untrusted import MAX_JSON_DEPTH, nesting_exceeds
+
 #: The JSON Schema every template file must satisfy.
 SCHEMA_PATH = Path(__file__).with_name("template.schema.json")
 
 #: The step id the renderer uses for the cells it adds before the steps.
 SETUP_STEP_ID = "setup"
+
+#: Template files bigger than this are refused unread (the shipped ones are ~60 KB).
+MAX_TEMPLATE_FILE_BYTES = 4 * 1024 * 1024
+
+_TOO_DEEP = f"arrays or objects are nested more than {MAX_JSON_DEPTH} levels deep"
 
 #: Notebook variables the renderer defines itself; parameters may not use them.
 RESERVED_VARIABLES = frozenset({"LANG", "HELPERS_SOURCE"})
@@ -376,11 +383,20 @@ def load_template_file(path: str | Path, *, origin: Origin = "builtin") -> Templ
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_TEMPLATE_FILE_BYTES + 1)
+        if len(raw) > MAX_TEMPLATE_FILE_BYTES:
+            raise TemplateError([f"the file is larger than {MAX_TEMPLATE_FILE_BYTES} bytes"])
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise TemplateError([f"cannot read the file: {error}"]) from error
+        raise TemplateError([f"cannot read the file: {error}"]) from None
+    del raw
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise TemplateError([f"not valid JSON: {error}"]) from error
+        raise TemplateError([f"not valid JSON: {error}"]) from None
+    except RecursionError:
+        raise TemplateError([_TOO_DEEP]) from None
+    if nesting_exceeds(document):
+        raise TemplateError([_TOO_DEEP])
     return parse_template(document, origin=origin, path=str(file))

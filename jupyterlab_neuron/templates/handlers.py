@@ -12,7 +12,6 @@ Payloads: docs/templates-api.md.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import anyio
@@ -22,7 +21,8 @@ from tornado import web
 from neuron_kernel_helpers.i18n import Lang, resolve_lang
 
 from ..context import ExtensionContext, Route
-from ..http import NeuronAPIHandler
+from ..http import NeuronAPIHandler, parse_json, run_in_thread
+from ..untrusted import echo
 from .format import TemplateError
 from .parameters import (
     EnvironmentFacts,
@@ -52,7 +52,8 @@ class TemplatesBaseHandler(NeuronAPIHandler):
         try:
             return resolve_lang(value)
         except ValueError as error:
-            raise web.HTTPError(400, str(error)) from error
+            message = echo(str(error), 200)
+        raise web.HTTPError(400, message)
 
     async def environment_facts(self, instance: str | None) -> EnvironmentFacts:
         """Facts for ``instance`` when named, else from the environment service's report."""
@@ -60,7 +61,8 @@ class TemplatesBaseHandler(NeuronAPIHandler):
             try:
                 return facts_for_instance(instance)
             except ValueError as error:
-                raise web.HTTPError(400, str(error)) from error
+                message = echo(str(error), 400)
+            raise web.HTTPError(400, message)
         environment = self.context.environment if self.context is not None else None
         if environment is None:
             return no_environment()
@@ -91,24 +93,26 @@ class TemplateHandler(TemplatesBaseHandler):
         params = self._query_params()
         facts = await self.environment_facts(self.get_query_argument("instance", None))
         try:
-            payload = await anyio.to_thread.run_sync(
+            payload = await run_in_thread(
                 lambda: self.service.describe(template_id, facts, lang=lang, params=params)
             )
         except TemplateNotFound as error:
-            raise web.HTTPError(404, str(error)) from error
+            status, message = 404, echo(str(error), 300)
         except ParameterError as error:
-            raise web.HTTPError(400, str(error)) from error
-        self.write_json(payload)
+            status, message = 400, echo(str(error), 1000)
+        else:
+            self.write_json(payload)
+            return
+        raise web.HTTPError(status, message)
 
     def _query_params(self) -> dict[str, Any]:
         """``?params={"smoke": true}``: values the form already holds (JSON object)."""
         raw = self.get_query_argument("params", None)
         if not raw:
             return {}
-        try:
-            params = json.loads(raw)
-        except ValueError as error:
-            raise web.HTTPError(400, f"params is not valid JSON: {error}") from error
+        params, problem = parse_json(raw)
+        if problem is not None:
+            raise web.HTTPError(400, problem.message(self.lang, "params"))
         if not isinstance(params, dict):
             raise web.HTTPError(400, "params must be a JSON object.")
         return params
@@ -117,28 +121,34 @@ class TemplateHandler(TemplatesBaseHandler):
 class TemplateRenderHandler(TemplatesBaseHandler):
     """``POST templates/<id>/render``."""
 
+    #: Parameter values and options: a few kilobytes in practice.
+    max_body_bytes = 256 * 1024
+
     @web.authenticated
     @authorized
     async def post(self, template_id: str) -> None:
         """Reply with the rendered cells (or notebook) for the posted parameters."""
-        body = self.read_json()
+        body = await self.read_json()
         lang = self.request_lang(body.get("lang") if isinstance(body, dict) else None)
         try:
             options = parse_render_request(body, lang)
         except BadRenderRequest as error:
-            raise web.HTTPError(400, str(error)) from error
+            raise web.HTTPError(400, str(error)) from None
         facts = await self.environment_facts(options.pop("instance"))
         try:
-            payload = await anyio.to_thread.run_sync(
+            payload = await run_in_thread(
                 lambda: self.service.render(template_id, facts, lang=lang, **options)
             )
         except TemplateNotFound as error:
-            raise web.HTTPError(404, str(error)) from error
+            status, message = 404, echo(str(error), 300)
         except ParameterError as error:
-            raise web.HTTPError(400, str(error)) from error
+            status, message = 400, echo(str(error), 1000)
         except TemplateError as error:  # pragma: no cover - a file changed mid-request
-            raise web.HTTPError(500, str(error)) from error
-        self.write_json(payload)
+            status, message = 500, str(error)
+        else:
+            self.write_json(payload)
+            return
+        raise web.HTTPError(status, message)
 
 
 def setup(context: ExtensionContext) -> list[Route]:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from neuron_kernel_helpers.i18n import Lang, Messages
 
+from ..untrusted import echo
 from .catalogue import TemplateCatalogue, default_sources
 from .format import Template
 from .parameters import EnvironmentFacts, resolve_parameters
@@ -241,7 +242,7 @@ class TemplateService:
         template = self.template(template_id, lang)
         if step_id is not None and template.step(step_id) is None:
             raise StepNotFound(
-                MESSAGES("step_not_found", lang, template_id=template_id, step_id=step_id)
+                MESSAGES("step_not_found", lang, template_id=template_id, step_id=echo(step_id))
             )
         resolved = resolve_parameters(template, facts, params, lang=lang)
         payload: dict[str, Any] = {
@@ -311,7 +312,7 @@ def parse_render_request(body: Any, lang: Lang) -> dict[str, Any]:
         raise bad("instance", "expected a string or null")
     unknown = sorted(set(body) - {"params", "step", "format", "include_setup", "lang", "instance"})
     if unknown:
-        raise bad("body", f"unknown fields {', '.join(unknown)}")
+        raise bad("body", f"unknown fields {echo(', '.join(unknown))}")
     return {
         "params": dict(params),
         "step_id": step,

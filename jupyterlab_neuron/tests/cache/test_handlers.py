@@ -284,3 +284,11 @@ async def test_read_only_root_is_a_conflict(
 
 async def test_service_is_published(jp_serverapp: ServerApp) -> None:
     assert isinstance(cache_service(jp_serverapp), CompileCacheService)
+
+
+async def test_clean_body_over_the_limit_is_a_documented_413(jp_fetch: Any) -> None:
+    body = {"entries": ["x" * (1024 * 1024)], "dry_run": True}
+    payload = await call(
+        jp_fetch, "POST", "/cache/clean", "clean", status=413, body=body, lang="ja"
+    )
+    assert "大きすぎます" in payload["message"]
