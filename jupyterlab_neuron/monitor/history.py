@@ -5,11 +5,16 @@ at a 1 s period would not fit the memory budget. The history therefore keeps a
 :class:`HistoryPoint` per report: per-core utilization and per-device memory
 in packed arrays, a few host figures and one small record per process. That
 is what time-series charts need; the latest full snapshot is kept elsewhere.
+
+Each point is also serialized to JSON once, when it is recorded, so that a
+request for an hour of history only joins bytes (a few milliseconds) instead
+of building and encoding 3,600 objects on the event loop.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
@@ -39,13 +44,15 @@ class HistoryPoint:
     process_host_bytes: array
     process_device_bytes: array
     tags: tuple[str, ...]
+    #: :meth:`to_dict` as compact JSON, serialized once (see :meth:`encode`)
+    encoded: bytes = b""
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> HistoryPoint:
         """Keep what the charts need from ``snapshot``."""
         processes = snapshot.processes
         system = snapshot.system
-        return cls(
+        point = cls(
             seq=snapshot.seq,
             timestamp=snapshot.timestamp,
             cores=array("f", [c.utilization for c in snapshot.cores]),
@@ -59,6 +66,13 @@ class HistoryPoint:
             # Interned: the same few tags repeat in every point.
             tags=tuple(sys.intern(p.tag) for p in processes),
         )
+        point.encode()
+        return point
+
+    def encode(self) -> bytes:
+        """Serialize :meth:`to_dict` (again) and keep it in :attr:`encoded`."""
+        self.encoded = json.dumps(self.to_dict(), separators=(",", ":")).encode()
+        return self.encoded
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, documented in ``docs/monitor-api.md``."""

@@ -242,6 +242,11 @@ class MonitorService:
         """History points newer than ``since`` as JSON-ready dicts, oldest first."""
         return [point.to_dict() for point in self.history.since(since, limit)]
 
+    def history_json(self, since: float | None = None, limit: int | None = None) -> bytes:
+        """The same points as a JSON array, joined from each point's JSON made when it
+        was recorded: cheap enough for the event loop even for an hour of history."""
+        return b"[" + b",".join(point.encoded for point in self.history.since(since, limit)) + b"]"
+
     def metrics_text(self) -> str:
         """Prometheus exposition text of the latest snapshot (cached per snapshot)."""
         return self.prometheus.render(

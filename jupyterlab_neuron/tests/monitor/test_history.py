@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from jupyterlab_neuron.monitor.history import HistoryBuffer, HistoryPoint
 from jupyterlab_neuron.monitor.normalizer import normalize_report
+from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService
 
 from .conftest import load_fixture
 
@@ -92,3 +95,21 @@ def test_history_point_without_system_data() -> None:
     assert point["host_memory_used_bytes"] is None
     assert point["vcpu_used_percent"] is None
     assert point["cores"] == [10.0, 0.0, 30.5, 0.0]
+
+
+async def test_history_json_joins_the_points_serialized_when_recorded() -> None:
+    service = MonitorService(MonitorOptions(history_length=3), lambda _config: None)
+    try:
+        raw = load_fixture("inf2_flops.json")
+        for seq in range(1, 6):
+            service.history.append(
+                float(seq), HistoryPoint.from_snapshot(normalize_report(raw, seq=seq))
+            )
+        points = json.loads(service.history_json())
+        assert [p["seq"] for p in points] == [3, 4, 5]
+        assert points == service.history_since()
+        assert [p["seq"] for p in json.loads(service.history_json(since=3.0))] == [4, 5]
+        assert [p["seq"] for p in json.loads(service.history_json(limit=1))] == [5]
+        assert json.loads(service.history_json(since=9.0)) == []
+    finally:
+        await service.close()

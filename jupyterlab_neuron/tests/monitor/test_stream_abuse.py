@@ -1,19 +1,27 @@
-"""Abusive WebSocket clients of ``monitor/stream``: a ping flood from a client that
-never reads, clients that vanish with writes pending. What one connection may
-queue is bounded, and a connection's write failures reach the log once at most."""
+"""Abusive clients of the monitor: a ping flood from a WebSocket client that never
+reads, clients that vanish with writes pending, ten clients fetching an hour of
+history at once. What one connection may queue is bounded, a connection's write
+failures reach the log once at most, and other requests are not held up."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import time
+import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
+from jupyterlab_neuron.monitor.history import HistoryPoint
+from jupyterlab_neuron.monitor.normalizer import normalize_report
 from jupyterlab_neuron.monitor.service import MonitorService
+from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
+from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from .rawws import PING, RawWebSocket
 from .test_handlers import is_snapshot, read_until
@@ -142,3 +150,53 @@ async def test_clients_that_vanish_with_answers_pending_log_once_at_most(
     lines = server_log.lines(logging.DEBUG)
     assert not [line for line in lines if "never retrieved" in line], lines
     assert len([line for line in lines if "monitor stream" in line]) <= clients, lines
+
+
+def fill_history(service: MonitorService, points: int) -> None:
+    """``points`` history points of a busy trn2.48xlarge (64 cores, 8 runtimes)."""
+    simulation = MonitorSimulation(INSTANCE_TYPES["trn2.48xlarge"], "full-load", seed=3)
+    snapshots = [normalize_report(simulation.report(), seq=n + 1) for n in range(10)]
+    start = time.time() - points
+    for n in range(points):
+        snapshot = snapshots[n % len(snapshots)]
+        snapshot.seq, snapshot.timestamp = n + 1, start + n
+        service.history.append(snapshot.timestamp, HistoryPoint.from_snapshot(snapshot))
+
+
+async def test_history_fetches_do_not_hold_up_other_requests(
+    jp_fetch: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    jp_auth_header: dict[str, str],
+    monitor_service: MonitorService,
+) -> None:
+    fill_history(monitor_service, 3600)
+    # What building one hour of history in one go costs on this machine, for scale.
+    started = time.perf_counter()
+    json.dumps([point.to_dict() for point in monitor_service.history.since()])
+    build = time.perf_counter() - started
+
+    url = f"http://127.0.0.1:{jp_http_port}{jp_base_url.rstrip('/')}/jupyterlab-neuron/monitor/history"
+
+    def fetch() -> bytes:
+        request = urllib.request.Request(url, headers=jp_auth_header)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.read()
+
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        fetches = [loop.run_in_executor(pool, fetch) for _ in range(10)]
+        while not all(f.done() for f in fetches):
+            started = time.perf_counter()
+            await jp_fetch("jupyterlab-neuron", "monitor", "status")
+            latencies.append(time.perf_counter() - started)
+            await asyncio.sleep(0.005)
+        bodies = [await f for f in fetches]
+    reply = json.loads(bodies[0])
+    assert len(reply["points"]) == 3600
+    assert len(reply["points"][0]["cores"]) == 64
+    assert all(len(body) > 1_000_000 for body in bodies)
+    # Other requests are not queued behind whole history replies.
+    worst = max(latencies)
+    assert worst < max(0.1, build), (worst, build, len(latencies))
