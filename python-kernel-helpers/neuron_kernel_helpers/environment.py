@@ -19,7 +19,7 @@ from typing import Any
 
 from .cache_roots import CompileCacheRoot, resolve_compile_cache
 from .i18n import Lang, Messages
-from .instances import INSTANCE_TYPES
+from .instances import INSTANCE_TYPES, plan_workers
 from .neuron_ls import (
     DEFAULT_TOOLS_DIR,
     NEURON_LS,
@@ -219,6 +219,39 @@ class EnvironmentReport:
         """Memory of one Neuron device, ``None`` without devices or when they differ."""
         return _common(device.memory_bytes for device in self.devices)
 
+    @property
+    def free_neuroncore_ids(self) -> tuple[int, ...]:
+        """NeuronCores of the devices no process uses (a used device counts as busy as a whole)."""
+        return tuple(
+            sorted(
+                core
+                for device in self.devices
+                if not device.processes
+                for core in device.neuroncore_ids
+            )
+        )
+
+    def workers(self) -> dict[str, Any] | None:
+        """The instance's documented ``torchrun`` worker counts and the recommendation.
+
+        ``{"counts", "basis", "recommended", "visible_cores"}``: the largest count
+        that fits in one free aligned NeuronCore range and that range as a
+        ``NEURON_RT_VISIBLE_CORES`` value (0 / ``None`` when none fits). ``None``
+        when the instance type is not in the catalogue or the tools number other
+        NeuronCores than the catalogue (a trn2 at LNC=1).
+        """
+        known = INSTANCE_TYPES.get(self.instance_type or "")
+        if self.state != "ok" or known is None or self.neuroncores != known.neuroncores:
+            return None
+        free = [core for core in self.free_neuroncore_ids if 0 <= core < known.neuroncores]
+        plan = plan_workers(known, free_cores=free) if free else None
+        return {
+            "counts": list(known.worker_counts),
+            "basis": known.worker_counts_basis,
+            "recommended": plan.workers if plan else 0,
+            "visible_cores": plan.visible_cores if plan else None,
+        }
+
     def error_message(self, lang: Lang) -> str | None:
         """The localized explanation of ``error_code``."""
         if self.error_code is None:
@@ -264,6 +297,7 @@ class EnvironmentReport:
             "packages": dict(self.packages.versions),
             "packages_python": self.packages.python,
             "sdk": self.sdk.to_dict(lang) if self.sdk else None,
+            "workers": self.workers(),
             "compile_cache_root": self.compile_cache.root,
             "compile_cache": self.compile_cache.to_dict(),
             "tools": {

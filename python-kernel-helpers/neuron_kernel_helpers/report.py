@@ -68,6 +68,25 @@ LABELS = Messages(
         "processes": {"en": "Processes", "ja": "プロセス"},
         "none": {"en": "none", "ja": "なし"},
         "sdk": {"en": "Neuron SDK generation", "ja": "Neuron SDK の世代"},
+        "workers": {"en": "torchrun workers", "ja": "torchrun のワーカー数"},
+        "workers.value": {
+            "en": (
+                "{workers} on NeuronCores {cores} (NEURON_RT_VISIBLE_CORES={cores}; "
+                "valid: {counts})"
+            ),
+            "ja": (
+                "{workers}（NeuronCore {cores} を使用、NEURON_RT_VISIBLE_CORES={cores}。"
+                "指定できる値: {counts}）"
+            ),
+        },
+        "workers.none_free": {
+            "en": "none fits in the free NeuronCores (valid: {counts})",
+            "ja": "空いている NeuronCore に収まる値がありません（指定できる値: {counts}）",
+        },
+        "workers.inference_only": {
+            "en": "none: an inference instance",
+            "ja": "なし（推論用のインスタンスです）",
+        },
         "packages": {"en": "Packages", "ja": "パッケージ"},
         "packages_of": {"en": "Packages of {python}", "ja": "{python} のパッケージ"},
         "not_installed": {"en": "not installed", "ja": "未インストール"},
@@ -145,6 +164,22 @@ def _cache_text(cache: Mapping[str, Any], lang: Lang) -> str:
     return f"{cache.get('root')}{opening}{separator.join(notes)}{closing}"
 
 
+def _workers_text(workers: Mapping[str, Any], lang: Lang) -> str:
+    counts = list(workers.get("counts") or [])
+    if not counts:
+        return LABELS("workers.inference_only", lang)
+    shown = ("、" if lang == "ja" else ", ").join(str(count) for count in counts)
+    if not workers.get("recommended"):
+        return LABELS("workers.none_free", lang, counts=shown)
+    return LABELS(
+        "workers.value",
+        lang,
+        workers=workers["recommended"],
+        cores=workers.get("visible_cores"),
+        counts=shown,
+    )
+
+
 def _summary_rows(data: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
     unknown = LABELS("unknown", lang)
     rows = [
@@ -177,6 +212,9 @@ def _summary_rows(data: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
                     LABELS("device_memory.value", lang, memory=format_bytes(memory)),
                 )
             )
+    workers = data.get("workers")
+    if workers:
+        rows.append((LABELS("workers", lang), _workers_text(workers, lang)))
     sdk = data.get("sdk")
     if sdk and sdk.get("description"):
         rows.append((LABELS("sdk", lang), str(sdk["description"])))

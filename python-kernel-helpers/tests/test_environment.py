@@ -26,6 +26,7 @@ CONTRACT_KEYS = {
     "packages",
     "packages_python",
     "sdk",
+    "workers",
     "compile_cache_root",
     "compile_cache",
     "tools",
@@ -340,3 +341,45 @@ def test_sdk_generation_of_the_kernel_packages(
 
 def test_sdk_generation_is_unknown_when_packages_are_unreadable(tmp_path: Path) -> None:
     assert _collect(tmp_path, packages_python=str(tmp_path / "no-python"))["sdk"] is None
+
+
+def _trn1_32(busy_devices: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+    process = {"pid": 9, "command": "python3", "neuron_runtime_version": "2.21.41.0"}
+    return [device(i, neuron_processes=[process] if i in busy_devices else []) for i in range(16)]
+
+
+def test_workers_of_an_idle_trn1_32xlarge(tmp_path: Path, fake_tool: FakeTool) -> None:
+    fake_tool(json_out=_trn1_32(), table_out="instance-type: trn1.32xlarge\n")
+    assert _collect(tmp_path)["workers"] == {
+        "counts": [1, 2, 8, 32],
+        "basis": "documented",
+        "recommended": 32,
+        "visible_cores": "0-31",
+    }
+
+
+def test_workers_avoid_a_busy_device(tmp_path: Path, fake_tool: FakeTool) -> None:
+    # Device 1 (cores 2-3) busy: 32 does not fit, 16 is not documented, 8 fits at 8-15.
+    fake_tool(json_out=_trn1_32(busy_devices=(1,)), table_out="instance-type: trn1.32xlarge\n")
+    workers = _collect(tmp_path)["workers"]
+    assert (workers["recommended"], workers["visible_cores"]) == (8, "8-15")
+
+
+def test_workers_when_nothing_fits_or_nothing_is_known(tmp_path: Path, fake_tool: FakeTool) -> None:
+    process = {"pid": 9, "command": "python3"}
+    fake_tool(json_out=[device(0, neuron_processes=[process])], table_out=HEADER)
+    busy = _collect(tmp_path)["workers"]
+    assert busy == {
+        "counts": [1, 2],
+        "basis": "documented",
+        "recommended": 0,
+        "visible_cores": None,
+    }
+    fake_tool(json_out=[device(0)])  # no instance type
+    assert _collect(tmp_path)["workers"] is None
+
+
+def test_no_workers_at_lnc1(tmp_path: Path, fake_tool: FakeTool) -> None:
+    devices = [device(i, cores=8, logical_neuroncore_config=1) for i in range(16)]
+    fake_tool(json_out=devices, table_out="instance-type: trn2.48xlarge\n")
+    assert _collect(tmp_path)["workers"] is None

@@ -156,3 +156,36 @@ def test_sdk_generation_row_in_both_languages(tmp_path: Path) -> None:
     assert "Neuron SDK の世代" in format_environment_text(japanese, "ja")
     data["sdk"] = None
     assert "Neuron SDK generation" not in format_environment_text(data, "en")
+
+
+@pytest.mark.parametrize(
+    ("workers", "english", "japanese"),
+    [
+        (
+            {"counts": [1, 2, 8, 32], "recommended": 8, "visible_cores": "8-15"},
+            "8 on NeuronCores 8-15 (NEURON_RT_VISIBLE_CORES=8-15; valid: 1, 2, 8, 32)",
+            "8（NeuronCore 8-15 を使用、NEURON_RT_VISIBLE_CORES=8-15。指定できる値: 1、2、8、32）",
+        ),
+        (
+            {"counts": [1, 2], "recommended": 0, "visible_cores": None},
+            "none fits in the free NeuronCores (valid: 1, 2)",
+            "空いている NeuronCore に収まる値がありません（指定できる値: 1、2）",
+        ),
+        (
+            {"counts": [], "recommended": 0, "visible_cores": None},
+            "none: an inference instance",
+            "なし（推論用のインスタンスです）",
+        ),
+    ],
+)
+def test_workers_row_in_both_languages(
+    tmp_path: Path, workers: dict[str, Any], english: str, japanese: str
+) -> None:
+    data = _data(tmp_path)
+    data["workers"] = workers
+    assert "torchrun workers" in format_environment_text(data, "en")
+    assert english in format_environment_text(data, "en")
+    assert english in format_environment_html(data, "en")
+    assert japanese in format_environment_text(data, "ja")
+    data["workers"] = None
+    assert "torchrun workers" not in format_environment_text(data, "en")

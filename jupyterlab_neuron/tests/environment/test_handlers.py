@@ -32,6 +32,12 @@ async def test_environment_is_simulated(jp_fetch: Any) -> None:
     assert data["instance_type"] == "trn1.2xlarge"
     assert [device["neuroncore_ids"] for device in data["devices"]] == [[0, 1]]
     assert data["device_memory_bytes"] == 32 * 1024**3
+    assert data["workers"] == {
+        "counts": [1, 2],
+        "basis": "documented",
+        "recommended": 2,
+        "visible_cores": "0-1",
+    }
 
 
 async def test_environment_is_cached_until_refresh(jp_fetch: Any) -> None:
