@@ -47,6 +47,7 @@ _DERIVE_TYPES = {
     "compile_cache_dir": "string",
     "smoke": "boolean",
     "instance_type": "string",
+    "visible_cores": "string",
 }
 
 #: ``# ja: text`` / ``# en: text`` comment lines of code cells.

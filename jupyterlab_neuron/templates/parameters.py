@@ -21,7 +21,13 @@ from typing import Any, Literal
 
 from neuron_kernel_helpers.cache_roots import DEFAULT_COMPILE_CACHE_ROOT
 from neuron_kernel_helpers.i18n import Lang, Messages
-from neuron_kernel_helpers.instances import INSTANCE_TYPES, recommended_workers
+from neuron_kernel_helpers.instances import (
+    INSTANCE_TYPES,
+    InstanceType,
+    aligned_core_range,
+    recommended_workers,
+    visible_cores,
+)
 
 from .format import Parameter, Template, value_matches_type
 
@@ -59,6 +65,40 @@ MESSAGES = Messages(
         "derive.workers.none": {
             "ja": "NeuronCore が検出されないため、テンプレートの既定値です。",
             "en": "No NeuronCore detected: the template's default.",
+        },
+        "derive.workers.busy": {
+            "ja": (
+                "使用中の NeuronCore を避けて、空いている連続した範囲に入る最大のワーカー数です"
+                "（{instance} で指定できる値: {choices}）。"
+            ),
+            "en": (
+                "The most workers that fit in one free range of NeuronCores, avoiding the busy "
+                "ones (valid values on {instance}: {choices})."
+            ),
+        },
+        "derive.visible_cores.all": {
+            "ja": "使用中の NeuronCore がないため、範囲は指定しません。",
+            "en": "No NeuronCore is busy, so no range is set.",
+        },
+        "derive.visible_cores.range": {
+            "ja": (
+                "使用中の NeuronCore を避けて、ワーカー {workers} 個を空いている範囲 {cores} で"
+                "起動します（NEURON_RT_VISIBLE_CORES）。"
+            ),
+            "en": (
+                "Busy NeuronCores are avoided: the {workers} workers start on the free range "
+                "{cores} (NEURON_RT_VISIBLE_CORES)."
+            ),
+        },
+        "derive.visible_cores.none": {
+            "ja": (
+                "ワーカー {workers} 個が入る、空いている連続した範囲がありません。使用中の"
+                "プロセスを停止するか、ワーカー数を減らしてください。"
+            ),
+            "en": (
+                "No free contiguous range of NeuronCores fits the workers ({workers}): stop "
+                "the busy processes or use fewer workers."
+            ),
         },
         "derive.neuroncores": {
             "ja": "{instance} の NeuronCore の数です。",
@@ -263,25 +303,58 @@ class ResolvedParameter:
         }
 
 
+def free_neuroncores(facts: EnvironmentFacts, known: InstanceType) -> tuple[int, ...]:
+    """The NeuronCores no other process uses: those of the devices with no busy process."""
+    busy: set[int] = set()
+    for process in facts.busy_processes:
+        device = process.get("device")
+        if isinstance(device, int) and 0 <= device < known.devices:
+            busy.update(known.neuroncore_ids(device))
+    cores = range(min(facts.neuroncores, known.neuroncores))
+    return tuple(core for core in cores if core not in busy)
+
+
 def _derived(
-    spec: Parameter, facts: EnvironmentFacts, lang: Lang, smoke: bool
+    spec: Parameter,
+    facts: EnvironmentFacts,
+    lang: Lang,
+    smoke: bool,
+    workers: int | None = None,
 ) -> tuple[Any, tuple[Any, ...] | None, str | None] | None:
-    """``(value, choices, explanation)`` for a derived parameter, ``None`` if not derived."""
+    """``(value, choices, explanation)`` for a derived parameter, ``None`` if not derived.
+
+    ``workers`` is the worker count already resolved (for ``visible_cores``).
+    """
     instance = facts.instance_type or MESSAGES("unknown_instance", lang)
+    known = INSTANCE_TYPES.get(facts.instance_type or "")
     if spec.derive == "workers":
-        known = INSTANCE_TYPES.get(facts.instance_type or "")
         if facts.neuroncores <= 0 or known is None or not known.worker_counts:
             return None
         choices = known.worker_counts
-        value = recommended_workers(known, range(min(facts.neuroncores, known.neuroncores)))
+        free = free_neuroncores(facts, known)
+        # Nothing fits while every range is busy: offer the smallest count, the
+        # visible_cores explanation says why it cannot start yet.
+        value = recommended_workers(known, free) or choices[0]
         text = MESSAGES(
-            "derive.workers",
+            "derive.workers.busy" if len(free) < known.neuroncores else "derive.workers",
             lang,
             cores=facts.neuroncores,
             instance=instance,
             choices=", ".join(str(c) for c in choices),
         )
         return value, choices, text
+    if spec.derive == "visible_cores":
+        if facts.neuroncores <= 0 or known is None or not known.worker_counts or not workers:
+            return None
+        free = free_neuroncores(facts, known)
+        if len(free) == min(facts.neuroncores, known.neuroncores):
+            return "", None, MESSAGES("derive.visible_cores.all", lang)
+        cores = aligned_core_range(known, workers, free) if workers <= known.neuroncores else None
+        if cores is None:
+            return "", None, MESSAGES("derive.visible_cores.none", lang, workers=workers)
+        shown = visible_cores(cores)
+        text = MESSAGES("derive.visible_cores.range", lang, workers=workers, cores=shown)
+        return shown, None, text
     if spec.derive == "neuroncores":
         if facts.neuroncores <= 0:
             return None
@@ -369,8 +442,12 @@ def resolve_parameters(
             smoke = bool(derived[0]) if derived else bool(smoke_spec.default)
 
     resolved: dict[str, ResolvedParameter] = {}
+    workers_spec = template.derived("workers")
     for spec in template.parameters:
-        derived = _derived(spec, facts, lang, smoke)
+        workers = None
+        if spec.derive == "visible_cores" and workers_spec is not None:
+            workers = resolved[workers_spec.name].value if workers_spec.name in resolved else None
+        derived = _derived(spec, facts, lang, smoke, workers)
         choices = spec.choices
         derivation = None
         if derived is not None:

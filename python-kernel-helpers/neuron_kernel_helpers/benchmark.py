@@ -96,7 +96,8 @@ def run_benchmark(
         models: the model copies; thread ``i`` calls ``models[i % len(models)]``.
         example_inputs: positional arguments of every call (one batch).
         batch_size: inferences per call (the first dimension of the inputs).
-        threads: worker threads (default: two per model, as in the SDK tutorial).
+        threads: worker threads (default: one per model copy, as in the SDK's BERT
+            inference tutorial).
         warmup: calls per model before measuring (the first Neuron call loads the model).
         duration: seconds to measure; the run stops at whichever of ``duration``
             and ``calls_per_thread`` comes first (at least one must be set).
@@ -111,7 +112,7 @@ def run_benchmark(
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     if duration is None and calls_per_thread is None:
         raise ValueError("Set duration, calls_per_thread or both.")
-    thread_count = threads if threads is not None else 2 * len(models)
+    thread_count = threads if threads is not None else len(models)
     if thread_count < 1:
         raise ValueError(f"threads must be at least 1, got {thread_count}.")
     if backend is None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from .cache_roots import resolve_compile_cache
 from .i18n import Lang, Messages
 
 #: Where the Neuron tools live on the Deep Learning AMIs.
@@ -127,13 +128,13 @@ MESSAGES = Messages(
             "ja": (
                 "ヒント: コンパイルキャッシュのロックファイルが原因の可能性があります。中断された"
                 "コンパイルのロックが残っている場合は、他にコンパイル中のプロセスがないことを"
-                "確認してから `neuron_parallel_compile --command clear-locks` を実行してください。"
+                "確認してから `{command}` を実行してください。"
                 "キャッシュのフォルダーが読み取り専用の場合は、書き込めるフォルダーを指定してください。"
             ),
             "en": (
                 "Hint: a compile cache lock may be the cause. If an interrupted compilation "
                 "left a stale lock, make sure no other process is compiling and run "
-                "`neuron_parallel_compile --command clear-locks`. If the cache folder is "
+                "`{command}`. If the cache folder is "
                 "read-only, point the cache at a writable folder."
             ),
         },
@@ -219,14 +220,38 @@ def resolve_program(program: str, environ: Mapping[str, str] | None = None) -> s
     return shutil.which(program, path=os.pathsep.join(search_folders(environ)))
 
 
-def hints_for(output: str, lang: Lang = "en") -> tuple[str, ...]:
-    """Advice for the known Neuron failures found in a command's ``output``."""
+def clear_locks_command(cache_dir: str | None = None) -> str:
+    """The ``clear-locks`` command line, naming ``cache_dir`` when the run used its own cache.
+
+    Without ``NEURON_CC_FLAGS="--cache_dir=..."`` the command acts on the default
+    cache, not on the one the failed run used.
+    """
+    command = "neuron_parallel_compile --command clear-locks"
+    if not cache_dir:
+        return command
+    return f"NEURON_CC_FLAGS={shlex.quote('--cache_dir=' + cache_dir)} {command}"
+
+
+def hints_for(output: str, lang: Lang = "en", cache_dir: str | None = None) -> tuple[str, ...]:
+    """Advice for the known Neuron failures found in a command's ``output``.
+
+    ``cache_dir`` is the compile cache the command was given (``--cache_dir`` of
+    its ``NEURON_CC_FLAGS``), named in the advice that acts on a cache.
+    """
     lowered = output.lower()
     return tuple(
-        MESSAGES(key, lang)
+        MESSAGES(key, lang, command=clear_locks_command(cache_dir))
+        if key == "hint.lock"
+        else MESSAGES(key, lang)
         for needles, key in _HINTS
         if any(needle in lowered for needle in needles)
     )
+
+
+def _cache_dir_of(env: Mapping[str, str]) -> str | None:
+    """The ``--cache_dir`` that ``env``'s ``NEURON_CC_FLAGS`` names, if any."""
+    cache = resolve_compile_cache(env)
+    return cache.root if cache.source == "NEURON_CC_FLAGS" else None
 
 
 def _child_environment(env: Mapping[str, str] | None) -> dict[str, str]:
@@ -371,7 +396,7 @@ def launch(
         process.stdout.close()  # type: ignore[union-attr]
     duration = time.monotonic() - started
     output_tail = tail
-    hints = hints_for(output_tail, lang) if status != 0 else ()
+    hints = hints_for(output_tail, lang, _cache_dir_of(child_env)) if status != 0 else ()
     result = LaunchResult(
         argv=args,
         env=shown_env,

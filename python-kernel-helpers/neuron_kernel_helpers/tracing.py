@@ -116,7 +116,6 @@ def trace(
     result can be saved with ``torch.jit.save`` and loaded with
     ``torch.jit.load``.
     """
-    out = stream if stream is not None else sys.stderr
     if neuron_available():
         import torch_neuronx
 
@@ -126,14 +125,29 @@ def trace(
         return torch_neuronx.trace(model, example_inputs, compiler_args=compiler_args)
     import torch
 
+    warn_cpu_fallback(compiler_args, lang=lang, stream=stream)
+    model.eval()
+    with torch.no_grad():
+        return torch.jit.trace(model, example_inputs, strict=False)
+
+
+def warn_cpu_fallback(
+    compiler_args: str | Sequence[str] | None = None,
+    *,
+    lang: Lang = "en",
+    stream: TextIO | None = None,
+) -> None:
+    """Say loudly (default: on stderr) that a CPU TorchScript trace stands in for Neuron.
+
+    The notebooks call it in the CPU branch of their trace cell, beside the
+    ``torch_neuronx.trace`` call they show.
+    """
     args_note = ""
     if compiler_args:
         shown = compiler_args if isinstance(compiler_args, str) else " ".join(compiler_args)
         args_note = MESSAGES("fallback.args", lang, compiler_args=shown)
+    out = stream if stream is not None else sys.stderr
     print(MESSAGES("fallback", lang, args=args_note), file=out, flush=True)
-    model.eval()
-    with torch.no_grad():
-        return torch.jit.trace(model, example_inputs, strict=False)
 
 
 def first_output(outputs: Any) -> Any:

@@ -106,9 +106,34 @@ def test_threads_share_the_model_copies_round_robin() -> None:
         calls_per_thread=10,
         backend="cpu",
     )
-    assert result.threads == 4  # two threads per model by default
-    assert result.calls == 40 and result.inferences == 80
+    assert result.threads == 2  # one thread per model copy by default, as the SDK tutorial
+    assert result.calls == 20 and result.inferences == 40
     assert set(used) == {0, 1}
+
+
+def test_each_model_copy_gets_its_own_thread_by_default() -> None:
+    callers: dict[int, set[int]] = {}
+    lock = threading.Lock()
+
+    def make_model(index: int):  # type: ignore[no-untyped-def]
+        def model() -> None:
+            with lock:
+                callers.setdefault(index, set()).add(threading.get_ident())
+
+        return model
+
+    result = run_benchmark(
+        [make_model(i) for i in range(3)],
+        (),
+        batch_size=1,
+        warmup=0,
+        duration=None,
+        calls_per_thread=5,
+        backend="cpu",
+    )
+    assert result.threads == 3
+    assert all(len(threads) == 1 for threads in callers.values()) and len(callers) == 3
+    assert result.calls == 15
 
 
 def test_model_errors_reach_the_caller() -> None:

@@ -233,3 +233,29 @@ def test_interrupting_stops_the_command_and_its_workers() -> None:
     pids = [int(value) for value in line.split()[1:]]
     assert not any(_alive(pid) for pid in pids)
     assert "Interrupted: the command and its worker processes were stopped" in stream.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_clear_locks_advice_names_the_cache_the_command_used(lang: str) -> None:
+    out = io.StringIO()
+    command = python_command(
+        """
+        import sys
+        print("waiting for /proj/cache/neuronxcc-2.0/MODULE_1/hlo_module.pb.lock")
+        sys.exit(1)
+        """
+    )
+    env = {"NEURON_CC_FLAGS": "--retry_failed_compilation --cache_dir=/proj/cache"}
+    with pytest.raises(LaunchFailed) as raised:
+        launch(command, env=env, stream=out, lang=lang)  # type: ignore[arg-type]
+    expected = (
+        "`NEURON_CC_FLAGS=--cache_dir=/proj/cache neuron_parallel_compile --command clear-locks`"
+    )
+    assert expected in str(raised.value)
+
+
+def test_without_a_cache_dir_the_clear_locks_advice_is_the_plain_command() -> None:
+    (hint,) = hints_for("could not acquire lock", "en")
+    assert "`neuron_parallel_compile --command clear-locks`" in hint
+    (hint,) = hints_for("could not acquire lock", "en", "/my cache")
+    assert "`NEURON_CC_FLAGS='--cache_dir=/my cache' neuron_parallel_compile" in hint

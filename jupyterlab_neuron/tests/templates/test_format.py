@@ -32,7 +32,12 @@ def test_every_shipped_template_is_valid(template_id: str) -> None:
     assert validate_document(document) == []
     template = parse_template(document)
     assert template.id == template_id
-    assert template.target_instances == ("inf2.xlarge", "trn1.2xlarge")
+    assert template.target_instances == (
+        "inf2.xlarge",
+        "trn1.2xlarge",
+        "trn1.32xlarge",
+        "trn2.48xlarge",
+    )
     assert template.derived("smoke") is not None
     assert template.derived("workers") is not None
 

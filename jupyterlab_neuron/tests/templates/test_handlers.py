@@ -45,7 +45,7 @@ async def test_list_in_japanese(jp_fetch: Any) -> None:
     assert bert["languages"] == ["ja", "en"]
     assert bert["origin"] == "builtin"
     assert bert["steps"][0] == {"id": "prepare", "title": "事前準備"}
-    assert bert["sdk"]["generation"] == "neuron-sdk-2.x-torch-neuronx-xla"
+    assert bert["sdk"]["generation"] == "neuron-sdk-2.x-xla-or-torchneuron"
 
 
 async def test_bad_admin_templates_are_listed_as_problems(jp_fetch: Any, jp_data_dir: Path) -> None:
@@ -95,9 +95,16 @@ async def test_describe_for_another_instance_type(jp_fetch: Any) -> None:
     assert params["workers"]["value"] == 32
     assert params["workers"]["choices"] == [1, 2, 8, 32]
     assert payload["smoke"] is False
+    assert payload["warnings"] == []
+
+
+async def test_describe_for_an_instance_the_template_does_not_target(jp_fetch: Any) -> None:
+    payload = await call(
+        jp_fetch, "templates", "vit-beans", params={"lang": "en", "instance": "inf2.8xlarge"}
+    )
     assert payload["warnings"] == [
-        "This template is written for inf2.xlarge, trn1.2xlarge. It may work on "
-        "trn1.32xlarge, but that has not been checked."
+        "This template is written for inf2.xlarge, trn1.2xlarge, trn1.32xlarge, "
+        "trn2.48xlarge. It may work on inf2.8xlarge, but that has not been checked."
     ]
 
 

@@ -85,8 +85,12 @@ def test_simulated_environment_turns_smoke_mode_on(bert: Any) -> None:
     # Smoke defaults win over derived values and template defaults...
     assert resolved["epochs"].value == 8 and resolved["epochs"].origin == "smoke_default"
     assert resolved["benchmark_batch_sizes"].value == [1, 4]
-    # ...and the derived values still come from the (simulated) environment.
-    assert resolved["workers"].value == 2
+    # ...and the derived values still come from the (simulated) environment: its one
+    # device is busy, so no range is free and the smallest documented count is offered.
+    assert resolved["workers"].value == 1 and resolved["workers"].choices == (1, 2)
+    assert "No free contiguous range of NeuronCores fits the workers (1)" in str(
+        resolved["visible_cores"].derivation
+    )
     assert resolved["compile_cache_dir"].value == "s3://bucket/cache"
     assert "NEURON_COMPILE_CACHE_URL" in resolved["compile_cache_dir"].derivation  # type: ignore[operator]
 
@@ -162,3 +166,49 @@ def test_facts_describe_themselves_in_both_languages() -> None:
     assert no_environment().describe("ja") == "Neuron デバイスなし"
     payload = facts.to_json("en")
     assert payload["simulated"] is True and payload["runs_on_neuron"] is False
+
+
+def _busy(instance: str, *devices: int) -> Any:
+    from jupyterlab_neuron.templates.parameters import EnvironmentFacts
+
+    spec = facts_for_instance(instance)
+    return EnvironmentFacts(
+        source="detected",
+        instance_type=spec.instance_type,
+        neuroncores=spec.neuroncores,
+        busy_processes=tuple({"pid": 100 + d, "command": "python3", "device": d} for d in devices),
+    )
+
+
+@pytest.mark.parametrize(
+    ("instance", "busy_devices", "workers", "visible"),
+    [
+        ("trn1.32xlarge", (), 32, ""),
+        ("trn1.32xlarge", (0,), 8, "8-15"),  # 32 does not fit, 16 is not documented
+        ("trn1.32xlarge", (4,), 8, "0-7"),
+        ("trn1.32xlarge", (0, 4, 8, 12), 2, "2-3"),
+        ("trn2.48xlarge", (0,), 16, "16-31"),
+        ("trn1.2xlarge", (0,), 1, ""),  # nothing free: the smallest count, no range
+    ],
+)
+def test_busy_cores_give_the_largest_documented_count_in_one_free_aligned_range(
+    bert: Any, vit: Any, instance: str, busy_devices: tuple, workers: int, visible: str
+) -> None:
+    facts = _busy(instance, *busy_devices)
+    for template in (bert, vit):
+        resolved = resolve_parameters(template, facts, lang="en")
+        assert resolved["workers"].value == workers
+        assert resolved["visible_cores"].value == visible
+    if visible:
+        text = resolve_parameters(bert, facts, lang="ja")["visible_cores"].derivation
+        assert f"ワーカー {workers} 個を空いている範囲 {visible} で起動します" in text  # type: ignore[operator]
+
+
+def test_visible_cores_follow_the_workers_the_user_chose(bert: Any) -> None:
+    resolved = resolve_parameters(bert, _busy("trn1.32xlarge", 0), {"workers": 2}, lang="en")
+    assert resolved["visible_cores"].value == "2-3"
+    none_fit = resolve_parameters(bert, _busy("trn1.32xlarge", 0), {"workers": 32}, lang="en")
+    assert none_fit["visible_cores"].value == ""
+    assert "No free contiguous range of NeuronCores fits the workers (32)" in str(
+        none_fit["visible_cores"].derivation
+    )
