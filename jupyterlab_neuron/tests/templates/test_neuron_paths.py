@@ -15,12 +15,25 @@ from typing import Any
 import pytest
 
 from jupyterlab_neuron.templates.catalogue import BUILTIN_DIR, TemplateCatalogue, TemplateSource
-from jupyterlab_neuron.templates.parameters import facts_for_instance, no_environment
+from jupyterlab_neuron.templates.parameters import (
+    EnvironmentFacts,
+    facts_for_instance,
+    no_environment,
+)
 from jupyterlab_neuron.templates.rendering import METADATA_KEY
 from jupyterlab_neuron.templates.service import TemplateService
 
+from .test_batch_arithmetic import BEANS_SPLITS, notebook_namespace
+from .test_batch_arithmetic import render as render_facts
+
 INSTANCES = ("inf2.xlarge", "trn1.2xlarge", "trn1.32xlarge", "trn2.48xlarge")
 TEMPLATES = ("bert-ja", "vit-beans")
+
+#: The data sizes the training-arguments cell reads (the real datasets' sizes).
+SPLITS: dict[str, dict[str, Any]] = {
+    "bert-ja": {"train_rows": [{}] * 4000, "test_rows": [{}] * 256},
+    "vit-beans": {"SPLIT_SIZES": dict(BEANS_SPLITS)},
+}
 
 #: Steps that need the Neuron SDK, and the SDK step each one checks first.
 CHECKED_STEPS = {
@@ -137,3 +150,46 @@ def test_torchneuron_skips_the_xla_precompilation(template_id: str) -> None:
     )
     assert "neuron_parallel_compile" not in ast.unparse(guard.body)
     assert "neuron_parallel_compile" in ast.unparse(guard.orelse)
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_neuron_cc_flags_keep_the_kernels_own_flags(
+    template_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cells = render_facts(template_id, facts_for_instance("trn1.32xlarge"))
+    data = SPLITS[template_id]
+    monkeypatch.setenv("NEURON_CC_FLAGS", "--retry_failed_compilation")
+    flags = notebook_namespace(cells, **data)["NEURON_ENV"]["NEURON_CC_FLAGS"].split()
+    assert flags[0] == "--retry_failed_compilation"
+    assert flags[1] == "--model-type=transformer" and flags[2].startswith("--cache_dir=")
+    # An option the kernel already sets is the kernel's: not added a second time.
+    monkeypatch.setenv("NEURON_CC_FLAGS", "--cache_dir=/mine --model-type=generic")
+    flags = notebook_namespace(cells, **data)["NEURON_ENV"]["NEURON_CC_FLAGS"].split()
+    assert flags == ["--cache_dir=/mine", "--model-type=generic"]
+    monkeypatch.delenv("NEURON_CC_FLAGS")
+    flags = notebook_namespace(cells, **data)["NEURON_ENV"]["NEURON_CC_FLAGS"].split()
+    assert flags[0] == "--model-type=transformer" and len(flags) == 2
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_busy_cores_start_the_workers_on_a_free_aligned_range(template_id: str) -> None:
+    facts = EnvironmentFacts(
+        source="detected",
+        instance_type="trn1.32xlarge",
+        neuroncores=32,
+        busy_processes=({"pid": 7, "command": "python3", "device": 0},),
+    )
+    cells = render_facts(template_id, facts)
+    namespace = notebook_namespace(cells, **SPLITS[template_id])
+    assert namespace["WORKERS"] == 8 and namespace["VISIBLE_CORES"] == "8-15"
+    assert namespace["MULTI_ENV"]["NEURON_RT_VISIBLE_CORES"] == "8-15"
+    assert "NEURON_RT_VISIBLE_CORES" not in namespace["NEURON_ENV"]
+    multi_steps = ("train-multi",) if template_id == "bert-ja" else ("precompile", "train")
+    for step in multi_steps:
+        assert "env=MULTI_ENV" in code_cells(cells, step)[0]
+    # All cores free: nothing restricts the workers.
+    namespace = notebook_namespace(
+        render_facts(template_id, facts_for_instance("trn1.32xlarge")), **SPLITS[template_id]
+    )
+    assert namespace["VISIBLE_CORES"] == ""
+    assert namespace["MULTI_ENV"] is namespace["NEURON_ENV"]
