@@ -22,6 +22,7 @@ from jupyterlab_neuron.templates.parameters import (
 )
 from jupyterlab_neuron.templates.rendering import METADATA_KEY
 from jupyterlab_neuron.templates.service import TemplateService
+from neuron_kernel_helpers.sdk import SdkGeneration, SdkRefusal
 
 from .test_batch_arithmetic import BEANS_SPLITS, notebook_namespace
 from .test_batch_arithmetic import render as render_facts
@@ -193,3 +194,61 @@ def test_busy_cores_start_the_workers_on_a_free_aligned_range(template_id: str) 
     )
     assert namespace["VISIBLE_CORES"] == ""
     assert namespace["MULTI_ENV"] is namespace["NEURON_ENV"]
+
+
+def run_sdk_check(cell: str, sdk: SdkGeneration, instance: str, lang: str) -> Any:
+    """Execute the rendered cell up to its SDK check (what runs before anything else)."""
+    statements = ast.parse(cell).body
+    last = next(i for i, s in enumerate(statements) if "plan_for(" in ast.unparse(s))
+    code = compile(ast.Module(statements[: last + 1], type_ignores=[]), "<cell>", "exec")
+    namespace: dict[str, Any] = {
+        "SDK": sdk,
+        "TARGET_INSTANCE": instance,
+        "SMOKE": False,
+        "LANG": lang,
+    }
+    exec(code, namespace)
+    return namespace
+
+
+XLA_29 = SdkGeneration("xla", "2.9.0.2.11.0")
+XLA_210 = SdkGeneration("xla", "2.10.0.2.12.0")
+TORCHNEURON = SdkGeneration("torchneuron", "2.10.0.2.12.0")
+NONE = SdkGeneration("none")
+
+
+@pytest.mark.parametrize(
+    ("instance", "sdk", "step", "path", "refusal"),
+    [
+        ("trn1.32xlarge", XLA_29, "train-multi", "xla", None),
+        ("inf2.xlarge", XLA_29, "trace", "xla", None),
+        ("trn2.48xlarge", TORCHNEURON, "train-multi", "torchneuron", None),
+        ("trn2.48xlarge", TORCHNEURON, "trace", "torchneuron", None),
+        ("trn1.2xlarge", NONE, "precompile", None, ("torch-neuronx 2.9", "torch-neuronx 2.9")),
+        ("trn1.32xlarge", XLA_210, "train-multi", None, ("2.30", "2.30")),
+        ("inf2.xlarge", XLA_210, "trace", "xla", None),
+        ("trn2.48xlarge", XLA_29, "train-single", None, ("TorchNeuron", "TorchNeuron")),
+        ("trn1.2xlarge", TORCHNEURON, "trace", None, ("TorchNeuron", "TorchNeuron")),
+    ],
+)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_first_cell_of_a_step_takes_the_sdk_path_or_refuses_early(
+    instance: str,
+    sdk: SdkGeneration,
+    step: str,
+    path: str | None,
+    refusal: tuple[str, str] | None,
+    lang: str,
+) -> None:
+    cell = code_cells(render("bert-ja", instance, lang), step)[0]
+    if refusal is None:
+        namespace = run_sdk_check(cell, sdk, instance, lang)
+        plan = namespace["INFERENCE" if step == "trace" else "TRAIN_PLAN"]
+        assert plan.path == path
+        return
+    with pytest.raises(SdkRefusal) as refused:
+        run_sdk_check(cell, sdk, instance, lang)
+    message = str(refused.value)
+    assert refusal[0 if lang == "ja" else 1] in message
+    japanese = any("\u3040" <= char <= "\u30ff" for char in message)
+    assert japanese == (lang == "ja")
