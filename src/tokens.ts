@@ -215,6 +215,11 @@ export namespace NeuronAPI {
     packages_python: string | null;
     /** The Neuron SDK generation of those packages; `null` when they could not be listed. */
     sdk: Environment.Sdk | null;
+    /**
+     * The instance's documented `torchrun` worker counts and the recommended
+     * one; `null` when the instance type is not in the catalogue.
+     */
+    workers: Environment.Workers | null;
     compile_cache_root: string | null;
     compile_cache: Environment.CompileCache;
     tools: Environment.Tools;
@@ -230,6 +235,19 @@ export namespace NeuronAPI {
      * What the Neuron tools found.
      */
     export type State = 'ok' | 'tools_not_found' | 'no_device' | 'tool_error';
+
+    /**
+     * Worker counts from the instance catalogue.
+     */
+    export type Workers = {
+      /** The documented counts, smallest first; empty on inference instances. */
+      counts: number[];
+      basis: 'documented' | 'same-device' | 'inference-only';
+      /** The largest count in one free aligned NeuronCore range; 0 when none fits. */
+      recommended: number;
+      /** That range as a `NEURON_RT_VISIBLE_CORES` value (`"8-15"`), else `null`. */
+      visible_cores: string | null;
+    };
 
     /**
      * The Neuron SDK generation of the listed packages: PyTorch/XLA

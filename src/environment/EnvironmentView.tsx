@@ -361,7 +361,18 @@ function InstanceSummary(props: IReportProps): JSX.Element {
           [
             trans.__('Memory per device'),
             memory !== null ? formatBytes(memory, locale) : unknown
-          ]
+          ],
+          report.workers
+            ? [
+                trans.__('torchrun workers'),
+                <span
+                  className="jp-Neuron-Workers"
+                  data-workers={report.workers.recommended}
+                >
+                  {describeWorkers(report.workers, trans)}
+                </span>
+              ]
+            : null
         ]}
       />
     </Section>
@@ -550,6 +561,29 @@ function PackagesTable(props: IReportProps): JSX.Element {
         </table>
       </div>
     </Section>
+  );
+}
+
+/**
+ * The recommended worker count in words: "8 on NeuronCores 8-15
+ * (NEURON_RT_VISIBLE_CORES=8-15; valid: 1, 2, 8, 32)".
+ */
+export function describeWorkers(
+  workers: NeuronAPI.Environment.Workers,
+  trans: TranslationBundle
+): string {
+  if (workers.counts.length === 0) {
+    return trans.__('None: an inference instance');
+  }
+  const counts = workers.counts.join(trans.__(', '));
+  if (!workers.recommended || !workers.visible_cores) {
+    return trans.__('None fits in the free NeuronCores (valid: %1)', counts);
+  }
+  return trans.__(
+    '%1 on NeuronCores %2 (NEURON_RT_VISIBLE_CORES=%2; valid: %3)',
+    workers.recommended,
+    workers.visible_cores,
+    counts
   );
 }
 

@@ -171,6 +171,64 @@ describe('EnvironmentView', () => {
     });
   });
 
+  describe('torchrun workers', () => {
+    it.each([
+      [
+        {
+          counts: [1, 2, 8, 32],
+          basis: 'documented',
+          recommended: 8,
+          visible_cores: '8-15'
+        },
+        '8 on NeuronCores 8-15 (NEURON_RT_VISIBLE_CORES=8-15; valid: 1, 2, 8, 32)',
+        '8（NeuronCore 8-15 を使用、NEURON_RT_VISIBLE_CORES=8-15。指定できる値: 1、2、8、32）'
+      ],
+      [
+        {
+          counts: [1, 2],
+          basis: 'documented',
+          recommended: 0,
+          visible_cores: null
+        },
+        'None fits in the free NeuronCores (valid: 1, 2)',
+        '空いている NeuronCore に収まる値がありません（指定できる値: 1、2）'
+      ],
+      [
+        {
+          counts: [],
+          basis: 'inference-only',
+          recommended: 0,
+          visible_cores: null
+        },
+        'None: an inference instance',
+        'なし（推論用のインスタンスです）'
+      ]
+    ] as [NeuronAPI.Environment.Workers, string, string][])(
+      'are told in both languages (%#)',
+      (workers, english, japanese) => {
+        const report = { ...simulatedTrn1(), workers };
+        const { unmount } = show(new StubEnvironment({ report }), 'en');
+        expect(screen.getByText('torchrun workers')).toBeTruthy();
+        const shown = document.querySelector('.jp-Neuron-Workers')!;
+        expect(shown.textContent).toBe(english);
+        expect(shown.getAttribute('data-workers')).toBe(
+          String(workers.recommended)
+        );
+        unmount();
+        show(new StubEnvironment({ report }), 'ja');
+        expect(screen.getByText('torchrun のワーカー数')).toBeTruthy();
+        expect(document.querySelector('.jp-Neuron-Workers')!.textContent).toBe(
+          japanese
+        );
+      }
+    );
+
+    it('are not shown for an instance outside the catalogue', () => {
+      show(new StubEnvironment({ report: realTrn2() }), 'en');
+      expect(screen.queryByText('torchrun workers')).toBeNull();
+    });
+  });
+
   describe('SDK generation', () => {
     const sdk = (
       fields: Partial<NeuronAPI.Environment.Sdk>

@@ -70,6 +70,13 @@ export function simulatedTrn1(): NeuronAPI.Environment {
       missing: ['torch-xla', 'libneuronxla'],
       description: 'XLA (torch-neuronx 2.1, torch-xla, libneuronxla missing)'
     },
+    // The only device is busy: no documented count fits.
+    workers: {
+      counts: [1, 2],
+      basis: 'documented',
+      recommended: 0,
+      visible_cores: null
+    },
     compile_cache_root: '/var/tmp/neuron-compile-cache',
     compile_cache: { ...DEFAULT_CACHE },
     tools: { ...TOOLS_FOUND },
@@ -114,6 +121,8 @@ export function realTrn2(): NeuronAPI.Environment {
       missing: [],
       description: 'TorchNeuron (torch-neuronx 2.10)'
     },
+    // Two devices listed, not the 16 of the catalogue's trn2.48xlarge.
+    workers: null,
     compile_cache_root: 's3://my-bucket/neuron-cache',
     compile_cache: {
       root: 's3://my-bucket/neuron-cache',
