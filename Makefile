@@ -29,7 +29,7 @@ DEMO_CACHE_ENTRIES ?= 2500
 
 TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package.json tsconfig.json
 
-.PHONY: demo test setup build system-deps kernel-env lint test-python test-kernel-helpers test-server test-js test-wheel test-ui clean
+.PHONY: demo test setup build system-deps kernel-env test-kernel-env lint test-python test-kernel-helpers test-server test-js test-wheel test-ui clean
 
 # --- set-up ----------------------------------------------------------------
 
@@ -64,14 +64,29 @@ build: .make/built
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright
 # cannot download its own), Japanese fonts for the screenshots, promtool.
+# Only `make test` needs them (`make demo` needs neither apt nor root). Without
+# apt-get, or without root and sudo, it names what is missing and stops before
+# anything else is set up.
 system-deps:
 	@missing=""; \
 	command -v chromium > /dev/null || missing="$$missing chromium"; \
 	command -v promtool > /dev/null || missing="$$missing prometheus"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  if ! command -v apt-get > /dev/null || { [ -n "$$SUDO" ] && ! command -v sudo > /dev/null; }; then \
+	    echo "make test needs these Debian packages, which are not installed:$$missing"; \
+	    for package in $$missing; do case $$package in \
+	      chromium) echo "  chromium        the browser for the Galata tests (the command 'chromium')" ;; \
+	      fonts-noto-cjk) echo "  fonts-noto-cjk  Japanese glyphs in the screenshots (/usr/share/fonts/opentype/noto)" ;; \
+	      prometheus) echo "  prometheus      'promtool', which checks the /metrics output" ;; \
+	    esac; done; \
+	    echo "apt-get (as root or through sudo) is not available here: install them with"; \
+	    echo "  sudo apt-get install$$missing"; \
+	    echo "or your system's equivalents, then run make test again. (make demo needs none of them.)"; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian packages:$$missing"; \
 	  $$SUDO apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing > /dev/null; \
 	fi
@@ -80,6 +95,11 @@ system-deps:
 # mode (only the kernel helpers and the ML packages, as on a real instance).
 kernel-env:
 	scripts/make-kernel-env.sh $(KERNEL_VENV)
+
+# The same script on a fresh machine (no wheel folder, pip's configuration
+# hidden), dry runs in a throw-away environment; skipped when PyPI is unreachable.
+test-kernel-env:
+	scripts/check-kernel-env.sh
 
 # --- the two commands --------------------------------------------------------
 
@@ -112,13 +132,15 @@ demo: setup
 
 LOGS := .make/logs
 
-test: setup system-deps .make/ui-node-deps kernel-env
+# system-deps first: a missing Debian package stops the run before the long set-up.
+test: system-deps setup .make/ui-node-deps kernel-env
 	rm -rf $(LOGS) && mkdir -p $(LOGS)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-kernel-helpers 2>&1 | tee $(LOGS)/0-kernel-helpers.log
 	$(MAKE) --no-print-directory test-server 2>&1 | tee $(LOGS)/1-server.log
 	$(MAKE) --no-print-directory test-js 2>&1 | tee $(LOGS)/2-jest.log
 	$(MAKE) --no-print-directory test-wheel
+	$(MAKE) --no-print-directory test-kernel-env
 	$(MAKE) --no-print-directory test-ui 2>&1 | tee $(LOGS)/3-galata.log
 	@$(PY) scripts/test-summary.py $(LOGS)
 
