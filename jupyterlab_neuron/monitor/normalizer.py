@@ -345,7 +345,7 @@ def _runtime(
             if index > highest:
                 highest = index
             busy = value.get("neuroncore_utilization")
-            if type(busy) is not float:
+            if type(busy) is not float or not -1e308 < busy < 1e308:  # NaN, inf too
                 busy = _float(busy)
             if "flops" in value:
                 count = value["flops"]
@@ -390,7 +390,7 @@ def _runtime(
                 if type(value) is dict and any(value.values()):
                     index = _core_index(key)
                     if index is not None:
-                        core_memory[index] = {k: _int(value.get(k)) for k in CORE_MEMORY_KEYS}
+                        core_memory[index] = _int_fields(value, CORE_MEMORY_KEYS)
                         highest = max(highest, index)
         models = memory.get("loaded_models")
         if isinstance(models, list):
@@ -456,15 +456,33 @@ def _runtime(
     )
 
 
-def _physical_cores(v3d: dict[str, Any]) -> list[PhysicalCoreSample]:
-    def order(name: str) -> tuple[int, str]:
-        tail = name.rsplit(".", 1)[-1]
-        return (int(tail), name) if tail.isdigit() else (1 << 30, name)
+def _int_fields(group: dict[str, Any], keys: tuple[str, ...]) -> dict[str, int]:
+    """``{key: int}`` for ``keys`` of ``group`` (hot: every busy core of every runtime)."""
+    result = {}
+    for key in keys:
+        value = group.get(key)
+        result[key] = value if type(value) is int else _int(value)
+    return result
 
-    return [
-        PhysicalCoreSample(name, _float(_dict(v3d[name]).get("neuroncore_utilization")))
-        for name in sorted(v3d, key=order)
-    ]
+
+def _physical_order(name: str) -> tuple[int, str]:
+    tail = name.rsplit(".", 1)[-1]
+    return (int(tail), name) if tail.isdigit() else (1 << 30, name)
+
+
+def _physical_cores(v3d: dict[str, Any]) -> list[PhysicalCoreSample]:
+    names = sorted(v3d)
+    # "nc_v3.0" .. "nc_v3.9" sort the same as text and as numbers; else sort by number.
+    if len(names) > 10 or any(not name[-1:].isdigit() or name[-2:-1] != "." for name in names):
+        names.sort(key=_physical_order)
+    samples = []
+    for name in names:
+        entry = v3d[name]
+        busy = entry.get("neuroncore_utilization") if type(entry) is dict else None
+        if type(busy) is not float or not -1e308 < busy < 1e308:
+            busy = _float(busy)
+        samples.append(PhysicalCoreSample(name, busy))
+    return samples
 
 
 def _latency(value: Any) -> dict[str, float] | None:

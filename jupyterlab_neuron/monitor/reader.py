@@ -3,6 +3,10 @@
 Bytes arrive in arbitrary chunks (a pipe, a file, stdin). A line longer than
 ``max_line_bytes`` is dropped without ever being held in memory whole, and a
 line that is not JSON is dropped too; both are counted, never fatal.
+
+Lines are parsed with orjson (several times faster than the standard library
+on large reports); a line orjson refuses is tried again with :func:`json.loads`,
+which also accepts what orjson does not (``NaN``, integers beyond 64 bits).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+
+import orjson
 
 #: Default upper bound of one report line. Real reports are ~1.5 KB idle and
 #: hundreds of KB on a large trn2 with many models; 16 MiB leaves ample room.
@@ -125,7 +131,7 @@ class NDJSONReader:
             return
         stats.lines += 1
         try:
-            value = json.loads(line)
+            value = _loads(line)
         except (ValueError, RecursionError) as error:
             # ValueError covers JSONDecodeError and UnicodeDecodeError.
             stats.malformed += 1
@@ -133,6 +139,13 @@ class NDJSONReader:
             return
         stats.reports += 1
         values.append(value)
+
+
+def _loads(line: bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)  # the reference parser decides (and words the error)
 
 
 def iter_values(stream: BinaryIO, reader: NDJSONReader) -> Iterator[Any]:

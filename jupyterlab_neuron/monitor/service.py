@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from .history import HistoryBuffer, HistoryPoint
 from .kernels import KernelSource
 from .normalizer import InstanceShape
@@ -346,7 +348,7 @@ class MonitorService:
         self._last_report_at = snapshot.timestamp
         self.history.append(snapshot.timestamp, HistoryPoint.from_snapshot(snapshot))
         self.prometheus.observe(snapshot)
-        text = json.dumps(snapshot.to_dict(), separators=(",", ":"))
+        text = orjson.dumps(snapshot.to_dict()).decode()
         self._latest_json = text
         self.stream.publish_snapshot(
             StreamMessage("snapshot", text='{"type":"snapshot","snapshot":' + text + "}")

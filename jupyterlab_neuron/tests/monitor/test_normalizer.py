@@ -248,3 +248,35 @@ def test_wrongly_typed_groups_do_not_break_the_rest() -> None:
     assert process["latency"] == {"total": None, "device": None}
     assert snap["system"]["vcpu_count"] is None
     assert snap["system"]["memory_total_bytes"] == 16_106_127_360
+
+
+def _foreign_report(seed: int) -> dict[str, Any]:
+    """The benchmark's report built independently of the simulator."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "bench" / "monitor" / "foreign_report.py"
+    spec = importlib.util.spec_from_file_location("foreign_report", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.foreign_report(seed)
+
+
+def test_a_report_we_did_not_write_reads_as_the_instance_it_describes() -> None:
+    snap = normalize_report(json.loads(json.dumps(_foreign_report(7)))).to_dict()
+    assert len(snap["cores"]) == 64 and len(snap["devices"]) == 16
+    assert snap["flops_field"] == "effective_flops"
+    assert snap["cores"][9]["device"] == 2
+    assert len(snap["processes"]) == 8
+    for number, process in enumerate(snap["processes"]):
+        assert process["cores"] == list(range(number * 8, number * 8 + 8))
+        assert len(process["models"]) == 4
+        assert process["latency"]["total"]["p50"] > 0
+    busy = snap["cores"][8]
+    assert 40.0 <= busy["utilization"] <= 99.0 and busy["pids"] == [40001]
+    assert [p["name"] for p in busy["physical"]] == ["nc_v3.0", "nc_v3.1"]
+    assert snap["cores"][63]["pids"] == [40007]  # listed idle by the seven others
+    assert snap["system"]["vcpu_count"] == 192
+    assert snap["hardware"]["device_version"] == "v4"
+    assert snap["hardware"]["core_version"] == "v3d"

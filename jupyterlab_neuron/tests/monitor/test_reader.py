@@ -92,3 +92,30 @@ def test_pipeline_numbers_snapshots_and_counts_non_reports() -> None:
     assert pipeline.skipped_lines == 3
     assert snapshots[1].skipped_lines == 3
     assert snapshots[0].timestamp == 5.0
+
+
+def test_what_the_fast_parser_refuses_the_standard_one_still_reads() -> None:
+    reader = NDJSONReader()
+    values = reader.feed(
+        b'{"neuron_runtime_data": [], "x": NaN, "y": -Infinity}\n'
+        b'{"system_data": {}, "big": 123456789012345678901234567890}\n'
+        b"{broken\n"
+    )
+    assert values[0]["x"] != values[0]["x"]  # NaN
+    assert values[0]["y"] == float("-inf")
+    assert values[1]["big"] == pytest.approx(1.2345678901234568e29)
+    assert len(values) == 2
+    assert reader.stats.malformed == 1
+    assert reader.stats.last_problem.startswith("malformed line: Expecting property name")
+
+
+def test_a_normalized_report_with_non_finite_numbers_still_serializes() -> None:
+    reader = NDJSONReader()
+    (value,) = reader.feed(
+        b'{"neuron_runtime_data": [{"pid": 1, "report": {"neuroncore_counters": '
+        b'{"neuroncores_in_use": {"0": {"neuroncore_utilization": NaN}}}}}]}\n'
+    )
+    pipeline = SnapshotPipeline()
+    snapshot = pipeline.normalize(value)
+    assert snapshot is not None
+    assert json.loads(json.dumps(snapshot.to_dict()))["cores"][0]["utilization"] == 0.0
