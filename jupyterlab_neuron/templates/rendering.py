@@ -45,17 +45,20 @@ MESSAGES = Messages(
         "title.smoke": {
             "ja": (
                 "**CPU スモークモード**: Neuron デバイスを使わず、小さなランダム重みのモデルと"
-                "ノートブック内で作るデータで、全体の流れを CPU で数分で確認します。Neuron 専用の"
-                "コマンド（neuron_parallel_compile、XLA 上の torchrun）は、実行する内容を表示して"
-                "スキップします。精度や速度の数値に意味はありません。Neuron インスタンスで実行する"
-                "ときは、パラメーターの `SMOKE` を `False` にしてください。"
+                "ノートブック内で作るデータで、全体の流れを CPU で数分で確認します。"
+                "Neuron 専用のコマンド（neuron_parallel_compile、Neuron での torchrun）は、"
+                "実行する内容を表示してスキップし、同じ学習スクリプトを CPU で実行します"
+                "（複数ワーカーのステップでは torchrun の 2 ワーカーで実行します）。"
+                "精度や速度の数値に意味はありません。Neuron インスタンスで実行するときは、"
+                "パラメーターの `SMOKE` を `False` にしてください。"
             ),
             "en": (
                 "**CPU smoke mode**: no Neuron device is used. A small random-weight model and "
                 "data built inside the notebook let you walk through the whole flow on CPU in "
-                "minutes. Neuron-only commands (neuron_parallel_compile, torchrun on XLA) are "
-                "shown and skipped. Accuracy and speed figures mean nothing. To run on a Neuron "
-                "instance, set `SMOKE` to `False` in the parameters."
+                "minutes. Neuron-only commands (neuron_parallel_compile, torchrun on Neuron) are "
+                "shown and skipped, and the same training script runs on CPU (with 2 torchrun "
+                "workers in the multi-worker step). Accuracy and speed figures mean nothing. To "
+                "run on a Neuron instance, set `SMOKE` to `False` in the parameters."
             ),
         },
         "parameters.header": {

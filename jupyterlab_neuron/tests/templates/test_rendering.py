@@ -281,9 +281,14 @@ def test_title_cell_says_smoke_mode_and_the_sdk_generation() -> None:
     title = render(template_of("vit-beans"), "ja", smoke=True)[0]["source"]
     assert title.startswith("# ViT による画像分類（beans）")
     assert "**CPU スモークモード**" in title
-    assert "Neuron SDK 2.x の torch-neuronx 世代" in title
+    assert "inf2 と trn1 では PyTorch/XLA の torch-neuronx" in title
+    assert "trn2 では TorchNeuron" in title
+    assert "同じ学習スクリプトを CPU で実行します" in title
     assert f"jupyterlab-neuron {VERSION} が作成しました（環境: Neuron デバイスなし）。" in title
-    assert "CPU smoke mode" not in render(template_of("vit-beans"), "en", smoke=False)[0]["source"]
+    plain = render(template_of("vit-beans"), "en", smoke=False)[0]["source"]
+    assert "**CPU smoke mode**" not in plain
+    # The term is still explained once, in the description.
+    assert plain.count('"CPU smoke mode" walks through the whole flow on CPU') == 1
 
 
 def run_bootstrap(helpers_dir: str) -> subprocess.CompletedProcess[str]:
