@@ -276,9 +276,9 @@ def format_environment_text(data: Mapping[str, Any], lang: Lang = "en") -> str:
 
     lines.append(LABELS("packages_of", lang, python=data.get("packages_python") or "?"))
     packages = data.get("packages") or {}
-    name_width = max((len(name) for name in packages), default=0) + 2
-    for name, version in packages.items():
-        lines.append(f"  {name.ljust(name_width)}{version or LABELS('not_installed', lang)}")
+    lines += format_table(
+        [[name, version or LABELS("not_installed", lang)] for name, version in packages.items()]
+    )
 
     lines.append(LABELS("problems", lang))
     problems = data.get("problems") or []
