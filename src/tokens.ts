@@ -912,7 +912,13 @@ export namespace NeuronAPI {
      * The state of an entry, in the order the SDK classifies them.
      */
     export type EntryState =
-      'success' | 'failed' | 'compiling' | 'stale_lock' | 'empty';
+      | 'success'
+      | 'failed'
+      | 'compiling'
+      | 'stale_lock'
+      | 'empty'
+      /** A symbolic link where an entry folder belongs: not an entry. */
+      | 'link';
 
     /**
      * Entries per state.
@@ -1142,7 +1148,8 @@ export namespace NeuronAPI {
     export type EntryDetail = Entry & {
       contents: {
         path: string;
-        kind: 'file' | 'dir' | 'symlink' | 'other';
+        /** `hardlink`: a file with other names elsewhere, listed but never read. */
+        kind: 'file' | 'hardlink' | 'dir' | 'symlink' | 'other';
         bytes: number;
         mtime: number;
       }[];

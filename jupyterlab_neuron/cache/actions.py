@@ -558,6 +558,7 @@ class _PlanBuilder:
                     if entry.root_id == root_id
                     and entry.id not in self.reasons
                     and not entry.protected
+                    and not entry.symlink  # frees nothing
                 ),
                 key=lambda entry: (entry.last_used, entry.id),
             )
@@ -900,7 +901,11 @@ class CacheCleaner:
                     with os.scandir(folder_fd) as listing:
                         for child in listing:
                             relpath = prefix + child.name
-                            if child.name.endswith(LOCK_SUFFIX) and relpath not in item.lock_names:
+                            if (
+                                child.name.endswith(LOCK_SUFFIX)
+                                and relpath not in item.lock_names
+                                and child.is_file(follow_symlinks=False)  # as the scanner
+                            ):
                                 return True
                             if depth < 3 and child.is_dir(follow_symlinks=False):
                                 sub = safe_fs.open_subdir(folder_fd, child.name)

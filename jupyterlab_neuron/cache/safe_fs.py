@@ -63,8 +63,9 @@ def opened_path(root: str, *names: str) -> Iterator[int]:
 def read_file_tail(dir_fd: int, name: str, max_bytes: int) -> tuple[bytes, bool] | None:
     """The last ``max_bytes`` of regular file ``name`` and whether it was cut.
 
-    ``None`` when the file is missing, a link or not a regular file: a link in
-    an entry never makes the server read a file elsewhere.
+    ``None`` when the file is missing, a link, not a regular file, or has other
+    hard links: neither kind of link in an entry makes the server read a file
+    elsewhere (a hard link may name any file of the file system the user can't).
     """
     try:
         fd = os.open(check_name(name), _FILE_FLAGS, dir_fd=dir_fd)
@@ -72,7 +73,7 @@ def read_file_tail(dir_fd: int, name: str, max_bytes: int) -> tuple[bytes, bool]
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             return None
         start = max(0, info.st_size - max_bytes)
         os.lseek(fd, start, os.SEEK_SET)

@@ -52,9 +52,18 @@ from .roots import (
     is_version_dir_name,
 )
 
-EntryState = Literal["success", "failed", "compiling", "stale_lock", "empty"]
-#: Every state, in the order the reference classifies them.
-ENTRY_STATES: tuple[EntryState, ...] = ("success", "failed", "compiling", "stale_lock", "empty")
+EntryState = Literal["success", "failed", "compiling", "stale_lock", "empty", "link"]
+#: Every state, in the order the reference classifies them; ``link`` last: a symbolic
+#: link where an entry folder belongs is listed (and removable as a link) but never
+#: entered, nor counted as an entry.
+ENTRY_STATES: tuple[EntryState, ...] = (
+    "success",
+    "failed",
+    "compiling",
+    "stale_lock",
+    "empty",
+    "link",
+)
 
 Naming = Literal["2024", "2023", "2022", "unknown"]
 ProtectedReason = Literal["compiling", "in_use"]
@@ -822,15 +831,19 @@ class CompileCacheScanner:
         counts = version.counts
         total = disk = protected = 0
         last_used: float | None = None
+        links = 0
         for entry in memo.entries:
             total += entry.bytes
             disk += entry.disk_bytes
             counts[entry.state] += 1
+            if entry.symlink:
+                links += 1
+                continue
             if entry.protected:
                 protected += 1
             if last_used is None or entry.last_used > last_used:
                 last_used = entry.last_used
-        version.entries = len(memo.entries)
+        version.entries = len(memo.entries) - links
         version.bytes = total
         version.disk_bytes = disk
         version.protected = protected
@@ -1039,8 +1052,10 @@ class CompileCacheScanner:
             # is younger than a compiler needs to start (the lock is taken first).
             if context.compiler_running or lock_age < self.fresh_lock_seconds:
                 protected = "compiling"
-        # The reference's order: success, failed, locked, empty.
-        if entry.has_neff and entry.has_done:
+        # The reference's order: success, failed, locked, empty (a link is none of them).
+        if entry.symlink:
+            entry.state = "link"
+        elif entry.has_neff and entry.has_done:
             entry.state = "success"
         elif entry.has_log and not entry.has_neff:
             entry.state = "failed"
@@ -1212,7 +1227,8 @@ def _list_files(dir_fd: int, prefix: str, depth: int, out: list[dict[str, Any]])
             out.append(
                 {
                     "path": relpath,
-                    "kind": "file",
+                    # Another name of a file that may live anywhere: listed, never read.
+                    "kind": "file" if info.st_nlink == 1 else "hardlink",
                     "bytes": info.st_size,
                     "mtime": round(info.st_mtime, 3),
                 }

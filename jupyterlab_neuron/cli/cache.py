@@ -39,6 +39,7 @@ TEXT = Messages(
         "state.compiling": {"en": "compiling", "ja": "コンパイル中"},
         "state.stale_lock": {"en": "stale lock", "ja": "古いロック"},
         "state.empty": {"en": "empty", "ja": "空"},
+        "state.link": {"en": "link", "ja": "リンク"},
         "state.locked": {"en": "locked", "ja": "ロックあり"},
         "simulated_written": {
             "en": "Simulated compile cache written to {root}: {entries} entries ({counts}) in "

@@ -979,9 +979,11 @@ function EntryDetailBody(props: {
                   ? formatBytes(item.bytes, locale)
                   : item.kind === 'symlink'
                     ? trans.__('link')
-                    : item.kind === 'dir'
-                      ? trans.__('folder')
-                      : ''}
+                    : item.kind === 'hardlink'
+                      ? trans.__('hard link, not read')
+                      : item.kind === 'dir'
+                        ? trans.__('folder')
+                        : ''}
               </span>
             </li>
           ))}

@@ -250,7 +250,8 @@ function isEntryState(
     state === 'failed' ||
     state === 'compiling' ||
     state === 'stale_lock' ||
-    state === 'empty'
+    state === 'empty' ||
+    state === 'link'
   );
 }
 

@@ -16,7 +16,8 @@ export const ENTRY_STATES: readonly NeuronAPI.Cache.EntryState[] = [
   'failed',
   'compiling',
   'stale_lock',
-  'empty'
+  'empty',
+  'link'
 ];
 
 /**
@@ -37,6 +38,8 @@ export function stateLabel(
       return trans.__('Stale lock');
     case 'empty':
       return trans.__('Empty');
+    case 'link':
+      return trans.__('Link');
   }
 }
 
@@ -64,6 +67,10 @@ export function stateDescription(
       );
     case 'empty':
       return trans.__('Only the graph was saved; it was never compiled.');
+    case 'link':
+      return trans.__(
+        'A link where an entry folder belongs: not an entry, and never followed. Removing it removes only the link.'
+      );
   }
 }
 
@@ -80,6 +87,7 @@ export function stateBadgeKind(state: NeuronAPI.Cache.EntryState): BadgeKind {
       return 'warning';
     case 'compiling':
     case 'empty':
+    case 'link':
       return 'info';
   }
 }

@@ -58,6 +58,7 @@ def test_status_json(filled: CacheTree, capsys: pytest.CaptureFixture[str]) -> N
         "compiling": 0,
         "stale_lock": 1,
         "empty": 0,
+        "link": 0,
     }
 
 

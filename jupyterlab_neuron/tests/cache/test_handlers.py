@@ -124,6 +124,7 @@ async def test_status(jp_fetch: Any, cache_root: Path) -> None:
         "compiling": 0,
         "stale_lock": 2,
         "empty": 3,
+        "link": 0,
     }
     assert [version["naming"] for version in summary["versions"]] == ["2024", "2023", "2022"]
     assert data["simulated"] is True
@@ -292,3 +293,29 @@ async def test_clean_body_over_the_limit_is_a_documented_413(jp_fetch: Any) -> N
         jp_fetch, "POST", "/cache/clean", "clean", status=413, body=body, lang="ja"
     )
     assert "大きすぎます" in payload["message"]
+
+
+async def test_links_and_hard_links_are_documented_states(
+    jp_fetch: Any, cache_root: Path, tmp_path: Path
+) -> None:
+    version = next(path for path in sorted(cache_root.iterdir()) if path.is_dir())
+    os.symlink(tmp_path, version / "MODULE_99999999999999999999+d41d8cd9")
+    entry = next(path for path in sorted(version.iterdir()) if not path.is_symlink())
+    os.link(write(tmp_path / "elsewhere.txt", b"secret"), entry / "notes.txt")
+    status = await call(jp_fetch, "GET", "/cache/status", "status", params={"refresh": "1"})
+    summary = next(root for root in status["roots"] if root["path"] == str(cache_root))
+    assert summary["counts"]["link"] == 1 and status["totals"]["counts"]["link"] == 1
+    assert summary["entries"] == 60  # a link is not an entry
+    page = await call(jp_fetch, "GET", "/cache/entries", "entries", params={"state": "link"})
+    (link,) = page["items"]
+    assert link["symlink"] is True and link["state"] == "link"
+    entry_id = next(
+        item["id"]
+        for item in (
+            await call(jp_fetch, "GET", "/cache/entries", "entries", params={"limit": "500"})
+        )["items"]
+        if item["module"] == entry.name
+    )
+    detail = await call(jp_fetch, "GET", "/cache/entries/{entry_id}", "entries", entry_id)
+    kinds = {item["path"]: item["kind"] for item in detail["contents"]}
+    assert kinds["notes.txt"] == "hardlink"

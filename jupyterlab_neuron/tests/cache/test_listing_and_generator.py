@@ -38,6 +38,7 @@ def test_generated_tree_matches_what_the_scanner_reads(
         "compiling": 0,
         "stale_lock": 3,
         "empty": 15,
+        "link": 0,
     }
     summary = snapshot.roots[0]
     assert summary.root.simulated

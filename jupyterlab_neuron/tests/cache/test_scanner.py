@@ -114,7 +114,7 @@ def test_sizes_count_regular_files_only_and_links_are_never_followed(
     linked = entries[M24B]
     assert linked.symlink and linked.bytes == 0 and linked.files == 0
     # Not entered: the neff/done outside do not make it a success.
-    assert linked.state == "empty"
+    assert linked.state == "link"
     detail = entry_details(linked)
     assert detail["contents"] == [] and detail["flags"] is None
 
@@ -149,6 +149,7 @@ def test_totals_per_root_version_and_state(tree: CacheTree, scanner: CompileCach
         "compiling": 0,
         "stale_lock": 0,
         "empty": 1,
+        "link": 0,
     }
     assert data["free_bytes"] > 0 and data["fs_total_bytes"] >= data["free_bytes"]
     assert data["other_names"] == ["README"]

@@ -74,7 +74,8 @@ function counts(entries: Entry[]): NeuronAPI.Cache.StateCounts {
     failed: 0,
     compiling: 0,
     stale_lock: 0,
-    empty: 0
+    empty: 0,
+    link: 0
   };
   for (const entry of entries) {
     result[entry.state] += 1;
