@@ -77,8 +77,8 @@ MESSAGES = Messages(
             ),
         },
         "derive.visible_cores.all": {
-            "ja": "使用中の NeuronCore がないため、範囲は指定しません。",
-            "en": "No NeuronCore is busy, so no range is set.",
+            "ja": "使用中の NeuronCore がないため、範囲は指定しません（all）。",
+            "en": "No NeuronCore is busy, so no range is set (all).",
         },
         "derive.visible_cores.range": {
             "ja": (
@@ -348,10 +348,10 @@ def _derived(
             return None
         free = free_neuroncores(facts, known)
         if len(free) == min(facts.neuroncores, known.neuroncores):
-            return "", None, MESSAGES("derive.visible_cores.all", lang)
+            return "all", None, MESSAGES("derive.visible_cores.all", lang)
         cores = aligned_core_range(known, workers, free) if workers <= known.neuroncores else None
         if cores is None:
-            return "", None, MESSAGES("derive.visible_cores.none", lang, workers=workers)
+            return "all", None, MESSAGES("derive.visible_cores.none", lang, workers=workers)
         shown = visible_cores(cores)
         text = MESSAGES("derive.visible_cores.range", lang, workers=workers, cores=shown)
         return shown, None, text

@@ -114,7 +114,8 @@ def test_every_neuron_step_checks_the_sdk_in_its_first_code_cell(template_id: st
         ), (step, calls[0])
     prepare = "\n".join(code_cells(cells, "prepare"))
     assert "SDK = detect_sdk_generation()" in prepare
-    assert 'TARGET_INSTANCE = INSTANCE_TYPE or environment.get("instance_type") or ""' in prepare
+    assert 'if INSTANCE_TYPE == "auto":' in prepare
+    assert 'TARGET_INSTANCE = environment.get("instance_type") or ""' in prepare
 
 
 @pytest.mark.parametrize("template_id", TEMPLATES)
@@ -135,7 +136,7 @@ def test_the_instance_type_decides_the_path(template_id: str) -> None:
         if c["metadata"][METADATA_KEY]["role"] == "parameters"
     )
     exec(parameters, namespace)
-    assert namespace["INSTANCE_TYPE"] == "" and namespace["SMOKE"] is True
+    assert namespace["INSTANCE_TYPE"] == "auto" and namespace["SMOKE"] is True
 
 
 @pytest.mark.parametrize("template_id", TEMPLATES)
@@ -192,7 +193,7 @@ def test_busy_cores_start_the_workers_on_a_free_aligned_range(template_id: str) 
     namespace = notebook_namespace(
         render_facts(template_id, facts_for_instance("trn1.32xlarge")), **SPLITS[template_id]
     )
-    assert namespace["VISIBLE_CORES"] == ""
+    assert namespace["VISIBLE_CORES"] == "all"
     assert namespace["MULTI_ENV"] is namespace["NEURON_ENV"]
 
 

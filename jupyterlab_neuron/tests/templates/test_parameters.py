@@ -183,12 +183,12 @@ def _busy(instance: str, *devices: int) -> Any:
 @pytest.mark.parametrize(
     ("instance", "busy_devices", "workers", "visible"),
     [
-        ("trn1.32xlarge", (), 32, ""),
+        ("trn1.32xlarge", (), 32, "all"),
         ("trn1.32xlarge", (0,), 8, "8-15"),  # 32 does not fit, 16 is not documented
         ("trn1.32xlarge", (4,), 8, "0-7"),
         ("trn1.32xlarge", (0, 4, 8, 12), 2, "2-3"),
         ("trn2.48xlarge", (0,), 16, "16-31"),
-        ("trn1.2xlarge", (0,), 1, ""),  # nothing free: the smallest count, no range
+        ("trn1.2xlarge", (0,), 1, "all"),  # nothing free: the smallest count, no range
     ],
 )
 def test_busy_cores_give_the_largest_documented_count_in_one_free_aligned_range(
@@ -199,7 +199,7 @@ def test_busy_cores_give_the_largest_documented_count_in_one_free_aligned_range(
         resolved = resolve_parameters(template, facts, lang="en")
         assert resolved["workers"].value == workers
         assert resolved["visible_cores"].value == visible
-    if visible:
+    if visible != "all":
         text = resolve_parameters(bert, facts, lang="ja")["visible_cores"].derivation
         assert f"ワーカー {workers} 個を空いている範囲 {visible} で起動します" in text  # type: ignore[operator]
 
@@ -208,7 +208,24 @@ def test_visible_cores_follow_the_workers_the_user_chose(bert: Any) -> None:
     resolved = resolve_parameters(bert, _busy("trn1.32xlarge", 0), {"workers": 2}, lang="en")
     assert resolved["visible_cores"].value == "2-3"
     none_fit = resolve_parameters(bert, _busy("trn1.32xlarge", 0), {"workers": 32}, lang="en")
-    assert none_fit["visible_cores"].value == ""
+    assert none_fit["visible_cores"].value == "all"
     assert "No free contiguous range of NeuronCores fits the workers (32)" in str(
         none_fit["visible_cores"].derivation
     )
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        no_environment(),
+        facts_for_instance("trn1.32xlarge"),
+        facts_from_report(simulated_report()),
+    ],
+    ids=["none", "instance", "simulated-busy"],
+)
+def test_string_parameters_are_never_empty(bert: Any, vit: Any, facts: Any) -> None:
+    # The front end's form refuses an empty string: every value must be usable as is.
+    for template in (bert, vit):
+        for item in resolve_parameters(template, facts, lang="en").values():
+            if item.spec.type == "string":
+                assert item.value != "", item.spec.name
