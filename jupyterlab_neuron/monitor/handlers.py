@@ -30,6 +30,7 @@ from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from ..context import ExtensionContext, Route
 from ..http import AUTH_RESOURCE, NeuronAPIHandler
+from ..untrusted import echo
 from .kernels import JupyterKernelSource
 from .launch import command_resolver
 from .messages import state_message
@@ -76,7 +77,7 @@ class MonitorHandler(NeuronAPIHandler):
         try:
             return int(value)
         except ValueError:
-            raise web.HTTPError(400, f"'{name}' must be an integer, got {value!r}") from None
+            raise web.HTTPError(400, f"'{name}' must be an integer, got {echo(value)!r}") from None
 
     def _float_argument(self, name: str, default: float) -> float:
         value = self.get_query_argument(name, None)
@@ -85,7 +86,7 @@ class MonitorHandler(NeuronAPIHandler):
         try:
             number = float(value)
         except ValueError:
-            raise web.HTTPError(400, f"'{name}' must be a number, got {value!r}") from None
+            raise web.HTTPError(400, f"'{name}' must be a number, got {echo(value)!r}") from None
         if number < 0:
             raise web.HTTPError(400, f"'{name}' must not be negative")
         return number

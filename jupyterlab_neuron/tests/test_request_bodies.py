@@ -257,3 +257,12 @@ async def test_unknown_values_are_cut_short_in_error_messages(
     code, payload = await fetch(jp_fetch, parts, method, **options)
     assert code == status, payload
     assert len(payload["message"]) < 700, payload["message"]
+
+
+@pytest.mark.parametrize("name", ["limit", "since"])
+async def test_monitor_query_values_are_cut_short_in_error_messages(
+    jp_fetch: Any, name: str
+) -> None:
+    code, payload = await fetch(jp_fetch, ("monitor", "history"), "GET", params={name: "x" * 5000})
+    assert code == 400, payload
+    assert name in payload["message"] and len(payload["message"]) < 300
