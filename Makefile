@@ -34,6 +34,10 @@ TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package
 # --- set-up ----------------------------------------------------------------
 
 .make/python-deps: pyproject.toml python-kernel-helpers/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2> /dev/null || { \
+	  found=$$($(PYTHON) --version 2> /dev/null | head -1 || true); \
+	  echo "Python 3.10 or later is needed; '$(PYTHON)' is $${found:-not found}."; \
+	  echo "Name another interpreter, e.g.: make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "jupyterlab>=4.4,<5" "hatchling>=1.21" "hatch-nodejs-version>=0.3.2" \
@@ -41,6 +45,7 @@ TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package
 	mkdir -p .make && touch $@
 
 .make/node-deps: package.json $(wildcard package-lock.json)
+	@command -v npm > /dev/null || { echo "Node.js 20 with npm is needed to build the front end: https://nodejs.org/"; exit 1; }
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	mkdir -p .make && touch $@
 

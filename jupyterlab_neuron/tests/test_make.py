@@ -66,3 +66,33 @@ def test_make_test_checks_debian_packages_first_and_demo_not_at_all() -> None:
     assert rules["test"][0] == "system-deps"
     assert "system-deps" not in rules["demo"]
     assert "kernel-env" not in rules["demo"]
+
+
+def test_set_up_names_a_missing_python_or_npm(tmp_path: Path) -> None:
+    assert MAKE is not None
+    work = tmp_path / "clone"
+    (work / "python-kernel-helpers").mkdir(parents=True)
+    shutil.copy(REPO / "Makefile", work / "Makefile")
+    for name in ("pyproject.toml", "python-kernel-helpers/pyproject.toml", "package.json"):
+        (work / name).write_text("")
+
+    def make(target: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [MAKE, "--no-print-directory", target],
+            cwd=work,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    old = make(".make/python-deps", PYTHON=str(tmp_path / "python3.9"))
+    assert old.returncode != 0
+    assert old.stdout.splitlines()[:2] == [
+        f"Python 3.10 or later is needed; '{tmp_path / 'python3.9'}' is not found.",
+        "Name another interpreter, e.g.: make PYTHON=python3.12 .make/python-deps",
+    ]
+    no_node = make(".make/node-deps", PATH=bare_path(tmp_path))
+    assert no_node.returncode != 0
+    assert no_node.stdout.startswith("Node.js 20 with npm is needed to build the front end")
+    assert not (work / ".venv").exists() and not (work / ".make").exists()
