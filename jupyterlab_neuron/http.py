@@ -60,6 +60,14 @@ MESSAGES = Messages(
             "ja": "params が正しい JSON ではありません: {detail}",
             "en": "params is not valid JSON: {detail}",
         },
+        "params.not_object": {
+            "ja": "params には JSON オブジェクトを指定してください。",
+            "en": "params must be a JSON object.",
+        },
+        "clean.bad_options": {
+            "ja": "dry_run には true か false を、plan_token には文字列を指定してください。",
+            "en": "dry_run must be true or false; plan_token a string.",
+        },
         "params.too_deep": {
             "ja": "params の JSON は入れ子が深すぎます（上限は {limit} 段です）。",
             "en": "params is nested too deeply (the limit is {limit} levels).",

@@ -19,7 +19,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..context import ExtensionContext, Route
-from ..http import NeuronAPIHandler, run_in_thread
+from ..http import MESSAGES, NeuronAPIHandler, run_in_thread
 from .actions import CleanRequest
 from .errors import BadRequestError, CacheError, http_status
 from .listing import EntryQuery
@@ -122,7 +122,7 @@ class CleanHandler(CacheHandler):
         dry_run = body.get("dry_run", True)
         token = body.get("plan_token")
         if not isinstance(dry_run, bool) or (token is not None and not isinstance(token, str)):
-            raise web.HTTPError(400, "dry_run must be true or false; plan_token a string.")
+            raise web.HTTPError(400, MESSAGES("clean.bad_options", self.lang))
         if dry_run:
             plan = await self.call(functools.partial(self.service.plan, request))
             self.write_json(plan.to_dict(self.lang))

@@ -21,7 +21,7 @@ from tornado import web
 from neuron_kernel_helpers.i18n import Lang, resolve_lang
 
 from ..context import ExtensionContext, Route
-from ..http import NeuronAPIHandler, parse_json, run_in_thread
+from ..http import MESSAGES, NeuronAPIHandler, parse_json, run_in_thread
 from ..untrusted import echo
 from .format import TemplateError
 from .parameters import (
@@ -114,7 +114,7 @@ class TemplateHandler(TemplatesBaseHandler):
         if problem is not None:
             raise web.HTTPError(400, problem.message(self.lang, "params"))
         if not isinstance(params, dict):
-            raise web.HTTPError(400, "params must be a JSON object.")
+            raise web.HTTPError(400, MESSAGES("params.not_object", self.lang))
         return params
 
 

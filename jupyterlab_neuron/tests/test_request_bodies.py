@@ -266,3 +266,45 @@ async def test_monitor_query_values_are_cut_short_in_error_messages(
     code, payload = await fetch(jp_fetch, ("monitor", "history"), "GET", params={name: "x" * 5000})
     assert code == 400, payload
     assert name in payload["message"] and len(payload["message"]) < 300
+
+
+@pytest.mark.parametrize(
+    ("parts", "method", "options", "english", "japanese"),
+    [
+        (
+            ("cache", "clean"),
+            "POST",
+            {"body": json.dumps({"failed": True, "dry_run": "yes"})},
+            "dry_run must be true or false",
+            "dry_run には true か false を",
+        ),
+        (
+            ("templates", "bert-ja"),
+            "GET",
+            {"params": {"params": "[1]"}},
+            "params must be a JSON object.",
+            "params には JSON オブジェクトを指定してください。",
+        ),
+        (
+            ("diagnose",),
+            "POST",
+            {"body": "{"},
+            "The request body is not valid JSON",
+            "リクエストの本文が正しい JSON ではありません",
+        ),
+    ],
+)
+async def test_bad_request_shapes_are_explained_in_both_languages(
+    jp_fetch: Any,
+    parts: tuple[str, ...],
+    method: str,
+    options: dict[str, Any],
+    english: str,
+    japanese: str,
+) -> None:
+    for lang, expected in (("en", english), ("ja", japanese)):
+        code, payload = await fetch(
+            jp_fetch, parts, method, headers={"Accept-Language": lang}, **options
+        )
+        assert code == 400, payload
+        assert expected in payload["message"]
