@@ -1,7 +1,8 @@
 """Prometheus text exposition (format 0.0.4) of the latest snapshot.
 
 Metric names and labels follow AWS's ``neuron-monitor-prometheus.py`` and its
-Grafana dashboard, so existing dashboards work against this endpoint. The
+Grafana dashboard, so existing dashboards work against this endpoint (the
+server's ``monitor/metrics`` and ``jupyter neuron exporter`` both serve it). The
 text is rendered once per snapshot and cached, so scraping every second costs
 a dictionary lookup. neuron-monitor's execution and ECC counts are per period;
 they are accumulated here into real counters (``*_total``).
@@ -23,7 +24,6 @@ from .snapshot import (
     EXECUTION_ERROR_KEYS,
     EXECUTION_STATUS_KEYS,
     LATENCY_PERCENTILES,
-    VCPU_USAGE_KEYS,
     ProcessSample,
     Snapshot,
 )
@@ -39,6 +39,13 @@ COMMON_LABELS = (
     "instance_type",
     "region",
     "subnet_id",
+)
+
+#: ``usage_type`` values of ``system_vcpu_usage_ratio`` and the neuron-monitor
+#: fields each one adds up, as AWS's exporter groups them.
+VCPU_USAGE_GROUPS = (
+    ("user", ("user", "nice")),
+    ("system", ("system", "io_wait", "irq", "soft_irq")),
 )
 
 #: Counter series of a runtime not seen for this long are dropped.
@@ -232,11 +239,17 @@ class PrometheusExporter:
             "Total execution latency percentiles of a Neuron runtime over the last period.",
         )
         tags = _runtime_tags(snapshot.processes)
+        # A runtime lists every NeuronCore of the instance; the snapshot keeps only
+        # the ones it uses, so the others are written here as idle (0), as AWS does.
+        all_cores = [core.index for core in snapshot.cores]
         for process, tag in zip(snapshot.processes, tags, strict=True):
             runtime = (("runtime_tag", tag),)
+            used = {core.index: core.utilization for core in process.cores}
+            for index in sorted(set(all_cores).union(used)):
+                labels = (("neuroncore", str(index)), *runtime)
+                utilization.add(common, round(used.get(index, 0.0) / 100.0, 6), labels)
             for core in process.cores:
                 labels = (("neuroncore", str(core.index)), *runtime)
-                utilization.add(common, round(core.utilization / 100.0, 6), labels)
                 if core.memory:
                     for key, value in core.memory.items():
                         core_memory[key].add(common, value, labels)
@@ -308,12 +321,12 @@ class PrometheusExporter:
                 usage = family(
                     "system_vcpu_usage_ratio",
                     "gauge",
-                    "Average host vCPU usage as a ratio (0..1), by usage type.",
+                    "Average host vCPU usage as a ratio (0..1): user (user and nice) or "
+                    "system (system, io_wait, irq and soft_irq).",
                 )
-                for key in VCPU_USAGE_KEYS:
-                    usage.add(
-                        common, system.vcpu_usage.get(key, 0.0) / 100.0, (("usage_type", key),)
-                    )
+                for key, parts in VCPU_USAGE_GROUPS:
+                    share = sum(system.vcpu_usage.get(part, 0.0) for part in parts)
+                    usage.add(common, round(share / 100.0, 6), (("usage_type", key),))
         instance = snapshot.instance
         family(
             "instance_info", "gauge", "EC2 instance facts reported by neuron-monitor (always 1)."

@@ -50,8 +50,8 @@ def test_metric_names_labels_and_values() -> None:
     found = samples(exporter.render(skipped_lines=2))
     rt = 'runtime_tag="bert-ja"'
     assert found[f'neuroncore_utilization_ratio{{{COMMON},neuroncore="1",{rt}}}'] == 0.755
-    # Only cores in use are exported per runtime.
-    assert not any('neuroncore="0"' in key for key in found if "utilization" in key)
+    # Every core the runtime lists is exported, an idle one at 0, as AWS's exporter does.
+    assert found[f'neuroncore_utilization_ratio{{{COMMON},neuroncore="0",{rt}}}'] == 0
     assert (
         found[f'neuron_runtime_memory_used_bytes{{{COMMON},memory_location="host",{rt}}}']
         == 610271232
@@ -67,7 +67,12 @@ def test_metric_names_labels_and_values() -> None:
     assert found[f'execution_latency_seconds{{{COMMON},percentile="p50",{rt}}}'] == 0.0042
     assert found[f"system_memory_total_bytes{{{COMMON}}}"] == 16106127360
     assert found[f"system_vcpu_count{{{COMMON}}}"] == 4
-    assert found[f'system_vcpu_usage_ratio{{{COMMON},usage_type="idle"}}'] == 0.8475
+    # AWS's two usage types: user (user + nice) and system (system + io_wait + irq + soft_irq).
+    vcpu = {key: value for key, value in found.items() if key.startswith("system_vcpu_usage_")}
+    assert vcpu == {
+        f'system_vcpu_usage_ratio{{{COMMON},usage_type="user"}}': 0.125,
+        f'system_vcpu_usage_ratio{{{COMMON},usage_type="system"}}': 0.0275,
+    }
     ecc_labels = 'event_type="mem_ecc_corrected",neuron_device_index="0"'
     assert found[f"hardware_ecc_events_total{{{COMMON},{ecc_labels}}}"] == 1
     assert found[f'instance_info{{{COMMON},ami_id="ami-0a1b2c3d4e5f67890"}}'] == 1
@@ -158,7 +163,8 @@ def test_promtool_accepts_a_large_trn2_report() -> None:
     for seq in (1, 2):
         exporter.observe(normalize_report(simulation.report(), seq=seq, simulated=True))
     text = exporter.render()
-    assert text.count("neuroncore_utilization_ratio{") == 64
+    # 8 runtimes, each listing all 64 NeuronCores (the ones it does not use at 0).
+    assert text.count("neuroncore_utilization_ratio{") == 8 * 64
     result = promtool_check(text)
     assert result.returncode == 0, result.stdout + result.stderr
 
