@@ -4,8 +4,9 @@
 
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 
-import type { NeuronLanguage } from './tokens';
+import { NeuronLanguage, TRANSLATION_DOMAIN } from './tokens';
 
 /**
  * The path of the server extension's REST API under the server's base URL.
@@ -137,4 +138,35 @@ function describeNonJSON(response: Response, text: string): string {
 
 function isVersionEndpoint(endPoint: string): boolean {
   return endPoint.replace(/^\/+/, '').split(/[?#]/)[0] === 'version';
+}
+
+/**
+ * A sentence for a failed request, in the language of `trans`.
+ *
+ * Our handlers already answer in the language the request asked for (the
+ * `Accept-Language` header), so their `message` is shown as it is; what did
+ * not come from them (no server extension, no server at all) is described
+ * here. Any other error gives its own message.
+ *
+ * @param trans - the bundle of the user's language (default: English)
+ */
+export function describeRequestError(
+  reason: unknown,
+  trans: TranslationBundle = nullTranslator.load(TRANSLATION_DOMAIN)
+): string {
+  if (reason instanceof ServerExtensionMissingError) {
+    return trans.__(
+      'The jupyterlab-neuron server extension did not answer. Install it in the Python environment that runs JupyterLab, then restart JupyterLab.'
+    );
+  }
+  if (reason instanceof ServerConnection.NetworkError) {
+    return trans.__(
+      'The Jupyter server could not be reached (%1). Check that it is still running.',
+      reason.message
+    );
+  }
+  if (reason instanceof Error && reason.message) {
+    return reason.message;
+  }
+  return String(reason);
 }

@@ -1,6 +1,11 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ServerExtensionMissingError, requestAPI } from '../request';
+import { NeuronI18n } from '../i18n';
+import {
+  ServerExtensionMissingError,
+  describeRequestError,
+  requestAPI
+} from '../request';
 import {
   FakeServer,
   captureError,
@@ -136,5 +141,53 @@ describe('requestAPI', () => {
       requestAPI('cache/clear', { method: 'POST' }, server.serverSettings)
     ).resolves.toBeUndefined();
     expect(server.requests[0].method).toBe('POST');
+  });
+});
+
+describe('describeRequestError', () => {
+  let server: FakeServer;
+  const ja = new NeuronI18n({ setting: 'ja' }).trans;
+
+  beforeEach(() => {
+    server = new FakeServer();
+  });
+
+  it('explains a missing server extension in the user language', async () => {
+    const error = await captureError(
+      requestAPI('version', {}, server.serverSettings)
+    );
+    expect(describeRequestError(error)).toContain(
+      'The jupyterlab-neuron server extension did not answer.'
+    );
+    expect(describeRequestError(error, ja)).toContain(
+      'サーバー拡張機能から応答がありません'
+    );
+  });
+
+  it('explains an unreachable server, with the reason', async () => {
+    server.routes.set('environment', () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const error = await captureError(
+      requestAPI('environment', {}, server.serverSettings)
+    );
+    expect(describeRequestError(error)).toBe(
+      'The Jupyter server could not be reached (Failed to fetch). Check that it is still running.'
+    );
+    expect(describeRequestError(error, ja)).toContain(
+      'Jupyter サーバーに接続できませんでした（Failed to fetch）'
+    );
+  });
+
+  it("shows the server's own message as it is", async () => {
+    server.routes.set(
+      'cache/clean',
+      jsonResponse(409, { message: 'キャッシュが変わりました。' })
+    );
+    const error = await captureError(
+      requestAPI('cache/clean', { method: 'POST' }, server.serverSettings)
+    );
+    expect(describeRequestError(error, ja)).toBe('キャッシュが変わりました。');
+    expect(describeRequestError('plain text')).toBe('plain text');
   });
 });

@@ -13,7 +13,6 @@ import {
   formatBytes
 } from '../components';
 import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
-import { describeError } from './errors';
 import { stateLabel } from './labels';
 
 /**
@@ -307,7 +306,6 @@ export async function runCacheAction(
             plan.items.length
           )
         : trans._n('Delete %1 item', 'Delete %1 items', plan.items.length),
-    describeError: reason => describeError(reason, trans),
     showDialog: options.showDialog
   });
   if (outcome.kind === 'done' && options.notify !== false) {

@@ -8,9 +8,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { describeRequestError } from '../request';
 import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
-import { describeError } from './errors';
-import { errorMessage } from './model';
 
 type Entry = NeuronAPI.Cache.Entry;
 
@@ -599,9 +598,10 @@ export class CacheEntryListModel implements IDisposable {
   }
 
   private _describe(reason: unknown): string {
-    return this._translator
-      ? describeError(reason, this._translator.load(TRANSLATION_DOMAIN))
-      : errorMessage(reason);
+    return describeRequestError(
+      reason,
+      this._translator?.load(TRANSLATION_DOMAIN)
+    );
   }
 
   private _cache: INeuronCompileCache;

@@ -7,7 +7,6 @@ export * from './actions';
 export * from './CacheSummaryView';
 export * from './CacheView';
 export * from './entries';
-export * from './errors';
 export * from './labels';
 export * from './model';
 export * from './section';

@@ -7,7 +7,11 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { VisiblePoller } from '../polling';
-import { ServerExtensionMissingError, requestAPI } from '../request';
+import {
+  ServerExtensionMissingError,
+  describeRequestError,
+  requestAPI
+} from '../request';
 import {
   INeuronCompileCache,
   INeuronI18n,
@@ -15,7 +19,6 @@ import {
   NeuronCompileCacheState,
   NeuronFreeDiskThreshold
 } from '../tokens';
-import { describeError } from './errors';
 
 /**
  * The compile caches of the server, polled only while a view shows them.
@@ -213,9 +216,7 @@ export class CacheModel implements INeuronCompileCache {
         this._error = null;
         this._state = 'server-missing';
       } else {
-        this._error = this._i18n
-          ? describeError(reason, this._i18n.trans)
-          : errorMessage(reason);
+        this._error = describeRequestError(reason, this._i18n?.trans);
         this._state = 'error';
       }
       this._changed.emit();
@@ -357,14 +358,4 @@ export function httpStatusOf(reason: unknown): number | null {
  */
 export function isConflict(reason: unknown): boolean {
   return httpStatusOf(reason) === 409;
-}
-
-/**
- * The message of an error (the server's `message` for its answers).
- */
-export function errorMessage(reason: unknown): string {
-  if (reason instanceof Error && reason.message) {
-    return reason.message;
-  }
-  return String(reason);
 }

@@ -8,6 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { ITranslator } from '@jupyterlab/translation';
 import React from 'react';
 
+import { describeRequestError } from '../request';
 import { TRANSLATION_DOMAIN } from '../tokens';
 import { formatBytes } from './formatBytes';
 import { Notice } from './Notice';
@@ -181,7 +182,7 @@ export namespace DryRunDialog {
     intro?: React.ReactNode;
     /** Whether a failed real run means "changed since the dry run" (default: HTTP 409). */
     isConflict?: (reason: unknown) => boolean;
-    /** A (translated) sentence for a failure (default: its message). */
+    /** A (translated) sentence for a failure (default: describeRequestError). */
     describeError?: (reason: unknown) => string;
     /** Dry runs made in a row after conflicts before giving up (default 3). */
     maxAttempts?: number;
@@ -217,8 +218,7 @@ export async function confirmWithDryRun<P, R>(
   const isConflict = options.isConflict ?? isConflictResponse;
   const describe =
     options.describeError ??
-    ((reason: unknown) =>
-      reason instanceof Error ? reason.message : String(reason));
+    ((reason: unknown) => describeRequestError(reason, trans));
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
 
   let conflict: string | null = null;

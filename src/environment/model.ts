@@ -6,7 +6,11 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { VisiblePoller } from '../polling';
-import { ServerExtensionMissingError, requestAPI } from '../request';
+import {
+  ServerExtensionMissingError,
+  describeRequestError,
+  requestAPI
+} from '../request';
 import {
   INeuronEnvironment,
   INeuronI18n,
@@ -178,7 +182,7 @@ export class EnvironmentModel implements INeuronEnvironment {
         this._setState('server-missing');
         return;
       }
-      this._error = messageOf(reason);
+      this._error = describeRequestError(reason, this._i18n?.trans);
       this._setState('error');
       throw reason;
     } finally {
@@ -297,11 +301,4 @@ export namespace EnvironmentModel {
 
   /** Longest wait between retries after failures. */
   export const MAX_BACKOFF = 10 * 60_000;
-}
-
-function messageOf(reason: unknown): string {
-  if (reason instanceof Error && reason.message) {
-    return reason.message;
-  }
-  return String(reason);
 }

@@ -22,7 +22,7 @@ import {
   TRANSLATION_DOMAIN
 } from '../tokens';
 import type { TemplateDraft, TemplateDrafts } from './draft';
-import { messageOf } from './errorMessage';
+import { describeRequestError } from '../request';
 import { MarkdownBlock } from './MarkdownBlock';
 import {
   FormValue,
@@ -339,7 +339,11 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
     try {
       setStatus({ ...(await action(validation.params)), where });
     } catch (reason) {
-      setStatus({ kind: 'error', text: messageOf(reason), where });
+      setStatus({
+        kind: 'error',
+        text: describeRequestError(reason, trans),
+        where
+      });
     } finally {
       setBusy(null);
     }

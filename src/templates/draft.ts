@@ -7,7 +7,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { INeuronI18n, INeuronTemplates, NeuronAPI } from '../tokens';
-import { messageOf } from './errorMessage';
+import { describeRequestError } from '../request';
 import {
   FormValue,
   ParameterIssue,
@@ -257,7 +257,7 @@ export class TemplateDraft implements IDisposable {
       if (this._isDisposed || generation !== this._generation) {
         return;
       }
-      this._error = messageOf(reason);
+      this._error = describeRequestError(reason, this._i18n?.trans);
       if (!this._detail) {
         this._state = 'error';
       }

@@ -6,7 +6,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { requestAPI } from '../request';
+import { describeRequestError, requestAPI } from '../request';
 import {
   INeuronI18n,
   INeuronTemplates,
@@ -19,7 +19,6 @@ import {
   NeuronTemplatesState
 } from '../tokens';
 import { TemplateActions } from './actions';
-import { messageOf } from './errorMessage';
 
 /**
  * The templates of the server extension.
@@ -265,7 +264,7 @@ export class TemplatesModel implements INeuronTemplates {
       if (this._isDisposed || generation !== this._generation) {
         return;
       }
-      this._error = messageOf(reason);
+      this._error = describeRequestError(reason, this._i18n?.trans);
       this._setState('error', true);
     }
   }

@@ -15,6 +15,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { runCacheAction } from '../cache/actions';
+import { describeRequestError } from '../request';
 import {
   CommandIDs,
   INeuronCompileCache,
@@ -254,7 +255,10 @@ export class DiagnosisActions implements IDiagnosisActions {
       await this._kernels.shutdown(kernel.kernel_id);
     } catch (reason) {
       Notification.error(
-        trans.__('The kernel could not be shut down: %1', messageOf(reason))
+        trans.__(
+          'The kernel could not be shut down: %1',
+          describeRequestError(reason, trans)
+        )
       );
       return false;
     }
@@ -318,7 +322,10 @@ export class DiagnosisActions implements IDiagnosisActions {
         );
     } catch (reason) {
       Notification.error(
-        trans.__('The compile cache could not be read: %1', messageOf(reason))
+        trans.__(
+          'The compile cache could not be read: %1',
+          describeRequestError(reason, trans)
+        )
       );
       return;
     }
@@ -417,7 +424,7 @@ export class DiagnosisActions implements IDiagnosisActions {
       Notification.error(
         this._i18n.trans.__(
           'The kernel could not be changed: %1',
-          messageOf(reason)
+          describeRequestError(reason, this._i18n.trans)
         )
       );
     }
@@ -462,8 +469,4 @@ export namespace DiagnosisActions {
     /** The dialog function (tests replace it). */
     showDialog?: typeof showDialog;
   }
-}
-
-function messageOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -9,7 +9,8 @@ import type {
   ReadonlyPartialJSONObject
 } from '@lumino/coreutils';
 
-import type { INeuronMonitor, NeuronAPI } from '../tokens';
+import { describeRequestError } from '../request';
+import type { INeuronI18n, INeuronMonitor, NeuronAPI } from '../tokens';
 import type {
   ITutorialStep,
   TutorialProgress,
@@ -318,6 +319,7 @@ export class StepChecks {
     this._services = options.services;
     this._checkOf = options.checkOf;
     this._viewer = options.viewer;
+    this._i18n = options.i18n ?? null;
     this._progress.statusChanged.connect(this._onStatusChanged, this);
   }
 
@@ -412,7 +414,7 @@ export class StepChecks {
         try {
           before = await this._services.cacheTotals();
         } catch (reason) {
-          problem = messageOf(reason);
+          problem = describeRequestError(reason, this._i18n?.trans);
         }
         const evidence: ICacheEvidence = { before, after: null, problem };
         this._record(stepId, 'cache', evidence);
@@ -440,7 +442,7 @@ export class StepChecks {
         try {
           after = await this._services.cacheTotals();
         } catch (reason) {
-          problem = messageOf(reason);
+          problem = describeRequestError(reason, this._i18n?.trans);
         }
         const evidence: ICacheEvidence = {
           before: stored?.before ?? null,
@@ -460,7 +462,7 @@ export class StepChecks {
           const listed = await this._services.listFolder(check.folder);
           files = listed ? listed.filter(file => isModelFile(file.name)) : null;
         } catch (reason) {
-          problem = messageOf(reason);
+          problem = describeRequestError(reason, this._i18n?.trans);
         }
         const evidence: ITracedEvidence = {
           folder: check.folder,
@@ -521,6 +523,7 @@ export class StepChecks {
   private _services: ICheckServices;
   private _checkOf: (step: ITutorialStep) => StepCheck | null;
   private _viewer: string;
+  private _i18n: INeuronI18n | null;
   private _watching = new Set<string>();
   private _watchingMonitor = false;
   private _work = new Map<string, Promise<void>>();
@@ -541,6 +544,8 @@ export namespace StepChecks {
     checkOf: (step: ITutorialStep) => StepCheck | null;
     /** The monitor viewer name of these checks (unique per notebook). */
     viewer: string;
+    /** The language problems are told in (default: English). */
+    i18n?: INeuronI18n | null;
   }
 }
 
@@ -592,8 +597,4 @@ export function joinPath(...parts: string[]): string {
     .flatMap(part => part.split('/'))
     .filter(part => part !== '' && part !== '.')
     .join('/');
-}
-
-function messageOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

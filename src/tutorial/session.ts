@@ -161,7 +161,8 @@ export class NotebookTutorial implements ITutorialGuideModel {
       services: options.checkServices(this),
       checkOf: step =>
         checkForStep(step.id, this.parameters, PathExt.dirname(this.path)),
-      viewer: `tutorial-checks:${this._panel.id}`
+      viewer: `tutorial-checks:${this._panel.id}`,
+      i18n: this._i18n
     });
 
     this._progress.changed.connect(this._onProgressChanged, this);

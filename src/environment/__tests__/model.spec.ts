@@ -233,7 +233,21 @@ describe('EnvironmentModel', () => {
     createModel();
     model.setVisible(true);
     await waitFor(model, m => m.state === 'error');
-    expect(model.error).toBe('Failed to fetch');
+    expect(model.error).toBe(
+      'The Jupyter server could not be reached (Failed to fetch). Check that it is still running.'
+    );
+  });
+
+  it('says so in Japanese when the panel is in Japanese', async () => {
+    server.routes.set('version', () => {
+      throw new TypeError('Failed to fetch');
+    });
+    createModel({ i18n: new NeuronI18n({ setting: 'ja' }) });
+    model.setVisible(true);
+    await waitFor(model, m => m.state === 'error');
+    expect(model.error).toContain(
+      'Jupyter サーバーに接続できませんでした（Failed to fetch）'
+    );
   });
 
   it('says error for an HTML error page', async () => {
