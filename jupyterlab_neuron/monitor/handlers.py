@@ -299,8 +299,16 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             FLOOD_MESSAGES,
             FLOOD_WINDOW,
         )
+        # close() forgets the connection: keep it to end it afterwards.
+        abort = getattr(self.ws_connection, "_abort", None)
         with contextlib.suppress(Exception):
             self.close(1008, "too many messages")
+        # No waiting for the client's closing frame: meanwhile its flood, already
+        # buffered, would still be parsed frame by frame. The close frame is out;
+        # end the connection the way tornado ends one on a protocol error.
+        if abort is not None:
+            with contextlib.suppress(Exception):
+                abort()
 
     def _note_write_failure(self, error: BaseException) -> None:
         if self._failure_logged:
