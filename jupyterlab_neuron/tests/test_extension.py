@@ -37,15 +37,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def _monitor_pid(jp_fetch: Any, timeout: float = 30.0) -> int:
-    """Ask for a snapshot (which starts neuron-monitor) and wait for the child's pid."""
+async def _running_monitor(jp_fetch: Any, timeout: float = 30.0) -> dict[str, Any]:
+    """Ask for a snapshot (which starts neuron-monitor) and wait for its running status."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         await jp_fetch("jupyterlab-neuron", "monitor", "snapshot")
         response = await jp_fetch("jupyterlab-neuron", "monitor", "status")
         status = json.loads(response.body)
         if status["state"] == "running" and status["pid"]:
-            return int(status["pid"])
+            return status
         await asyncio.sleep(0.2)
     raise AssertionError(f"neuron-monitor did not start: {status}")
 
@@ -68,13 +68,16 @@ async def test_context_holds_every_capability(jp_serverapp: ServerApp) -> None:
     assert context.settings.monitor_period == 0.2
 
 
-async def test_monitor_child_and_simulator_folder_end_with_the_server(
+async def test_monitor_child_and_temporary_files_end_with_the_server(
     jp_serverapp: ServerApp, jp_fetch: Any
 ) -> None:
     context = jp_serverapp.web_app.settings["jupyterlab_neuron"].context
-    pid = await _monitor_pid(jp_fetch)
+    status = await _running_monitor(jp_fetch)
+    pid = int(status["pid"])
+    config_file = Path(status["command"][-1])  # neuron-monitor ... -c CONFIG
     simulator_folder = Path(context.environment.find_tool("neuron-monitor").path).parent
     assert _alive(pid)
+    assert config_file.is_file()
     assert simulator_folder.is_dir()
 
     # What the server runs when it stops (Ctrl+C, SIGTERM, /api/shutdown).
@@ -85,6 +88,7 @@ async def test_monitor_child_and_simulator_folder_end_with_the_server(
         await asyncio.sleep(0.05)
     assert not _alive(pid), "neuron-monitor outlived the server"
     assert not simulator_folder.exists(), "the simulator's folder outlived the server"
+    assert not config_file.exists(), "the neuron-monitor configuration outlived the server"
 
 
 async def test_closing_goes_on_after_a_failing_closer(caplog: pytest.LogCaptureFixture) -> None:
