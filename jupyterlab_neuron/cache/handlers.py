@@ -140,15 +140,7 @@ def service_from_settings(
     """Build the service from the extension settings; ``loaded_models`` returns the
     monitor service (or ``None``) when the cache marks entries in use."""
     root_dir = getattr(server_app, "root_dir", None) if server_app is not None else None
-    config = CacheServiceConfig(
-        extra_roots=list(settings.compile_cache_roots),
-        project_dir=root_dir if settings.compile_cache_project_search else None,
-        project_search_depth=settings.compile_cache_project_search_depth,
-        project_search_limit=settings.compile_cache_project_search_limit,
-        trash_name=settings.compile_cache_trash_name,
-        scan_max_age=settings.compile_cache_scan_max_age,
-        fresh_lock_seconds=settings.compile_cache_fresh_lock_seconds,
-    )
+    config = CacheServiceConfig.from_settings(settings, project_dir=root_dir)
     return CompileCacheService(config, loaded_models=loaded_models, log=log)
 
 

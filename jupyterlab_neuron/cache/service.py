@@ -47,6 +47,24 @@ class CacheServiceConfig:
     environ: Mapping[str, str] | None = None
     access: AccessCheck = field(default=os.access)
 
+    @classmethod
+    def from_settings(
+        cls, settings: Any, *, project_dir: str | None, **overrides: Any
+    ) -> CacheServiceConfig:
+        """What the ``compile_cache_*`` settings of
+        :class:`~jupyterlab_neuron.settings.JupyterLabNeuron` say (the server's and the
+        CLI's); per-project caches are searched below ``project_dir`` when that is on."""
+        return cls(
+            extra_roots=list(settings.compile_cache_roots),
+            project_dir=project_dir if settings.compile_cache_project_search else None,
+            project_search_depth=settings.compile_cache_project_search_depth,
+            project_search_limit=settings.compile_cache_project_search_limit,
+            trash_name=settings.compile_cache_trash_name,
+            scan_max_age=settings.compile_cache_scan_max_age,
+            fresh_lock_seconds=settings.compile_cache_fresh_lock_seconds,
+            **overrides,
+        )
+
 
 class CompileCacheService:
     """Everything the REST API and the CLI do with compile caches.

@@ -168,15 +168,8 @@ def _service(args: argparse.Namespace) -> CompileCacheService:
 
     settings = server_settings()  # the server's config files and environment
     roots = list(args.root or [])
-    config = CacheServiceConfig(
-        extra_roots=list(settings.compile_cache_roots),
-        cli_roots=roots,
-        only_cli_roots=bool(roots),
-        project_dir=os.getcwd() if settings.compile_cache_project_search else None,
-        project_search_depth=settings.compile_cache_project_search_depth,
-        project_search_limit=settings.compile_cache_project_search_limit,
-        trash_name=settings.compile_cache_trash_name,
-        fresh_lock_seconds=settings.compile_cache_fresh_lock_seconds,
+    config = CacheServiceConfig.from_settings(
+        settings, project_dir=os.getcwd(), cli_roots=roots, only_cli_roots=bool(roots)
     )
     return CompileCacheService(config)
 

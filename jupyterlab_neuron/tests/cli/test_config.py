@@ -89,3 +89,15 @@ def test_the_environment_counts_where_no_file_sets_a_value(
     roots = _status_roots(capsys)
     assert str(from_file) in roots
     assert str(from_env) not in roots
+
+
+def test_project_search_follows_the_server_config(
+    tmp_path: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_cache = _cache_root(Path.cwd(), "compiler_cache")
+    assert str(project_cache) in _status_roots(capsys)
+
+    (config_dir / "jupyter_server_config.json").write_text(
+        json.dumps({"JupyterLabNeuron": {"compile_cache_project_search": False}}), encoding="utf-8"
+    )
+    assert str(project_cache) not in _status_roots(capsys)
