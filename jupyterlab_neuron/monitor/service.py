@@ -180,6 +180,7 @@ class MonitorService:
         )
         self.latest: Snapshot | None = None
         self._latest_json: str | None = None
+        self._history_json: tuple[tuple[Any, ...], bytes] | None = None
         self._last_report_at: float | None = None
         self._lease_until = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
@@ -246,8 +247,23 @@ class MonitorService:
 
     def history_json(self, since: float | None = None, limit: int | None = None) -> bytes:
         """The same points as a JSON array, joined from each point's JSON made when it
-        was recorded: cheap enough for the event loop even for an hour of history."""
-        return b"[" + b",".join(point.encoded for point in self.history.since(since, limit)) + b"]"
+        was recorded: cheap enough for the event loop even for an hour of history.
+        Requests asking the same of the same history (many viewers opening at once)
+        share one result."""
+        newest = self.history.latest()
+        key = (
+            len(self.history),
+            None if newest is None else (newest.seq, newest.timestamp),
+            since,
+            limit,
+        )
+        cached = self._history_json
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        points = self.history.since(since, limit)
+        text = b"[" + b",".join(point.encoded for point in points) + b"]"
+        self._history_json = (key, text)
+        return text
 
     def metrics_text(self) -> str:
         """Prometheus exposition text of the latest snapshot (cached per snapshot)."""
@@ -347,6 +363,7 @@ class MonitorService:
         self.latest = snapshot
         self._last_report_at = snapshot.timestamp
         self.history.append(snapshot.timestamp, HistoryPoint.from_snapshot(snapshot))
+        self._history_json = None
         self.prometheus.observe(snapshot)
         text = orjson.dumps(snapshot.to_dict()).decode()
         self._latest_json = text

@@ -111,5 +111,9 @@ async def test_history_json_joins_the_points_serialized_when_recorded() -> None:
         assert [p["seq"] for p in json.loads(service.history_json(since=3.0))] == [4, 5]
         assert [p["seq"] for p in json.loads(service.history_json(limit=1))] == [5]
         assert json.loads(service.history_json(since=9.0)) == []
+        # Asked again, the same text; once the history moves on, the new points.
+        assert service.history_json() is service.history_json()
+        service.history.append(6.0, HistoryPoint.from_snapshot(normalize_report(raw, seq=6)))
+        assert [p["seq"] for p in json.loads(service.history_json())] == [4, 5, 6]
     finally:
         await service.close()
