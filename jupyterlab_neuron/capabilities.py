@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .cache.handlers import setup as cache
+from .cluster.handlers import setup as cluster
 from .context import ExtensionContext, Route
 from .diagnose.handlers import setup as diagnose
 from .environment.handlers import setup as environment
@@ -20,11 +21,12 @@ from .monitor.handlers import setup as monitor
 from .templates.handlers import setup as templates
 
 #: In set-up order: the monitor uses the environment, the compile cache the monitor,
-#: the templates the environment.
+#: the templates the environment; the cluster view uses none.
 CAPABILITIES: list[Callable[[ExtensionContext], list[Route]]] = [
     environment,
     monitor,
     diagnose,
     cache,
     templates,
+    cluster,
 ]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cache.service import CompileCacheService
+    from .cluster.service import ClusterService
     from .diagnose.matcher import ErrorCatalogue
     from .environment.service import EnvironmentService
     from .monitor.service import MonitorService
@@ -49,6 +50,7 @@ class ExtensionContext:
     diagnose: ErrorCatalogue | None = None
     cache: CompileCacheService | None = None
     templates: TemplateService | None = None
+    cluster: ClusterService | None = None
     _closers: list[Closer] = field(default_factory=list, repr=False)
 
     def on_close(self, closer: Closer) -> None:

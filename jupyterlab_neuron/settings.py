@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from traitlets import Bool, Float, Int, List, Unicode, default, validate
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default, validate
 from traitlets.config import Configurable
 
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
@@ -268,6 +268,61 @@ class JupyterLabNeuron(Configurable):
         help="A lock file younger than this counts as a compile that is starting, even "
         "before a neuronx-cc process shows up; older locks without a running compiler are "
         "stale.",
+    )
+
+    # --- cluster -----------------------------------------------------------------
+    # The cluster view reads the Prometheus that scrapes every node's exporter
+    # (jupyterlab_neuron.cluster); the browser never talks to Prometheus itself.
+    prometheus_url = Unicode(
+        config=True,
+        help=(
+            "Base URL of the Prometheus server that scrapes the Neuron nodes (for example "
+            "'http://prometheus.internal:9090'); empty turns the cluster view off. Default: "
+            "the JUPYTERLAB_NEURON_PROMETHEUS_URL environment variable."
+        ),
+    )
+
+    @default("prometheus_url")
+    def _default_prometheus_url(self) -> str:
+        return os.environ.get("JUPYTERLAB_NEURON_PROMETHEUS_URL", "").strip()
+
+    prometheus_bearer_token = Unicode(
+        "",
+        config=True,
+        help="Bearer token sent to Prometheus in the Authorization header (empty: none).",
+    )
+    prometheus_username = Unicode(
+        "",
+        config=True,
+        help="User name for HTTP basic authentication to Prometheus (empty: none).",
+    )
+    prometheus_password = Unicode(
+        "",
+        config=True,
+        help="Password for HTTP basic authentication to Prometheus (with prometheus_username).",
+    )
+    prometheus_headers = Dict(
+        value_trait=Unicode(),
+        config=True,
+        help="Extra HTTP headers sent with every Prometheus query (for example a tenant id).",
+    )
+    prometheus_verify_tls = Bool(
+        True,
+        config=True,
+        help="Verify Prometheus's TLS certificate on https URLs (turn off only for tests).",
+    )
+    prometheus_timeout = Float(
+        10.0,
+        config=True,
+        help="Seconds one Prometheus query may take before the cluster view says it timed out.",
+    )
+    cluster_stale_after = Float(
+        60.0,
+        config=True,
+        help=(
+            "A node whose exporter's latest neuron-monitor report is older than this many "
+            "seconds is marked stale in the cluster view."
+        ),
     )
 
     # --- templates -------------------------------------------------------------
