@@ -77,10 +77,10 @@ fi
 printf '*\n' > "$ENV_DIR/.gitignore"
 
 PIP=("$ENV_DIR/bin/python" -m pip)
-# The plan needs `install --dry-run --report` (pip 22.2), and a pip recent enough
-# not to download every wheel of a dry run anyway (older ones do, with fast-deps).
-if ! "$ENV_DIR/bin/python" -c 'import pip, sys; sys.exit(int(pip.__version__.split(".")[0]) < 24)'; then
-    "${PIP[@]}" install --quiet --upgrade "pip>=24" \
+# The plan needs `install --dry-run --report` (pip 22.2), and pip 25.3 or later:
+# older ones still download every wheel of a dry run whole (with fast-deps too).
+if ! "$ENV_DIR/bin/python" -c 'import pip, sys; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (25, 3))' 2>/dev/null; then
+    "${PIP[@]}" install --quiet --upgrade "pip>=25.3" \
         || echo "Could not upgrade pip in $ENV_DIR; the plan below may download whole wheels."
 fi
 
