@@ -98,7 +98,24 @@ def remove_tree_at(dir_fd: int, name: str) -> None:
         # Python's fd-based rmtree never follows links below the top folder.
         if sys.version_info >= (3, 11):
             shutil.rmtree(name, dir_fd=dir_fd)
-        else:  # pragma: no cover - Python 3.10: reach the folder through its descriptor
-            shutil.rmtree(f"/proc/self/fd/{dir_fd}/{name}")
+        else:  # pragma: no cover - Python 3.10 has no rmtree(dir_fd=)
+            remove_folder_by_descriptors(dir_fd, name)
     else:
         os.unlink(name, dir_fd=dir_fd)
+
+
+def remove_folder_by_descriptors(dir_fd: int, name: str) -> None:
+    """Remove folder ``name`` inside ``dir_fd`` and all it holds, through descriptors
+    only (no path through ``/proc``, so macOS too), never following a link."""
+    fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+    try:
+        with os.scandir(fd) as entries:
+            children = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries]
+        for child, is_folder in children:
+            if is_folder:
+                remove_folder_by_descriptors(fd, child)
+            else:
+                os.unlink(child, dir_fd=fd)  # files and links alike: a link is never followed
+    finally:
+        os.close(fd)
+    os.rmdir(name, dir_fd=dir_fd)

@@ -97,3 +97,29 @@ def test_entry_details_do_not_read_hard_links(
     assert "hunter2" not in repr(detail) and "--secret" not in repr(detail)
     kinds = {item["path"]: item["kind"] for item in detail["contents"]}
     assert kinds["model.log"] == "hardlink"
+
+
+def test_folder_removal_by_descriptors_never_follows_links(tmp_path: Path) -> None:
+    # What remove_tree_at does on Python 3.10 (no rmtree(dir_fd=)), on any platform.
+    from jupyterlab_neuron.cache import safe_fs
+
+    outside = tmp_path / "outside"
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "model.neff").write_bytes(b"neff")
+    trash = tmp_path / "trash"
+    entry = trash / "MODULE_1+abc"
+    (entry / "sub" / "deeper").mkdir(parents=True)
+    (entry / "model.neff").write_bytes(b"x")
+    (entry / "sub" / "deeper" / "log.txt").write_text("log")
+    (entry / "sub" / "link-to-folder").symlink_to(outside / "keep", target_is_directory=True)
+    (entry / "link-to-file").symlink_to(outside / "keep" / "model.neff")
+    (entry / "dangling").symlink_to(tmp_path / "missing")
+    fd = os.open(trash, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        safe_fs.remove_folder_by_descriptors(fd, "MODULE_1+abc")
+        with pytest.raises(OSError):
+            safe_fs.remove_folder_by_descriptors(fd, "no-such-entry")
+    finally:
+        os.close(fd)
+    assert list(trash.iterdir()) == []
+    assert (outside / "keep" / "model.neff").read_bytes() == b"neff"
