@@ -45,7 +45,8 @@ TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package
 	mkdir -p .make && touch $@
 
 .make/node-deps: package.json $(wildcard package-lock.json)
-	@command -v npm > /dev/null || { echo "Node.js 20 with npm is needed to build the front end: https://nodejs.org/"; exit 1; }
+	@command -v npm > /dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' 2> /dev/null || { \
+	  echo "Node.js 20 or later with npm is needed to build the front end (found: $$(node --version 2> /dev/null || echo none)): https://nodejs.org/"; exit 1; }
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	mkdir -p .make && touch $@
 

@@ -94,5 +94,17 @@ def test_set_up_names_a_missing_python_or_npm(tmp_path: Path) -> None:
     ]
     no_node = make(".make/node-deps", PATH=bare_path(tmp_path))
     assert no_node.returncode != 0
-    assert no_node.stdout.startswith("Node.js 20 with npm is needed to build the front end")
+    assert no_node.stdout.startswith(
+        "Node.js 20 or later with npm is needed to build the front end (found: none)"
+    )
+    old_node = tmp_path / "old-node"
+    old_node.mkdir()
+    # A Node.js 18: answers --version, and its version check (node -e ...) fails.
+    node = 'if [ "$1" = --version ]; then echo v18.19.0; else exit 1; fi'
+    for name, script in (("node", node), ("npm", "exit 0")):
+        (old_node / name).write_text(f"#!/bin/sh\n{script}\n")
+        (old_node / name).chmod(0o755)
+    too_old = make(".make/node-deps", PATH=f"{old_node}:{tmp_path / 'bin'}")
+    assert too_old.returncode != 0
+    assert "with npm is needed to build the front end (found: v18.19.0)" in too_old.stdout
     assert not (work / ".venv").exists() and not (work / ".make").exists()
