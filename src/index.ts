@@ -27,6 +27,7 @@ import {
   CacheViewWidget,
   createCompileCacheSection
 } from './cache';
+import { clusterPlugin } from './cluster';
 import { addCategoryItems } from './categoryItems';
 import { neuronIcon } from './components';
 import { EnvironmentModel, createEnvironmentSection } from './environment';
@@ -595,7 +596,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   monitorPlugin,
   templatesPlugin,
   panelPlugin,
-  tutorialPlugin
+  tutorialPlugin,
+  clusterPlugin
 ];
 
 export default plugins;

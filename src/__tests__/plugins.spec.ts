@@ -29,7 +29,8 @@ describe('plugins', () => {
       'jupyterlab-neuron:monitor',
       'jupyterlab-neuron:templates',
       'jupyterlab-neuron:panel',
-      'jupyterlab-neuron:tutorial'
+      'jupyterlab-neuron:tutorial',
+      'jupyterlab-neuron:cluster'
     ]);
     const schemaDir = path.resolve(__dirname, '..', '..', 'schema');
     const ids = plugins.map(p => p.id);

@@ -8,6 +8,7 @@
  */
 
 import cache from './ja/cache.json';
+import cluster from './ja/cluster.json';
 import components from './ja/components.json';
 import environment from './ja/environment.json';
 import monitor from './ja/monitor.json';
@@ -34,6 +35,7 @@ export type CatalogFragment = Record<string, FragmentEntry>;
  */
 export const JAPANESE_FRAGMENTS: Readonly<Record<string, CatalogFragment>> = {
   cache,
+  cluster,
   components,
   environment,
   monitor,

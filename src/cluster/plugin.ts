@@ -1,0 +1,72 @@
+/**
+ * The cluster view plugin: its model and the main-area view with its
+ * command, launcher card and palette item.
+ */
+
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { Token } from '@lumino/coreutils';
+
+import { addMainAreaView } from '../mainAreaView';
+import { INeuronI18n } from '../tokens';
+import { ClusterViewWidget } from './ClusterView';
+import { ClusterModel } from './model';
+
+/** Open the cluster view (or bring it forward). */
+export const OPEN_CLUSTER_COMMAND = 'jupyterlab-neuron:open-cluster';
+
+/**
+ * The cluster model, for other plugins (the panel's summary line).
+ */
+export const INeuronCluster = new Token<ClusterModel>(
+  'jupyterlab-neuron:INeuronCluster',
+  'The Neuron nodes of the cluster, read from Prometheus by the server.'
+);
+
+export const clusterPlugin: JupyterFrontEndPlugin<ClusterModel> = {
+  id: 'jupyterlab-neuron:cluster',
+  description:
+    'Provides the cluster view: a nodes x NeuronCores heat map read from Prometheus.',
+  autoStart: true,
+  provides: INeuronCluster,
+  requires: [INeuronI18n],
+  optional: [ICommandPalette, ILauncher, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    restorer: ILayoutRestorer | null
+  ): ClusterModel => {
+    const model = new ClusterModel({
+      serverSettings: app.serviceManager.serverSettings,
+      i18n
+    });
+    addMainAreaView({
+      app,
+      command: OPEN_CLUSTER_COMMAND,
+      namespace: 'jupyterlab-neuron-cluster',
+      restoreName: 'cluster',
+      label: isLauncher =>
+        isLauncher
+          ? i18n.trans.__('Neuron Cluster')
+          : i18n.trans.__('Open Neuron Cluster View'),
+      caption: () =>
+        i18n.trans.__(
+          'NeuronCore utilization of every node, from the Prometheus that scrapes them'
+        ),
+      create: () => new ClusterViewWidget({ model, i18n }),
+      i18n,
+      rank: 40,
+      palette,
+      launcher,
+      restorer
+    });
+    return model;
+  }
+};
