@@ -343,6 +343,20 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             self._pump_task = None
 
 
+def shape_from_environment(environment: Any) -> InstanceShape | None:
+    """The device layout neuron-ls reports (it numbers NeuronCores as neuron-monitor
+    does: logical on trn2), or ``None`` without devices. Runs the tools: call it
+    off the event loop."""
+    report = environment.report()
+    per_device = report.neuroncores_per_device
+    if not report.devices or not per_device:
+        return None
+    memory = {device.memory_bytes for device in report.devices}
+    return InstanceShape(
+        len(report.devices), per_device, memory.pop() if len(memory) == 1 else None
+    )
+
+
 def setup(context: ExtensionContext) -> list[Route]:
     """Create the monitor service, store it as ``context.monitor`` (its neuron-monitor
     child ends with the server), and return the routes."""
@@ -355,6 +369,13 @@ def setup(context: ExtensionContext) -> list[Route]:
         shape = InstanceShape(
             spec.devices, spec.logical_cores_per_device, spec.memory_per_device_bytes
         )
+    environment = context.environment
+    shape_source = None
+    if shape is None and environment is not None:
+
+        def shape_source() -> InstanceShape | None:
+            return shape_from_environment(environment)
+
     service = MonitorService(
         MonitorOptions.from_settings(settings),
         command_resolver(settings, context.environment),
@@ -366,6 +387,7 @@ def setup(context: ExtensionContext) -> list[Route]:
         simulated_instance=simulate,
         scenario=settings.monitor_scenario if simulate else None,
         fallback_shape=shape,
+        shape_source=shape_source,
         log=context.log,
     )
     context.monitor = service

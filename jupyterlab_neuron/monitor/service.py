@@ -141,6 +141,7 @@ class MonitorService:
         simulated_instance: str | None = None,
         scenario: str | None = None,
         fallback_shape: InstanceShape | None = None,
+        shape_source: Callable[[], InstanceShape | None] | None = None,
         log: logging.Logger | logging.LoggerAdapter | None = None,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -150,6 +151,10 @@ class MonitorService:
         self.simulated_instance = simulated_instance
         self.scenario = scenario if simulated_instance else None
         self._resolve = resolve_command
+        # Asked once, in a thread, when no fallback shape was given (for example
+        # neuron-ls on a real instance): the layout when a report lacks hardware info.
+        self._shape_source = shape_source if fallback_shape is None else None
+        self._shape_task: asyncio.Task[None] | None = None
         self._kernel_source = kernel_source
         self._ownership = ownership or KernelOwnership()
         self._clock = clock
@@ -315,6 +320,8 @@ class MonitorService:
     async def close(self) -> None:
         """Stop the child, close every subscriber, remove the configuration file."""
         self._closed = True
+        if self._shape_task is not None:
+            self._shape_task.cancel()
         if self._idle_timer is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
@@ -405,6 +412,24 @@ class MonitorService:
             return
         self.supervisor.start()
         self._arm_idle_check(self.options.grace_period)
+        if self._shape_source is not None and self._shape_task is None:
+            self._shape_task = asyncio.get_running_loop().create_task(self._learn_shape())
+
+    async def _learn_shape(self) -> None:
+        source = self._shape_source
+        if source is None:
+            return
+        try:
+            shape = await asyncio.to_thread(source)
+        except Exception:
+            self.log.debug("jupyterlab-neuron: no device layout from neuron-ls", exc_info=True)
+            self._shape_task = None  # try again at the next start
+            return
+        if shape is not None:
+            self.pipeline.fallback_shape = shape
+            self._shape_source = None
+        else:
+            self._shape_task = None
 
     def _ensure_running(self) -> None:
         # A failed / not-installed monitor waits for restart() or for everyone to

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import psutil
 
+from jupyterlab_neuron.monitor.normalizer import InstanceShape
 from jupyterlab_neuron.monitor.ownership import KernelProcess
 from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService, monitor_config
 from jupyterlab_neuron.monitor.stream import Subscriber
@@ -317,3 +319,71 @@ async def test_loaded_model_paths_come_from_the_running_monitor_only() -> None:
         assert any("neuron-compile-cache" in name for name in names)
     finally:
         await service.close()
+
+
+async def test_layout_from_neuron_ls_when_reports_lack_hardware_info(tmp_path: Path) -> None:
+    # A trn2.48xlarge whose reports carry no neuron_hardware_info and list cores 0-15:
+    # the layout comes from neuron-ls (16 devices x 4 NeuronCores), read off the loop.
+    report = {
+        "neuron_runtime_data": [
+            {
+                "pid": 7,
+                "report": {
+                    "neuroncore_counters": {
+                        "neuroncores_in_use": {
+                            str(i): {"neuroncore_utilization": 50.0 if i == 4 else 0.0}
+                            for i in range(16)
+                        }
+                    }
+                },
+            }
+        ]
+    }
+    script = tmp_path / "monitor.py"
+    script.write_text(
+        "import json, sys, time\n"
+        f"line = json.dumps({report!r})\n"
+        "while True:\n"
+        "    print(line, flush=True)\n"
+        "    time.sleep(0.1)\n",
+        encoding="utf-8",
+    )
+    asked: list[str] = []
+
+    def neuron_ls_shape() -> InstanceShape:
+        asked.append("neuron-ls")
+        return InstanceShape(16, 4, 96 * 1024**3)
+
+    service = MonitorService(
+        FAST,
+        lambda _config: MonitorCommand((sys.executable, str(script))),
+        shape_source=neuron_ls_shape,
+    )
+    try:
+        subscriber = service.subscribe()
+
+        async def laid_out() -> dict[str, Any]:
+            while True:
+                snapshot = await next_snapshot(subscriber)
+                if len(snapshot["cores"]) == 64:
+                    return snapshot
+
+        snapshot = await asyncio.wait_for(laid_out(), 30)
+        assert snapshot["cores"][4]["device"] == 1
+        assert snapshot["cores"][4]["utilization"] == 50.0
+        assert len(snapshot["devices"]) == 16
+        assert asked == ["neuron-ls"]  # once, not per report
+    finally:
+        await service.close()
+
+
+def test_the_layout_neuron_ls_reports() -> None:
+    from jupyterlab_neuron.environment.service import EnvironmentService
+    from jupyterlab_neuron.monitor.handlers import shape_from_environment
+
+    environment = EnvironmentService(simulate="trn2.48xlarge")
+    try:
+        shape = shape_from_environment(environment)
+    finally:
+        environment.close()
+    assert shape == InstanceShape(16, 4, 96 * 1024**3)
