@@ -29,7 +29,7 @@ DEMO_CACHE_ENTRIES ?= 2500
 
 TS_SOURCES := $(shell find src style schema scripts -type f 2>/dev/null) package.json tsconfig.json
 
-.PHONY: demo test setup build system-deps kernel-env test-kernel-env lint test-python test-kernel-helpers test-server test-js test-wheel test-ui clean
+.PHONY: demo demo-cluster test setup build system-deps kernel-env test-kernel-env lint test-python test-kernel-helpers test-server test-js test-wheel test-ui clean
 
 # --- set-up ----------------------------------------------------------------
 
@@ -135,6 +135,21 @@ demo: setup
 	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE) \
 	    --JupyterLabNeuron.compile_cache_roots=$(CURDIR)/$(DEMO_CACHE); \
 	fi
+
+# A small SIMULATED cluster: Prometheus (Debian's package, on 127.0.0.1) scraping four
+# `jupyter neuron exporter` nodes, and JupyterLab's cluster view pointed at it.
+DEMO_PROMETHEUS_PORT ?= 9090
+demo-cluster: setup
+	@command -v prometheus > /dev/null || { \
+	  echo "make demo-cluster needs Prometheus: sudo apt-get install prometheus (Debian/Ubuntu),"; \
+	  echo "or put a prometheus binary (https://prometheus.io/download/) on PATH."; exit 1; }
+	@mkdir -p $(DEMO_DIR)/notebooks
+	@$(PY) -m jupyterlab_neuron.cluster.demo --port $(DEMO_PROMETHEUS_PORT) & cluster=$$!; \
+	  trap 'kill $$cluster 2> /dev/null; wait $$cluster' EXIT INT TERM; \
+	  echo "Cluster view: Neuron Cluster in the launcher (simulated nodes, Prometheus on port $(DEMO_PROMETHEUS_PORT))."; \
+	  env $(DEMO_ENV) jupyter lab $(ROOT_FLAG) --port $(DEMO_PORT) --ServerApp.root_dir=$(DEMO_DIR)/notebooks \
+	    --JupyterLabNeuron.simulate=$(DEMO_INSTANCE) \
+	    --JupyterLabNeuron.prometheus_url=http://127.0.0.1:$(DEMO_PROMETHEUS_PORT)
 
 LOGS := .make/logs
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .realcluster import DEFAULT_NODES, PROMETHEUS, Node, SimulatedCluster
+from jupyterlab_neuron.cluster.demo import DEFAULT_NODES, PROMETHEUS, Node, SimulatedCluster
 
 #: A node that is scraped, then stops: it must show as down.
 GONE = Node("i-0gone000000000005", "trn1.2xlarge", "train-single", {"team": "llm"})

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import httpx
 
+from jupyterlab_neuron.cluster.demo import free_port
 from jupyterlab_neuron.cluster.prometheus import PrometheusClient, PrometheusConfig
 from jupyterlab_neuron.cluster.service import ClusterService
 from jupyterlab_neuron.monitor.normalizer import normalize_report
 from jupyterlab_neuron.monitor.prometheus import PrometheusExporter
 
 from ..monitor.conftest import FIXTURES
-from .realcluster import free_port
 
 
 def fetch_metrics(port: int, timeout: float = 20.0) -> str:

@@ -12,9 +12,10 @@ import pytest
 from tornado.httpclient import HTTPClientError
 from traitlets.config import Config
 
+from jupyterlab_neuron.cluster.demo import SimulatedCluster
+
 from ..cache.openapi_contract import validate_response
 from .conftest import GONE
-from .realcluster import SimulatedCluster
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import math
 import subprocess
 import sys
 
+from jupyterlab_neuron.cluster.demo import DEFAULT_NODES, SimulatedCluster, prometheus_query
 from jupyterlab_neuron.cluster.prometheus import PrometheusConfig
 from jupyterlab_neuron.cluster.service import ClusterService
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 from .conftest import GONE
-from .realcluster import DEFAULT_NODES, SimulatedCluster, prometheus_query
 
 
 def snapshot(url: str, lang: str = "en") -> dict:

@@ -2,12 +2,14 @@
 ``jupyter neuron exporter`` processes (simulated nodes).
 
 Used by the cluster tests (a session fixture), the browser tests' server and
-``make demo-cluster`` (``python -m jupyterlab_neuron.tests.cluster.realcluster``).
-Every process is started in its own session and killed by :meth:`SimulatedCluster.stop`.
+``make demo-cluster`` (``python -m jupyterlab_neuron.cluster.demo [--port P]``).
+Everything it serves is simulated. Every process is started in its own
+session and killed by :meth:`SimulatedCluster.stop`.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -214,7 +216,11 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 def main() -> int:
     """``make demo-cluster``: run the default cluster until interrupted, printing its URL."""
-    port = int(os.environ.get("NEURON_DEMO_PROMETHEUS_PORT", "9090"))
+    parser = argparse.ArgumentParser(
+        description="Prometheus on 127.0.0.1 scraping simulated Neuron nodes, until stopped."
+    )
+    parser.add_argument("--port", type=int, default=9090, help="Prometheus port (default 9090)")
+    port = parser.parse_args().port
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     cluster = SimulatedCluster(prometheus_port=port)
     try:
@@ -223,7 +229,8 @@ def main() -> int:
         print(error, file=sys.stderr)
         cluster.stop()
         return 1
-    print(f"Prometheus: {cluster.url} ({len(cluster.nodes)} simulated nodes)", flush=True)
+    names = ", ".join(f"{n.instance_id} ({n.instance_type}, {n.scenario})" for n in cluster.nodes)
+    print(f"Prometheus: {cluster.url}, simulated nodes: {names}", flush=True)
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:
