@@ -44,6 +44,10 @@ test.describe('Environment in English', () => {
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('0, 1');
     await expect(rows.first()).toContainText('32');
+    // Both NeuronCores free: the documented maximum of 2 workers, on cores 0-1.
+    await expect(section.locator('.jp-Neuron-Workers')).toHaveText(
+      '2 on NeuronCores 0-1 (NEURON_RT_VISIBLE_CORES=0-1; valid: 1, 2)'
+    );
     // The server's own Python has no Neuron SDK.
     const sdk = section.locator('.jp-Neuron-SdkGeneration');
     await expect(sdk).toHaveAttribute('data-generation', 'none');
@@ -92,6 +96,9 @@ test.describe('Environment in Japanese', () => {
     await expect(section.getByText('Instance type')).toHaveCount(0);
     await expect(section.locator('.jp-Neuron-SdkGeneration')).toHaveText(
       'なし（torch-neuronx がインストールされていません）'
+    );
+    await expect(section.locator('.jp-Neuron-Workers')).toHaveText(
+      '2（NeuronCore 0-1 を使用、NEURON_RT_VISIBLE_CORES=0-1。指定できる値: 1、2）'
     );
     expect(
       await section.screenshot({ mask: volatile(section) })
