@@ -12,7 +12,8 @@ import {
   Notice,
   RefreshButton,
   StateBadge,
-  formatBytes
+  formatBytes,
+  useRerenderOn
 } from '../components';
 import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
 import {
@@ -24,7 +25,6 @@ import {
   stateLabel
 } from './labels';
 import { isLowOnDisk } from './model';
-import { useRerenderOn } from './useSignal';
 
 /**
  * Properties of {@link CacheSummaryView}.

@@ -13,7 +13,8 @@ import {
   Notice,
   RefreshButton,
   StateBadge,
-  formatBytes
+  formatBytes,
+  useRerenderOn
 } from '../components';
 import type { DryRunDialog } from '../components';
 import { NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
@@ -37,7 +38,6 @@ import {
   stateLabel
 } from './labels';
 import { isLowOnDisk } from './model';
-import { useRerenderOn } from './useSignal';
 import { IVirtualTableColumn, VirtualTable } from './VirtualTable';
 
 type Entry = NeuronAPI.Cache.Entry;

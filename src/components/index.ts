@@ -10,3 +10,4 @@ export * from './Notice';
 export * from './RefreshButton';
 export * from './Section';
 export * from './StateBadge';
+export * from './useSignal';

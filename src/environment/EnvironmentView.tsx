@@ -3,7 +3,7 @@
  */
 
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 
 import {
   Facts,
@@ -11,7 +11,8 @@ import {
   RefreshButton,
   Section,
   StateBadge,
-  formatBytes
+  formatBytes,
+  useRerenderOn
 } from '../components';
 import {
   INeuronEnvironment,
@@ -38,7 +39,7 @@ export interface IEnvironmentViewProps {
  */
 export function EnvironmentView(props: IEnvironmentViewProps): JSX.Element {
   const { model, translator } = props;
-  useModelChanges(model);
+  useRerenderOn(model.changed);
   const trans = translator.load(TRANSLATION_DOMAIN);
   const locale = translator.languageCode;
   const report = model.report;
@@ -74,20 +75,6 @@ export function EnvironmentView(props: IEnvironmentViewProps): JSX.Element {
       )}
     </div>
   );
-}
-
-/**
- * Re-render the calling component whenever the model changes.
- */
-function useModelChanges(model: INeuronEnvironment): void {
-  const [, setVersion] = useState(0);
-  useEffect(() => {
-    const onChanged = () => setVersion(version => version + 1);
-    model.changed.connect(onChanged);
-    return () => {
-      model.changed.disconnect(onChanged);
-    };
-  }, [model]);
 }
 
 function shouldShowReport(model: INeuronEnvironment): boolean {

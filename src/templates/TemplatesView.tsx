@@ -11,10 +11,9 @@ import {
   caretRightIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
-import type { ISignal } from '@lumino/signaling';
 import React, { useEffect, useState } from 'react';
 
-import { Notice, StateBadge } from '../components';
+import { Notice, StateBadge, useRerenderOn } from '../components';
 import {
   INeuronEnvironment,
   INeuronTemplates,
@@ -48,32 +47,11 @@ export interface ITemplatesViewProps {
 }
 
 /**
- * Re-render the calling component whenever one of the signals is emitted.
- */
-function useSignals(
-  signals: ReadonlyArray<ISignal<unknown, unknown> | null | undefined>
-): void {
-  const [, setVersion] = useState(0);
-  useEffect(() => {
-    const onChanged = () => setVersion(version => version + 1);
-    for (const signal of signals) {
-      signal?.connect(onChanged);
-    }
-    return () => {
-      for (const signal of signals) {
-        signal?.disconnect(onChanged);
-      }
-    };
-    // The signals identify the subscriptions.
-  }, signals);
-}
-
-/**
  * The list of templates, each with its preview, form and actions.
  */
 export function TemplatesView(props: ITemplatesViewProps): JSX.Element {
   const { model, environment, translator } = props;
-  useSignals([model.changed, environment?.changed]);
+  useRerenderOn(model.changed, environment?.changed);
   const trans = translator.load(TRANSLATION_DOMAIN);
   const [openId, setOpenId] = useState<string | null>(null);
 
@@ -209,7 +187,7 @@ interface ICardProps extends ITemplatesViewProps, ITransProps {
 function TemplateCard(props: ICardProps): JSX.Element {
   const { template, trans, open, onToggle, rendermime } = props;
   const draft = props.drafts.get(template.id);
-  useSignals([draft.changed]);
+  useRerenderOn(draft.changed);
   useEffect(() => {
     if (open) {
       void draft.ensureLoaded();
@@ -296,7 +274,7 @@ interface IDetailProps extends ICardProps {
  */
 function TemplateDetailView(props: IDetailProps): JSX.Element {
   const { draft, trans, model, rendermime, template } = props;
-  useSignals([model.insertTargetChanged]);
+  useRerenderOn(model.insertTargetChanged);
   const [busy, setBusy] = useState<string | null>(null);
   const [status, setStatus] = useState<IStatus | null>(null);
   const [includeSetup, setIncludeSetup] = useState(true);

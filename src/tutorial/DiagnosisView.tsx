@@ -8,7 +8,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import React, { useEffect, useId, useState } from 'react';
 
-import { Notice, StateBadge } from '../components';
+import { Notice, StateBadge, useRerenderOn } from '../components';
 import { stripAnsi } from '../diagnose';
 import { NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
 import type { ICoreHolder, IDiagnosisActions } from './actions';
@@ -264,16 +264,13 @@ function CoreHolders(props: {
 }): JSX.Element {
   const { actions, trans } = props;
   const viewer = `tutorial-diagnosis-${useId()}`;
-  const [, setVersion] = useState(0);
+  useRerenderOn(actions?.changed);
   useEffect(() => {
     if (!actions) {
       return;
     }
-    const onChanged = () => setVersion(version => version + 1);
-    actions.changed.connect(onChanged);
     actions.watchHolders(viewer, props.visible);
     return () => {
-      actions.changed.disconnect(onChanged);
       actions.watchHolders(viewer, false);
     };
   }, [actions, viewer, props.visible]);
@@ -410,16 +407,7 @@ function KernelChoices(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { actions, sessionContext, trans } = props;
-  const [, setVersion] = useState(0);
-  useEffect(() => {
-    const onChanged = () => setVersion(version => version + 1);
-    actions.changed.connect(onChanged);
-    sessionContext.kernelChanged.connect(onChanged);
-    return () => {
-      actions.changed.disconnect(onChanged);
-      sessionContext.kernelChanged.disconnect(onChanged);
-    };
-  }, [actions, sessionContext]);
+  useRerenderOn(actions.changed, sessionContext.kernelChanged);
   const choices = actions.kernelChoices(sessionContext);
   return (
     <div className="jp-Neuron-Diagnosis-kernels">

@@ -6,9 +6,15 @@
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 
-import { BadgeKind, Notice, StateBadge, formatBytes } from '../components';
+import {
+  BadgeKind,
+  Notice,
+  StateBadge,
+  formatBytes,
+  useRerenderOn
+} from '../components';
 import { MarkdownBlock } from '../templates/MarkdownBlock';
 import { TRANSLATION_DOMAIN } from '../tokens';
 import type { IDiagnosisActions } from './actions';
@@ -40,7 +46,7 @@ export interface IGuideViewProps {
  */
 export function GuideView(props: IGuideViewProps): JSX.Element {
   const { model, translator } = props;
-  useChanges(model);
+  useRerenderOn(model.changed);
   const trans = translator.load(TRANSLATION_DOMAIN);
   const progress = model.progress;
   const steps = progress.steps;
@@ -111,20 +117,6 @@ export function GuideView(props: IGuideViewProps): JSX.Element {
       )}
     </div>
   );
-}
-
-/**
- * Re-render the calling component whenever the model changes.
- */
-function useChanges(model: ITutorialGuideModel): void {
-  const [, setVersion] = useState(0);
-  useEffect(() => {
-    const onChanged = () => setVersion(version => version + 1);
-    model.changed.connect(onChanged);
-    return () => {
-      model.changed.disconnect(onChanged);
-    };
-  }, [model]);
 }
 
 function StepList(props: {
