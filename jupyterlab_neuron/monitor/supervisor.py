@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import ctypes.util
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -78,22 +77,41 @@ class SupervisorListener(Protocol):
         """:attr:`NeuronMonitorSupervisor.state` or its details changed."""
 
 
-def _parent_death_signal() -> Callable[[], None] | None:
-    """A ``preexec_fn`` asking Linux to SIGTERM the child when the server dies,
-    so that a killed Jupyter server does not leave neuron-monitor running."""
+#: Run before the monitor command on Linux: asks the kernel to SIGTERM the child
+#: when the server dies (so that a killed Jupyter server does not leave
+#: neuron-monitor running), then becomes the command. A separate program rather
+#: than a ``preexec_fn``: that would make every start fork the whole server
+#: process on the event loop (tens of milliseconds at a server's size).
+_PARENT_DEATH_SHIM = """\
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)  # the server is already gone
+try:
+    os.execv(sys.argv[2], sys.argv[3:])
+except OSError as error:
+    sys.stderr.write(f"{sys.argv[2]}: {error}\\n")
+    sys.exit(127)
+"""
+
+
+def _launch_argv(argv: tuple[str, ...], env: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The argv that starts ``argv`` (through the parent-death shim on Linux).
+
+    Raises:
+        FileNotFoundError: the executable does not exist.
+    """
+    program = argv[0]
+    search = (env if env is not None else os.environ).get("PATH")
+    executable = program if os.sep in program else shutil.which(program, path=search)
+    if executable is None or not os.path.exists(executable):
+        raise FileNotFoundError(2, "No such file or directory", program)
     if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        prctl = libc.prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
-
-    def set_parent_death_signal() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-
-    return set_parent_death_signal
+        return (executable, *argv[1:])
+    return (sys.executable, "-I", "-c", _PARENT_DEATH_SHIM, str(os.getpid()), executable, *argv)
 
 
 class NeuronMonitorSupervisor:
@@ -314,13 +332,12 @@ class NeuronMonitorSupervisor:
         self.detail = None
         try:
             process = await asyncio.create_subprocess_exec(
-                *command.argv,
+                *_launch_argv(command.argv, env),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=env,
                 start_new_session=True,
-                preexec_fn=_parent_death_signal(),
             )
         except FileNotFoundError as error:
             self.detail = str(error)

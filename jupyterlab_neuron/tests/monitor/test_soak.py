@@ -4,7 +4,8 @@
 dropped), one client that never reads, REST requests one after another, and a
 neuron-monitor that reports twice and dies (a crash loop). The clients run in
 their own processes (``soak_clients.py``); the server is this process. Checks:
-resident memory grows by less than 100 MB, REST p99 stays under 100 ms, the
+resident memory grows by less than 100 MB, REST p99 stays under 100 ms, no
+piece of the server's own work holds the event loop for 100 ms of CPU, the
 server writes less than 1 MB of log, and the monitor is seen in a crash loop.
 """
 
@@ -31,10 +32,11 @@ MB = 1_000_000
 
 
 class LogVolume(logging.Handler):
-    """Counts the characters the server would write to its log."""
+    """Counts the characters the server would write to its log at its default level
+    (INFO; the test server's loggers also pass DEBUG records)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.INFO)
         self.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s %(name)s] %(message)s"))
         self.characters = 0
         self.lines = 0
@@ -61,8 +63,13 @@ def monitor_scenario() -> str:
 @pytest.fixture
 def monitor_settings() -> dict[str, Any]:
     # The simulator as the monitor command: two reports, then a crash, again and again.
+    # It stands for a light native tool: its Python start-ups (one per restart) run at
+    # a lower priority so that they do not take the CPU from the server it loads.
     return {
         "monitor_command": [
+            "nice",
+            "-n",
+            "10",
             sys.executable,
             "-W",
             "ignore",
@@ -151,11 +158,15 @@ async def test_soak_under_every_abuse_at_once(
     me = psutil.Process()
     rss_before = me.memory_info().rss
     states: set[str] = set()
+    held_cpu = 0.0  # the longest the server's own work kept the loop from a 5 ms timer
 
     async def watch_states() -> None:
+        nonlocal held_cpu
         while True:
             states.add(monitor_service.supervisor.state)
-            await asyncio.sleep(0.05)
+            cpu = time.thread_time()
+            await asyncio.sleep(0.005)
+            held_cpu = max(held_cpu, time.thread_time() - cpu)
 
     watcher = asyncio.get_running_loop().create_task(watch_states())
     try:
@@ -176,6 +187,7 @@ async def test_soak_under_every_abuse_at_once(
         "rss_growth_mb": round(rss_growth / MB, 1),
         "rest_requests": len(latencies),
         "rest_p99_ms": round(p99(latencies) * 1000, 1),
+        "loop_held_cpu_ms": round(held_cpu * 1000, 1),
         "log_bytes": log_volume.characters,
         "log_lines": log_volume.lines,
         "states": sorted(states),
@@ -194,5 +206,6 @@ async def test_soak_under_every_abuse_at_once(
     assert len(latencies) > 200, summary
     assert "crash_loop" in states, summary
     assert rss_growth < 100 * MB, summary
+    assert held_cpu < 0.100, summary
     assert p99(latencies) < 0.100, summary
     assert log_volume.characters < 1 * MB, summary

@@ -166,3 +166,46 @@ async def test_a_crash_loop_ends_once_the_monitor_stays_up() -> None:
         assert service.status()["crash_loop"] is None
     finally:
         await service.close()
+
+
+KEEPS_A_MONITOR = textwrap.dedent(
+    """
+    import asyncio
+    from jupyterlab_neuron.monitor.supervisor import MonitorCommand, NeuronMonitorSupervisor
+
+    class Listener:
+        async def child_output(self, chunk): pass
+        def child_ended(self): pass
+        def state_changed(self): pass
+
+    async def main():
+        supervisor = NeuronMonitorSupervisor(
+            Listener(), lambda: MonitorCommand(("sleep", "120")), watchdog_timeout=300
+        )
+        supervisor.start()
+        while supervisor.pid is None:
+            await asyncio.sleep(0.01)
+        print(supervisor.pid, flush=True)
+        await asyncio.sleep(120)
+
+    asyncio.run(main())
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal")
+async def test_the_monitor_ends_when_the_server_is_killed() -> None:
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", KEEPS_A_MONITOR, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert server.stdout is not None
+        child = int(await asyncio.wait_for(server.stdout.readline(), 30))
+        assert alive(child)
+        server.kill()  # no shutdown hook, no atexit: only the kernel can tell the child
+        await server.wait()
+        await wait_until(lambda: not alive(child), timeout=10.0)
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
