@@ -15,13 +15,15 @@ from collections.abc import Callable
 from .cache.handlers import setup as cache
 from .cluster.handlers import setup as cluster
 from .context import ExtensionContext, Route
+from .cores.handlers import setup as cores
 from .diagnose.handlers import setup as diagnose
 from .environment.handlers import setup as environment
 from .monitor.handlers import setup as monitor
 from .templates.handlers import setup as templates
 
 #: In set-up order: the monitor uses the environment, the compile cache the monitor,
-#: the templates the environment; the cluster view uses none.
+#: the templates the environment; the cluster view uses none;
+#: the NeuronCore leases read the monitor's snapshot.
 CAPABILITIES: list[Callable[[ExtensionContext], list[Route]]] = [
     environment,
     monitor,
@@ -29,4 +31,5 @@ CAPABILITIES: list[Callable[[ExtensionContext], list[Route]]] = [
     cache,
     templates,
     cluster,
+    cores,
 ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .cache.service import CompileCacheService
     from .cluster.service import ClusterService
+    from .cores.handlers import CoresService
     from .diagnose.matcher import ErrorCatalogue
     from .environment.service import EnvironmentService
     from .monitor.service import MonitorService
@@ -51,6 +52,7 @@ class ExtensionContext:
     cache: CompileCacheService | None = None
     templates: TemplateService | None = None
     cluster: ClusterService | None = None
+    cores: CoresService | None = None
     _closers: list[Closer] = field(default_factory=list, repr=False)
 
     def on_close(self, closer: Closer) -> None:

@@ -17,19 +17,41 @@ from .. import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every sub-command registered."""
-    from . import cache, cluster, diagnose, doctor, exporter, monitor, simulate, templates
+    from . import (
+        cache,
+        cluster,
+        cores,
+        diagnose,
+        doctor,
+        exporter,
+        kernelspec,
+        monitor,
+        simulate,
+        templates,
+    )
 
     parser = argparse.ArgumentParser(
         prog="jupyter neuron",
         description=(
             "AWS Neuron (Inferentia2 / Trainium) tools of jupyterlab-neuron: "
             "environment report, simulator, monitoring, Prometheus exporter, cluster view, "
-            "compile cache, templates."
+            "compile cache, templates, NeuronCores per kernel."
         ),
     )
     parser.add_argument("--version", action="version", version=f"jupyterlab-neuron {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (doctor, simulate, monitor, exporter, cluster, diagnose, templates, cache):
+    for module in (
+        doctor,
+        simulate,
+        monitor,
+        exporter,
+        cluster,
+        diagnose,
+        templates,
+        cache,
+        cores,
+        kernelspec,
+    ):
         module.register(subparsers)
     return parser
 

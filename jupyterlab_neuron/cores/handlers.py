@@ -1,0 +1,85 @@
+"""HTTP face of NeuronCores per kernel (thin: the work is in ``core`` and ``store``).
+
+Route, under ``<base_url>/jupyterlab-neuron/``:
+
+- ``GET cores``: ``{"instance_type", "simulated", "total", "leases", "free",
+  "busy_outside"}``, the same JSON as ``jupyter neuron cores --json``, with each
+  lease's notebook named from the server's sessions.
+
+Payload: openapi.yaml (``/jupyterlab-neuron/cores``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ..context import ExtensionContext, Route
+from ..http import NeuronAPIHandler
+from . import provisioner
+from .core import Machine, busy_outside_leases, detect_machine, snapshot_from_json, status
+from .store import LeaseStore
+
+
+class CoresService:
+    """The machine (detected once) and the lease store the server uses."""
+
+    def __init__(self, context: ExtensionContext, store: LeaseStore | None = None) -> None:
+        self.context = context
+        self.store = store or LeaseStore()
+        self._machine: Machine | None = None
+
+    def machine(self) -> Machine:
+        if self._machine is None:
+            self._machine = detect_machine(self.context.settings)
+        return self._machine
+
+    def snapshot_json(self) -> str | None:
+        monitor = self.context.monitor
+        return monitor.snapshot_json() if monitor is not None else None
+
+    def status(self) -> dict[str, Any]:
+        leases = self.store.leases()
+        outside = busy_outside_leases(snapshot_from_json(self.snapshot_json()), leases)
+        return status(self.machine(), self.store, outside)
+
+
+class CoresHandler(NeuronAPIHandler):
+    """``GET cores``."""
+
+    def initialize(self, service: CoresService) -> None:
+        self.service = service
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply the leases of the machine, with their notebooks."""
+        sessions = await self.serverapp.session_manager.list_sessions()
+        notebooks = {
+            session["kernel"]["id"]: session.get("path") or ""
+            for session in sessions
+            if session.get("kernel")
+        }
+        self.service.store.set_notebooks(notebooks)
+        self.write_json(await anyio.to_thread.run_sync(self.service.status))
+
+
+def setup(context: ExtensionContext) -> list[Route]:
+    """Create the cores service, store it as ``context.cores``, return the route.
+
+    Also points the provisioner at the monitor's snapshot, so kernels started
+    by this server never get cores a process outside Jupyter holds.
+    """
+    service = CoresService(context)
+    context.cores = service
+    provisioner.snapshot_source = service.snapshot_json
+
+    def forget() -> None:
+        if provisioner.snapshot_source == service.snapshot_json:
+            provisioner.snapshot_source = None
+
+    context.on_close(forget)
+    return [("cores", CoresHandler, {"service": service})]
