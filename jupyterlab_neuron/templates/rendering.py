@@ -99,6 +99,21 @@ MESSAGES = Messages(
                 "cell again."
             ),
         },
+        "bootstrap.older": {
+            "ja": (
+                "カーネルの環境の neuron_kernel_helpers（{path}）には、このノートブックが使う"
+                "モジュールがそろっていないため、jupyterlab-neuron と一緒にインストールされた"
+                "ものを使います。"
+            ),
+            "en": (
+                "The neuron_kernel_helpers in the kernel's environment ({path}) lacks modules "
+                "this notebook uses, so the copy installed with jupyterlab-neuron is used."
+            ),
+        },
+        "bootstrap.older.comment": {
+            "ja": "カーネルの環境のものが古く、モジュールが足りないときは、同梱のものを使います",
+            "en": "An older copy in the kernel's environment, missing modules: use the shipped one",
+        },
         "bootstrap.version": {
             "ja": (
                 "⚠ neuron_kernel_helpers のバージョン {{}} は、このノートブックを作成した "
@@ -342,6 +357,7 @@ def bootstrap_source(location: HelpersLocation, lang: Lang) -> str:
         MESSAGES("bootstrap.missing", lang, path="{}", version=location.version)
     )
     mismatch = MESSAGES("bootstrap.version", lang, version=location.version)
+    older = python_literal(MESSAGES("bootstrap.older", lang, path="{}"))
     return "\n".join(
         [
             MESSAGES("bootstrap.intro", lang),
@@ -350,18 +366,38 @@ def bootstrap_source(location: HelpersLocation, lang: Lang) -> str:
             "import sys",
             "",
             f"HELPERS_SOURCE = {python_literal(location.directory)}",
-            "try:",
-            "    import neuron_kernel_helpers",
-            "except ImportError:",
+            "",
+            "",
+            "def _load_shipped_helpers():",
             '    _init = os.path.join(HELPERS_SOURCE, "__init__.py")',
             "    if not os.path.isfile(_init):",
             f"        raise ImportError({missing}.format(HELPERS_SOURCE)) from None",
             "    _spec = importlib.util.spec_from_file_location(",
             '        "neuron_kernel_helpers", _init, submodule_search_locations=[HELPERS_SOURCE]',
             "    )",
-            "    neuron_kernel_helpers = importlib.util.module_from_spec(_spec)",
-            '    sys.modules["neuron_kernel_helpers"] = neuron_kernel_helpers',
-            "    _spec.loader.exec_module(neuron_kernel_helpers)",
+            "    module = importlib.util.module_from_spec(_spec)",
+            '    sys.modules["neuron_kernel_helpers"] = module',
+            "    _spec.loader.exec_module(module)",
+            "    return module",
+            "",
+            "",
+            "def _modules(folder):",
+            '    return {name for name in os.listdir(folder) if name.endswith(".py")}',
+            "",
+            "",
+            "try:",
+            "    import neuron_kernel_helpers",
+            "except ImportError:",
+            "    neuron_kernel_helpers = _load_shipped_helpers()",
+            "else:",
+            f"    # {MESSAGES('bootstrap.older.comment', lang)}",
+            "    _kernel_copy = os.path.dirname(neuron_kernel_helpers.__file__)",
+            "    _missing = os.path.isdir(HELPERS_SOURCE) and (",
+            "        not _modules(HELPERS_SOURCE) <= _modules(_kernel_copy)",
+            "    )",
+            "    if _missing:",
+            f"        print({older}.format(_kernel_copy))",
+            "        neuron_kernel_helpers = _load_shipped_helpers()",
             'print("neuron_kernel_helpers", neuron_kernel_helpers.__version__,',
             "      os.path.dirname(neuron_kernel_helpers.__file__))",
             f"if neuron_kernel_helpers.__version__ != {python_literal(location.version)}:",

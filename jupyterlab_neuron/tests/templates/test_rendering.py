@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -329,3 +330,47 @@ def test_bilingual_comments_in_a_minimal_template() -> None:
     assert code == ["# 日本語のコメント\nx = EPOCHS"]
     explanation = next(c for c in ja if c["metadata"][METADATA_KEY]["role"] == "explanation")
     assert "1 回です。" in explanation["source"]  # smoke default of epochs
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_bootstrap_prefers_the_shipped_helpers_over_an_older_copy(
+    tmp_path: Path, lang: str
+) -> None:
+    # The kernel's environment holds a copy without a module this notebook imports.
+    shipped = installed_helpers().directory
+    old = tmp_path / "site" / "neuron_kernel_helpers"
+    shutil.copytree(shipped, old, ignore=shutil.ignore_patterns("__pycache__"))
+    (old / "batches.py").unlink()
+    code = (
+        f"import sys\nsys.path.insert(0, {str(tmp_path / 'site')!r})\n"
+        + bootstrap_source(HelpersLocation(shipped, "0.1.0"), lang)  # type: ignore[arg-type]
+        + "\nfrom neuron_kernel_helpers.batches import per_worker_batch\n"
+        + "print('batch', per_worker_batch('test', 256, 64, 8).batch_size)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    note = (
+        f"カーネルの環境の neuron_kernel_helpers（{old}）には"
+        if lang == "ja"
+        else f"The neuron_kernel_helpers in the kernel's environment ({old}) lacks modules"
+    )
+    assert lines[0].startswith(note)
+    assert lines[1] == f"neuron_kernel_helpers 0.1.0 {shipped}"
+    assert lines[-1] == "batch 4"
+
+
+def test_bootstrap_keeps_a_complete_copy_of_the_kernels_environment(tmp_path: Path) -> None:
+    shipped = installed_helpers().directory
+    own = tmp_path / "site" / "neuron_kernel_helpers"
+    shutil.copytree(shipped, own, ignore=shutil.ignore_patterns("__pycache__"))
+    code = f"import sys\nsys.path.insert(0, {str(tmp_path / 'site')!r})\n" + bootstrap_source(
+        HelpersLocation(shipped, "0.1.0"), "en"
+    )
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [f"neuron_kernel_helpers 0.1.0 {own}"]
