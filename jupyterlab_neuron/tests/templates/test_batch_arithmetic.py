@@ -62,6 +62,8 @@ def notebook_namespace(cells: list[dict[str, Any]], **data: Any) -> dict[str, An
     namespace: dict[str, Any] = {}
     exec(code_of(cells, "setup", "parameters")[0], namespace)
     namespace.update(MODEL_PATH="model", DATA_DIR=Path("data"), WORK_PATH=Path("work"), **data)
+    # Set by the setup cell (the parameter, or the kernel's detected instance for "auto").
+    namespace.setdefault("TARGET_INSTANCE", namespace.get("INSTANCE_TYPE", ""))
     with redirect_stdout(io.StringIO()):
         exec(code_of(cells, "training-script")[1], namespace)
     return namespace
