@@ -6,12 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import neuron_ls, neuron_monitor
+from . import neuron_ls, neuron_monitor, workload
 
 #: Simulated tools, each a module with ``NAME`` and ``register(subparsers)``.
 #: A new simulated tool adds its module here and its name to
 #: :data:`jupyterlab_neuron.simulator.tools.SIMULATED_TOOLS`.
 SIMULATED_COMMANDS = (neuron_ls, neuron_monitor)
+
+#: Helpers that are not tools (no wrapper script): the simulated workload.
+OTHER_COMMANDS = (workload,)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulated AWS Neuron tools. Their output is not from real hardware.",
     )
     subparsers = parser.add_subparsers(dest="tool", metavar="TOOL", required=True)
-    for module in SIMULATED_COMMANDS:
+    for module in (*SIMULATED_COMMANDS, *OTHER_COMMANDS):
         module.register(subparsers)
     return parser
 

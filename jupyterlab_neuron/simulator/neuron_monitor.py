@@ -28,12 +28,14 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from neuron_kernel_helpers.instances import INSTANCE_TYPES, InstanceType
 
 from . import FAIL_ENV, FAILURE_MODES
 from .devices import simulated_instance_id
+from .workload import running_workloads, workloads_folder
 
 #: The sub-command name, which is also the simulated tool's file name.
 NAME = "neuron-monitor"
@@ -178,6 +180,7 @@ class MonitorSimulation:
         period: float = DEFAULT_PERIOD,
         runtime_pids: Sequence[int] = (),
         config: MonitorConfig | None = None,
+        watch_workloads: Path | None = None,
     ) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}")
@@ -192,6 +195,9 @@ class MonitorSimulation:
         self.host_memory = spec.host_memory_bytes or 16 * GIB * spec.devices
         self.runtimes = self._runtimes(list(runtime_pids))
         self.reports = 0
+        #: The folder of simulated workloads to show (``None``: none are shown).
+        self.watch_workloads = watch_workloads
+        self._workloads: dict[int, SimulatedRuntime] = {}
 
     # --- scenario set-up --------------------------------------------------------
 
@@ -261,6 +267,22 @@ class MonitorSimulation:
             runtimes.append(runtime)
         return runtimes
 
+    def _workload_runtimes(self) -> list[SimulatedRuntime]:
+        """Training runtimes of the simulated workloads running now (``simulator workload``),
+        on their own cores and with their real pids; kept while they run."""
+        if self.watch_workloads is None:
+            return []
+        running = {
+            entry["pid"]: [core for core in entry["cores"] if 0 <= core < self.cores]
+            for entry in running_workloads(self.watch_workloads)
+        }
+        self._workloads = {
+            pid: self._workloads.get(pid) or self._training(pid, cores)
+            for pid, cores in running.items()
+            if cores
+        }
+        return list(self._workloads.values())
+
     def _training(self, pid: int, cores: list[int]) -> SimulatedRuntime:
         runtime = SimulatedRuntime(
             pid=pid, tag=str(pid), cores=cores, kind="train", utilization=88.0, rate=9.0
@@ -276,7 +298,7 @@ class MonitorSimulation:
         """The next report."""
         self.reports += 1
         period = round(self.period + self.random.uniform(0, 0.0005), 6)
-        runtimes = self.runtimes
+        runtimes = self.runtimes + self._workload_runtimes()
         if self.config.tag_filter is not None:
             runtimes = [r for r in runtimes if self.config.tag_filter.search(r.tag)]
         runtime_data = [self._runtime_report(r, period) for r in runtimes]
@@ -646,7 +668,13 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{NAME}: ${RUNTIME_PIDS_ENV}: {error}\n")
             return 2
     simulation = MonitorSimulation(
-        spec, args.scenario, seed=args.seed, period=period, runtime_pids=pids, config=config
+        spec,
+        args.scenario,
+        seed=args.seed,
+        period=period,
+        runtime_pids=pids,
+        config=config,
+        watch_workloads=workloads_folder(),
     )
     crash_after = args.crash_after if args.scenario == "crash" else None
     started = time.monotonic()
