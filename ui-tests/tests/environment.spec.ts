@@ -1,7 +1,11 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
-import { languageSettings, openPanelSection } from './helpers';
+import {
+  languageSettings,
+  openPanelSection,
+  screenshotOnScreen
+} from './helpers';
 
 /**
  * The Neuron panel's Environment section on the simulated trn1.2xlarge that the
@@ -53,7 +57,7 @@ test.describe('Environment in English', () => {
     await expect(sdk).toHaveAttribute('data-generation', 'none');
     await expect(sdk).toHaveText('None (torch-neuronx is not installed)');
     expect(
-      await section.screenshot({ mask: volatile(section) })
+      await screenshotOnScreen(page, section, volatile(section))
     ).toMatchSnapshot('environment-en.png');
   });
 
@@ -101,7 +105,7 @@ test.describe('Environment in Japanese', () => {
       '2（NeuronCore 0-1 を使用、NEURON_RT_VISIBLE_CORES=0-1。指定できる値: 1、2）'
     );
     expect(
-      await section.screenshot({ mask: volatile(section) })
+      await screenshotOnScreen(page, section, volatile(section))
     ).toMatchSnapshot('environment-ja.png');
   });
 });
@@ -132,7 +136,7 @@ test.describe('Dark theme', () => {
       'false'
     );
     expect(
-      await section.screenshot({ mask: volatile(section) })
+      await screenshotOnScreen(page, section, volatile(section))
     ).toMatchSnapshot('environment-dark.png');
   });
 });

@@ -26,8 +26,8 @@ export function languageSettings(language: 'auto' | 'ja' | 'en') {
 }
 
 /**
- * Open the Neuron panel with only one section expanded (the sections share
- * the sidebar's height) and return that section.
+ * Open the Neuron panel with only one section expanded and return that
+ * section.
  */
 export async function openPanelSection(
   page: IJupyterLabPageFixture,
@@ -72,4 +72,38 @@ export function setMonitorHook(
   } else {
     fs.writeFileSync(file, value);
   }
+}
+
+/**
+ * A screenshot of a panel section from its top, as far as the window shows
+ * it: the panel scrolls as a whole, so a section can be taller than the
+ * window (an element screenshot would try to capture what the panel has
+ * scrolled away).
+ */
+export async function screenshotOnScreen(
+  page: IJupyterLabPageFixture,
+  section: Locator,
+  mask: Locator[] = []
+): Promise<Buffer> {
+  // Scroll the panel so the section starts just below its (sticky) header.
+  await section.evaluate(node => {
+    const panel = node.parentElement!;
+    const header = node.previousElementSibling as HTMLElement | null;
+    panel.scrollTop +=
+      node.getBoundingClientRect().top -
+      panel.getBoundingClientRect().top -
+      (header?.offsetHeight ?? 0);
+  });
+  const content = page.locator(`[id="${PANEL_ID}"] .jp-SidePanel-content`);
+  const outer = await content.boundingBox();
+  const inner = await section.boundingBox();
+  if (!outer || !inner) {
+    throw new Error('The panel section is not on screen');
+  }
+  const top = Math.max(outer.y, inner.y);
+  const bottom = Math.min(outer.y + outer.height, inner.y + inner.height);
+  return page.screenshot({
+    clip: { x: inner.x, y: top, width: inner.width, height: bottom - top },
+    mask
+  });
 }

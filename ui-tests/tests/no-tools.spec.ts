@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { languageSettings, PANEL_ID } from './helpers';
+import { languageSettings, PANEL_ID, screenshotOnScreen } from './helpers';
 
 /**
  * The second test server has no Neuron tools at all (an empty tools folder and
@@ -34,14 +34,12 @@ for (const language of ['en', 'ja'] as const) {
       await expect(section.locator('.jp-Neuron-DevicesTable')).toHaveCount(0);
       if (language === 'en') {
         expect(
-          await section.screenshot({
-            mask: [
-              section.locator('.jp-Neuron-SearchedFolders'),
-              section.locator('.jp-Neuron-Environment-updated'),
-              section.locator('.jp-Neuron-Path'),
-              section.locator('.jp-Neuron-Section-body > p.jp-Neuron-Muted')
-            ]
-          })
+          await screenshotOnScreen(page, section, [
+            section.locator('.jp-Neuron-SearchedFolders'),
+            section.locator('.jp-Neuron-Environment-updated'),
+            section.locator('.jp-Neuron-Path'),
+            section.locator('.jp-Neuron-Section-body > p.jp-Neuron-Muted')
+          ])
         ).toMatchSnapshot('no-tools-en.png');
       }
     });
