@@ -114,9 +114,11 @@ class NeuronCoresProvisioner(LocalProvisioner):  # type: ignore[misc]
         store.set_notebooks(notebooks)
         source = snapshot_source
         leases = store.leases()
-        if source is not None:
-            outside = busy_outside_leases(snapshot_from_json(source()), leases)
+        snapshot = snapshot_from_json(source()) if source is not None else None
+        if snapshot is not None:
+            outside = busy_outside_leases(snapshot, leases)
         else:
+            # No monitor report (outside a server, or the monitor has not run yet).
             outside = busy_from_neuron_ls(settings, leases)
         taken = set(outside)
         for lease in leases:

@@ -163,3 +163,17 @@ async def test_concurrent_rest_starts_never_overlap(
         for k in started
     ]
     assert sorted(ranges) == ["0-7", "16-23", "24-31", "8-15"]
+
+
+async def test_cores_busy_outside_jupyter_are_not_leased(
+    jp_fetch: Any, jp_data_dir: Path, jp_serverapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyterlab_neuron.cores import provisioner
+
+    # A neuron-monitor report: pid 1 (not under any kernel) runs on cores 0-7.
+    snapshot = {"processes": [{"pid": 1, "cores": list(range(8))}]}
+    monkeypatch.setattr(provisioner, "snapshot_source", lambda: json.dumps(snapshot))
+    write_kernelspec(jp_data_dir, "nc8", 8)
+    kernel = await start(jp_fetch, "nc8")
+    environ = psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()
+    assert environ["NEURON_RT_VISIBLE_CORES"] == "8-15"
