@@ -27,7 +27,12 @@ import {
   CacheViewWidget,
   createCompileCacheSection
 } from './cache';
-import { clusterPlugin } from './cluster';
+import {
+  clusterPlugin,
+  ClusterModel,
+  createClusterSection,
+  INeuronCluster
+} from './cluster';
 import { addCategoryItems } from './categoryItems';
 import { neuronIcon } from './components';
 import { EnvironmentModel, createEnvironmentSection } from './environment';
@@ -358,7 +363,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     INeuronCompileCache,
     INeuronMonitor,
     INeuronTemplates,
-    IRenderMimeRegistry
+    IRenderMimeRegistry,
+    INeuronCluster
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -369,7 +375,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     cache: INeuronCompileCache | null,
     monitor: INeuronMonitor | null,
     templates: INeuronTemplates | null,
-    rendermime: IRenderMimeRegistry | null
+    rendermime: IRenderMimeRegistry | null,
+    cluster: ClusterModel | null
   ): void => {
     const panel = new NeuronPanel({ i18n });
     // One line per capability section.
@@ -390,6 +397,10 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       panel.addSection(
         createTemplatesSection(templates, i18n, environment, rendermime)
       );
+    }
+
+    if (cluster) {
+      panel.addSection(createClusterSection(cluster, i18n, app.commands));
     }
 
     app.shell.add(panel, 'left', { rank: 900 });

@@ -56,6 +56,9 @@ else:
     ]
     # Long enough a pause between restarts for the crash scenario's state to be seen.
     c.JupyterLabNeuron.monitor_restart_backoff = 2.0  # noqa: F821
+    # Cluster view (cluster.spec.ts): the Prometheus of jupyterlab_neuron.cluster.demo,
+    # started by playwright.config.js, scraping four simulated exporters.
+    c.JupyterLabNeuron.prometheus_url = os.environ.get("NEURON_UI_PROMETHEUS_URL", "")  # noqa: F821
     # Compile cache (cache.spec.ts): two small simulated caches, one per language test,
     # generated afresh at every start so that their failed entries are there to delete.
     # A fixed folder keeps the paths in screenshots the same from run to run.

@@ -10,6 +10,10 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // NEURON_UI_PORT moves both servers (for running two test runs side by side).
 const simulatedPort = Number(process.env.NEURON_UI_PORT || 8888);
 const noToolsPort = simulatedPort + 1;
+// The cluster view (cluster.spec.ts): Prometheus scraping simulated exporters, on loopback.
+const prometheusPort = Number(
+  process.env.NEURON_UI_PROMETHEUS_PORT || 11000 + simulatedPort
+);
 
 const launchOptions = {
   executablePath: chromiumPath,
@@ -56,11 +60,21 @@ module.exports = {
   ],
   webServer: [
     {
+      command: `python -m jupyterlab_neuron.cluster.demo --port ${prometheusPort}`,
+      url: `http://127.0.0.1:${prometheusPort}/-/ready`,
+      timeout: 60 * 1000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
       command: `jupyter lab --config jupyter_server_test_config.py --port ${simulatedPort}`,
       url: `http://localhost:${simulatedPort}/lab`,
       timeout: 120 * 1000,
       reuseExistingServer: !process.env.CI,
-      env: { ...process.env, NEURON_UI_TEST_MODE: 'simulated' }
+      env: {
+        ...process.env,
+        NEURON_UI_TEST_MODE: 'simulated',
+        NEURON_UI_PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`
+      }
     },
     {
       command: `jupyter lab --config jupyter_server_test_config.py --port ${noToolsPort}`,

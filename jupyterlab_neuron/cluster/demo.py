@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -46,6 +48,15 @@ DEFAULT_NODES = (
     Node("i-0infer00000000003", "inf2.xlarge", "inference", {"team": "serving"}),
     Node("i-0idle000000000004", "trn2.48xlarge", "idle", {"team": "serving"}),
 )
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: end when the process that started it ends, even
+    when that one is killed without a chance to clean up (Linux; elsewhere a no-op)."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())  # not the parent's blocked signals
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -110,6 +121,7 @@ class SimulatedCluster:
             stdout=subprocess.DEVNULL,
             stderr=(self.folder / "prometheus.log").open("wb"),
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         self.wait_for_nodes(len(self.nodes), timeout)
         return self
@@ -142,6 +154,7 @@ class SimulatedCluster:
             stdout=subprocess.DEVNULL,
             stderr=(self.folder / f"exporter-{node.instance_id}.log").open("wb"),
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
 
     def stop_exporter(self, instance_id: str) -> None:
@@ -221,8 +234,8 @@ def main() -> int:
     )
     parser.add_argument("--port", type=int, default=9090, help="Prometheus port (default 9090)")
     port = parser.parse_args().port
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     cluster = SimulatedCluster(prometheus_port=port)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         cluster.start()
     except (FileNotFoundError, TimeoutError) as error:

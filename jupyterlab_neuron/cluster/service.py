@@ -61,6 +61,9 @@ NODE_LABELS = frozenset(
     }
 )
 
+#: Highest NeuronCore index accepted from Prometheus (a bound on bad labels).
+MAX_CORES = 4096
+
 #: Points of a history answer at most.
 HISTORY_POINTS = 240
 
@@ -172,7 +175,16 @@ def build_nodes(
             grouped.setdefault(sample.get("metric", {}).get("instance_id", ""), []).append(sample)
         return grouped
 
-    cores = by_node("cores")
+    cores: dict[str, list[tuple[str, Any]]] = {}
+    for sample in results["cores"]:
+        labels = sample.get("metric", {})
+        value = sample.get("value")
+        key = labels.get("instance_id", "")
+        entry = (labels.get("neuroncore", ""), value[1] if value and len(value) > 1 else "NaN")
+        if key in cores:
+            cores[key].append(entry)
+        else:
+            cores[key] = [entry]
     memory = by_node("memory")
     errors = {k: _value(v[0]) for k, v in by_node("errors").items()}
     monitor_up = {k: _value(v[0]) for k, v in by_node("monitor_up").items()}
@@ -185,18 +197,17 @@ def build_nodes(
             labels, "neuroncore_per_device_count"
         )
         utilization = [0.0] * count
-        for sample in cores.get(node_id, ()):
+        for core, text in cores.get(node_id, ()):
             try:
-                index = int(sample["metric"].get("neuroncore", ""))
-            except ValueError:
+                index = int(core)
+                value = float(text)
+            except (TypeError, ValueError):
                 continue
-            if index < 0 or index > 4096:
+            if index < 0 or index > MAX_CORES or not math.isfinite(value):
                 continue
             if index >= len(utilization):
                 utilization.extend([0.0] * (index + 1 - len(utilization)))
-            value = _value(sample)
-            if math.isfinite(value):
-                utilization[index] = round(min(max(value, 0.0), 1.0) * 100.0, 2)
+            utilization[index] = round(min(max(value, 0.0), 1.0) * 100.0, 2)
         used = {"host": 0.0, "neuron_device": 0.0}
         for sample in memory.get(node_id, ()):
             location = sample["metric"].get("memory_location", "")

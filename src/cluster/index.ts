@@ -8,3 +8,4 @@ export * from './heatmap';
 export * from './layout';
 export * from './model';
 export * from './plugin';
+export * from './section';
