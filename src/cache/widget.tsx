@@ -2,11 +2,10 @@
  * The main-area widget of the compile-cache view.
  */
 
-import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
-import type { Message } from '@lumino/messaging';
+import { MainAreaWidget } from '@jupyterlab/apputils';
 import React from 'react';
 
-import { neuronIcon } from '../components';
+import { VisibilityWidget, neuronIcon } from '../components';
 import type { INeuronCompileCache, INeuronI18n } from '../tokens';
 import { CacheView } from './CacheView';
 import { CacheEntryListModel } from './entries';
@@ -15,7 +14,7 @@ import { CacheEntryListModel } from './entries';
  * The content of the cache view: owns its entry list and tells it when it
  * is on screen, so nothing is fetched for a hidden tab.
  */
-export class CacheViewContent extends ReactWidget {
+export class CacheViewContent extends VisibilityWidget {
   constructor(options: CacheViewWidget.IOptions) {
     super();
     this._i18n = options.i18n;
@@ -47,24 +46,8 @@ export class CacheViewContent extends ReactWidget {
     return <CacheView list={this.list} translator={this._i18n} />;
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this.list.setVisible(this.isVisible);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.list.setVisible(false);
-    super.onBeforeDetach(msg);
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.list.setVisible(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.list.setVisible(false);
+  protected onVisibilityChanged(visible: boolean): void {
+    this.list.setVisible(visible);
   }
 
   private _onLanguageChanged(): void {

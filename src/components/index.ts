@@ -11,3 +11,4 @@ export * from './RefreshButton';
 export * from './Section';
 export * from './StateBadge';
 export * from './useSignal';
+export * from './VisibilityWidget';

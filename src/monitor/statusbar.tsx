@@ -3,10 +3,9 @@
  */
 
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
 import React from 'react';
 
+import { VisibilityWidget } from '../components';
 import type { INeuronI18n, INeuronMonitor } from '../tokens';
 import { formatPercent, summarizeUtilization } from './format';
 import { stateLabel } from './MonitorState';
@@ -85,7 +84,7 @@ function StatusView(props: {
 /**
  * The status bar item. It counts as a view of the monitor while it is shown.
  */
-export class MonitorStatusItem extends ReactWidget {
+export class MonitorStatusItem extends VisibilityWidget {
   constructor(options: MonitorStatusItem.IOptions) {
     super();
     this._model = options.model;
@@ -99,7 +98,6 @@ export class MonitorStatusItem extends ReactWidget {
     if (this.isDisposed) {
       return;
     }
-    this._notify(false);
     this._i18n.changed.disconnect(this._onLanguageChanged, this);
     super.dispose();
   }
@@ -115,35 +113,13 @@ export class MonitorStatusItem extends ReactWidget {
     );
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._notify(this.isVisible);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._notify(false);
-    super.onBeforeDetach(msg);
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._notify(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this._notify(false);
+  protected onVisibilityChanged(visible: boolean): void {
+    this._visibility.visible = visible;
+    this._model.setVisible('status-bar', visible);
   }
 
   private _onLanguageChanged(): void {
     this.update();
-  }
-
-  private _notify(visible: boolean): void {
-    if (visible !== this._visibility.visible) {
-      this._visibility.visible = visible;
-      this._model.setVisible('status-bar', visible);
-    }
   }
 
   private _model: INeuronMonitor;

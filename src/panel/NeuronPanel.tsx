@@ -4,10 +4,9 @@
 
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
 import React from 'react';
 
-import { neuronIcon } from '../components';
+import { VisibilityWidget, neuronIcon } from '../components';
 import type { INeuronI18n } from '../tokens';
 
 /**
@@ -129,7 +128,7 @@ class PanelHeading extends ReactWidget {
  * The widget of one section: re-renders on language changes and reports its
  * visibility to the section.
  */
-class SectionWidget extends ReactWidget {
+class SectionWidget extends VisibilityWidget {
   constructor(section: NeuronPanel.ISection, i18n: INeuronI18n) {
     super();
     this._section = section;
@@ -145,7 +144,6 @@ class SectionWidget extends ReactWidget {
       return;
     }
     this._i18n.changed.disconnect(this._onLanguageChanged, this);
-    this._notify(false);
     super.dispose();
   }
 
@@ -153,24 +151,8 @@ class SectionWidget extends ReactWidget {
     return this._section.render();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._notify(this.isVisible);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._notify(false);
-    super.onBeforeDetach(msg);
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._notify(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this._notify(false);
+  protected onVisibilityChanged(visible: boolean): void {
+    this._section.setVisible?.(visible);
   }
 
   private _onLanguageChanged(): void {
@@ -182,14 +164,6 @@ class SectionWidget extends ReactWidget {
     this.title.label = this._section.label(this._i18n.trans);
   }
 
-  private _notify(visible: boolean): void {
-    if (visible !== this._visible) {
-      this._visible = visible;
-      this._section.setVisible?.(visible);
-    }
-  }
-
   private _section: NeuronPanel.ISection;
   private _i18n: INeuronI18n;
-  private _visible = false;
 }
