@@ -1,6 +1,7 @@
 // Takes the README screenshots from a running JupyterLab (for example `make demo`,
 // started with --LabApp.expose_app_in_browser=True).
-// Usage: node scripts/readme-screenshots.mjs URL [ja|en] [panel,dashboard,cache,tutorial]
+// Usage: node scripts/readme-screenshots.mjs URL [ja|en] [panel,dashboard,cache,tutorial,cluster]
+// (cluster: a server pointed at a Prometheus, as `make demo-cluster` starts it)
 // The tutorial shot runs the first steps of a new BERT-ja notebook in CPU smoke mode: it
 // needs the smoke kernel (`make kernel-env`, which `make demo` then offers).
 import { createRequire } from 'node:module';
@@ -72,6 +73,19 @@ try {
     await page.screenshot({
       path: path.join(out, `dashboard-${language}.png`)
     });
+  }
+  if (wanted.has('cluster')) {
+    // Needs a server with prometheus_url set, e.g. `make demo-cluster`.
+    await execute(page, 'jupyterlab-neuron:open-cluster');
+    await page.waitForTimeout(6000);
+    await page
+      .locator('[data-testid="cluster-group"]')
+      .selectOption('team')
+      .catch(() => undefined);
+    const map = page.locator('[data-testid="cluster-heatmap"]');
+    await map.click({ position: { x: 40, y: 20 + 7 } });
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(out, `cluster-${language}.png`) });
   }
   if (wanted.has('cache')) {
     await execute(page, 'jupyterlab-neuron:open-compile-cache');

@@ -400,7 +400,12 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     }
 
     if (cluster) {
-      panel.addSection(createClusterSection(cluster, i18n, app.commands));
+      // Only when the server reads a Prometheus (prometheus_url is set).
+      void cluster.isConfigured().then(configured => {
+        if (configured && !panel.isDisposed) {
+          panel.addSection(createClusterSection(cluster, i18n, app.commands));
+        }
+      });
     }
 
     app.shell.add(panel, 'left', { rank: 900 });

@@ -74,6 +74,21 @@ export class ClusterModel implements IDisposable {
   }
 
   /**
+   * Whether the server has a Prometheus to read (`prometheus_url` is set):
+   * asks once, and keeps the answer as the first one.
+   */
+  async isConfigured(): Promise<boolean> {
+    if (!this._answer) {
+      try {
+        await this._update();
+      } catch {
+        return false;
+      }
+    }
+    return this._answer !== null && this._answer.state !== 'not_configured';
+  }
+
+  /**
    * One node's history (mean utilization and device memory).
    */
   history(instanceId: string, minutes = 15): Promise<IClusterHistory> {

@@ -6,7 +6,7 @@
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-import { languageSettings } from './helpers';
+import { languageSettings, openPanelSection } from './helpers';
 
 const OPEN = 'jupyterlab-neuron:open-cluster';
 
@@ -71,6 +71,11 @@ for (const language of ['en', 'ja'] as const) {
           timeout: 30000
         }
       );
+      // The panel's one-line summary (prometheus_url is set on this server).
+      const section = await openPanelSection(page, 'cluster');
+      await expect(
+        section.locator('.jp-Neuron-ClusterSummary-line')
+      ).toHaveText(text.summary);
     });
   });
 }

@@ -31,7 +31,7 @@ export function languageSettings(language: 'auto' | 'ja' | 'en') {
  */
 export async function openPanelSection(
   page: IJupyterLabPageFixture,
-  section: 'environment' | 'monitor' | 'compile-cache' | 'templates'
+  section: 'environment' | 'monitor' | 'compile-cache' | 'templates' | 'cluster'
 ): Promise<Locator> {
   await page.sidebar.openTab(PANEL_ID);
   const titles = page.locator(`[id="${PANEL_ID}"] .jp-AccordionPanel-title`);

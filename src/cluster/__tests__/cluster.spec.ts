@@ -174,3 +174,30 @@ describe('ClusterModel', () => {
     model.dispose();
   });
 });
+
+describe('ClusterModel.isConfigured', () => {
+  it('is false when the server has no prometheus_url, true otherwise', async () => {
+    for (const [state, expected] of [
+      ['not_configured', false],
+      ['unreachable', true]
+    ] as const) {
+      const server = new FakeServer();
+      server.routes.set(
+        'cluster',
+        jsonResponse(200, {
+          state,
+          message: 'm',
+          queried_at: 1,
+          prometheus_url: null,
+          nodes: [],
+          summary: { nodes: 0, up: 0, stale: 0, cores: 0, utilization: 0 }
+        })
+      );
+      const model = new ClusterModel({ serverSettings: server.serverSettings });
+      expect(await model.isConfigured()).toBe(expected);
+      expect(await model.isConfigured()).toBe(expected);
+      expect(server.requestsTo('cluster')).toHaveLength(1);
+      model.dispose();
+    }
+  });
+});
