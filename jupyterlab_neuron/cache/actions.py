@@ -197,6 +197,8 @@ class PlanItem:
     symlink: bool = False
     subdir_keys: tuple[tuple[str, int, int], ...] = field(repr=False, default=())
     lock_names: frozenset[str] = field(repr=False, default=frozenset())
+    #: S3 roots: the keys (relative to the root folder) the removal deletes.
+    objects: tuple[str, ...] = field(repr=False, default=())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (``CachePlanItem`` in openapi.yaml)."""
@@ -330,6 +332,7 @@ def _entry_item(entry: CacheEntry, reasons: list[str]) -> PlanItem:
             for index, relpath in enumerate(entry.subdirs)
         ),
         lock_names=frozenset(lock.relpath for lock in entry.locks),
+        objects=entry.objects,
     )
 
 
@@ -353,6 +356,7 @@ def _lock_item(entry: CacheEntry, lock: LockFile) -> PlanItem:
             lock.ino,
             lock.mtime_ns,
         ),
+        objects=(f"{entry.relpath}/{lock.relpath}",) if entry.objects else (),
     )
 
 
@@ -703,7 +707,7 @@ class CacheCleaner:
         removed = 0
         now = self.clock()
         for root in roots:
-            if not root.writable:
+            if not root.writable or root.store != "local":
                 continue
             try:
                 with safe_fs.opened_path(root.path, self.trash_name) as trash_fd:
@@ -758,7 +762,14 @@ class CacheCleaner:
         result = CleanResult(plan=plan)
         failed_entries: set[tuple[str, str]] = set()
         started = time.perf_counter()
-        for item in plan.items:
+        local_items = [item for item in plan.items if not item.root.startswith("s3://")]
+        if len(local_items) < len(plan.items):
+            from .s3_actions import remove_s3_items
+
+            remove_s3_items(
+                [item for item in plan.items if item.root.startswith("s3://")], result, self.log
+            )
+        for item in local_items:
             try:
                 if item.kind == "lock":
                     self._remove_lock(item)
@@ -808,7 +819,7 @@ class CacheCleaner:
                 item.bytes,
                 ", ".join(item.reasons),
             )
-        self._drop_empty_trash({item.root for item in plan.items})
+        self._drop_empty_trash({item.root for item in local_items})
         self.log.info(
             "compile cache: clean %s removed %d item(s), %d bytes freed, %d missing, "
             "%d kept (%.2fs)",

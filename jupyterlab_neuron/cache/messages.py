@@ -33,11 +33,11 @@ MESSAGES = Messages(
             "を書き込み用に開くため、読み取り専用のキャッシュでは実行にも失敗します。",
         },
         "root.remote": {
-            "en": "S3 cache: listed only. jupyterlab-neuron scans and cleans local folders; "
-            "S3 caches are not managed (yet).",
-            "ja": "S3 上のコンパイルキャッシュです。一覧に表示するだけです。jupyterlab-neuron "
-            "がスキャン・削除できるのはローカルのフォルダーだけで、S3 のキャッシュは"
-            "（まだ）管理できません。",
+            "en": "S3 cache: boto3 is not installed, so it cannot be scanned or cleaned. "
+            'Install it with: pip install "jupyterlab-neuron[s3]"',
+            "ja": "S3 上のコンパイルキャッシュです。boto3 がインストールされていないため、"
+            'スキャンも削除もできません。pip install "jupyterlab-neuron[s3]" で'
+            "インストールしてください。",
         },
         "root.disabled": {
             "en": "NEURON_CC_FLAGS contains --no_cache: the compiler does not use any "

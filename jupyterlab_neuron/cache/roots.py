@@ -28,9 +28,11 @@ from neuron_kernel_helpers.cache_roots import (
 )
 from neuron_kernel_helpers.i18n import Lang
 
+from . import s3_store
 from .messages import MESSAGES
 
 RootState = Literal["ok", "missing", "not_directory", "unreadable", "read_only", "remote"]
+RootStore = Literal["local", "s3"]
 RootSource = Literal[
     "default", "NEURON_CC_FLAGS", "NEURON_COMPILE_CACHE_URL", "settings", "project", "cli"
 ]
@@ -76,8 +78,10 @@ def root_id_for(path: str) -> str:
 class CacheRoot:
     """One compile-cache root and its state.
 
-    ``path`` is the absolute, resolved folder (or the URL of a remote cache);
-    ``configured`` is the value as written where it came from.
+    ``path`` is the absolute, resolved folder (or the URL of an S3 cache);
+    ``configured`` is the value as written where it came from; ``store`` says
+    where the entries live. An S3 root is ``remote`` (unmanaged) only while
+    boto3 is missing.
     """
 
     id: str
@@ -90,6 +94,7 @@ class CacheRoot:
     disabled: bool = False
     simulated: bool = False
     detail: str | None = None
+    store: RootStore = "local"
 
     @property
     def scannable(self) -> bool:
@@ -131,6 +136,7 @@ class CacheRoot:
             "state": self.state,
             "remote": self.remote,
             "managed": not self.remote,
+            "store": self.store,
             "scannable": self.scannable,
             "writable": self.writable,
             "active": self.active,
@@ -253,6 +259,13 @@ def _normalize_local(value: str, base_dir: str) -> str:
     return os.path.realpath(expanded)
 
 
+def _normalize_remote(value: str) -> str:
+    try:
+        return s3_store.normalize_url(value)
+    except ValueError:
+        return value.strip()
+
+
 @dataclass
 class _Candidate:
     configured: str
@@ -278,15 +291,31 @@ def describe_root(
     """
     if is_remote_cache(configured):
         url = configured.strip()
+        try:
+            url = s3_store.normalize_url(url)
+        except ValueError as error:
+            return CacheRoot(
+                id=root_id_for(url),
+                path=url,
+                configured=as_written or configured,
+                sources=tuple(sources),
+                state="unreadable",
+                active=active,
+                disabled=disabled,
+                detail=str(error),
+                store="s3",
+            )
+        usable = s3_store.boto3_available()
         return CacheRoot(
             id=root_id_for(url),
             path=url,
             configured=as_written or configured,
             sources=tuple(sources),
-            state="remote",
-            remote=True,
+            state="ok" if usable else "remote",
+            remote=not usable,
             active=active,
             disabled=disabled,
+            store="s3",
         )
     path = _normalize_local(configured, base_dir or os.getcwd())
     state, detail = _local_state(path, access)
@@ -340,7 +369,7 @@ def discover_roots(
     def add(
         value: str, source: RootSource, base: str, *, active: bool = False, disabled: bool = False
     ) -> None:
-        key = value.strip() if is_remote_cache(value) else _normalize_local(value, base)
+        key = _normalize_remote(value) if is_remote_cache(value) else _normalize_local(value, base)
         candidate = candidates.setdefault(key, _Candidate(configured=value))
         if source not in candidate.sources:
             candidate.sources.append(source)

@@ -359,6 +359,8 @@ class CacheEntry:
     lock_mtime: float | None = None
     lock_age_seconds: float | None = None
     last_used: float = 0.0
+    #: S3 roots: the entry's keys relative to the root folder (what a removal deletes).
+    objects: tuple[str, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -377,7 +379,7 @@ class CacheEntry:
 
     @property
     def path(self) -> str:
-        """Absolute path of the entry folder."""
+        """Absolute path of the entry folder (its URL on S3)."""
         return os.path.join(self.root, self.version, self.module)
 
     @property
@@ -748,6 +750,14 @@ class CompileCacheScanner:
         if not root.scannable:
             self._memos.pop(root.path, None)
             return summary, [], self._previous.pop(root.path, None) is not None
+        if root.store == "s3":
+            from .s3_scan import scan_s3_root
+
+            summary, entries = scan_s3_root(self, context)
+            signature = (tuple(entries), summary.error, tuple(v.name for v in summary.versions))
+            changed = self._previous.get(root.path) != signature
+            self._previous[root.path] = signature
+            return summary, entries, changed
         previous = {} if fresh else self._memos.get(root.path, {})
         memos: dict[str, _VersionMemo] = {}
         entries: list[CacheEntry] = []
@@ -1127,6 +1137,10 @@ def entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[str, 
     log_truncated = False
     truncated_listing = False
     error: str | None = None
+    if entry.objects:
+        from .s3_scan import s3_entry_details
+
+        return s3_entry_details(entry, log_tail_lines=log_tail_lines)
     if not entry.symlink:
         try:
             with safe_fs.opened_path(entry.root, entry.version, entry.module) as entry_fd:

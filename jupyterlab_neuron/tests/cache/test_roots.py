@@ -55,14 +55,28 @@ def test_cache_dir_flag_wins_and_url_is_listed_too(tmp_path: Path) -> None:
     assert first.path == str(flags_root)  # the active root comes first
 
 
-def test_s3_url_is_remote_and_not_managed() -> None:
+def test_s3_url_without_boto3_is_remote_and_not_managed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyterlab_neuron.cache import s3_store
+
+    monkeypatch.setattr(s3_store, "boto3_available", lambda: False)
     env = {"NEURON_COMPILE_CACHE_URL": "s3://my-bucket/neuron-cache"}
     root = discover_roots(environ=env).roots[0]
-    assert root.remote and root.state == "remote" and root.active
+    assert root.remote and root.state == "remote" and root.active and root.store == "s3"
     data = root.to_dict("en")
     assert data["managed"] is False and data["scannable"] is False
-    assert "S3" in data["message"] and "not managed" in data["message"]
+    assert "S3" in data["message"] and "jupyterlab-neuron[s3]" in data["message"]
     assert "S3" in root.to_dict("ja")["message"]
+
+
+def test_s3_url_with_boto3_is_a_managed_s3_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyterlab_neuron.cache import s3_store
+
+    monkeypatch.setattr(s3_store, "boto3_available", lambda: True)
+    env = {"NEURON_COMPILE_CACHE_URL": "s3://my-bucket/neuron-cache/"}
+    root = discover_roots(environ=env).roots[0]
+    assert root.path == "s3://my-bucket/neuron-cache" and root.store == "s3"
+    assert root.state == "ok" and not root.remote and root.writable
+    assert root.to_dict("en")["managed"] is True and root.message("en") is None
 
 
 def test_no_cache_flag_is_noted() -> None:

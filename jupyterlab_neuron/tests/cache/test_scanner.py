@@ -396,8 +396,13 @@ def test_real_probe_finds_a_compiler_started_as_a_module(tmp_path: Path) -> None
         child.wait()
 
 
-def test_unscannable_roots_are_summarized(tmp_path: Path, scanner: CompileCacheScanner) -> None:
+def test_unscannable_roots_are_summarized(
+    tmp_path: Path, scanner: CompileCacheScanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyterlab_neuron.cache import s3_store
     from jupyterlab_neuron.cache.roots import describe_root
+
+    monkeypatch.setattr(s3_store, "boto3_available", lambda: False)  # S3 roots need boto3
 
     missing = describe_root(str(tmp_path / "nope"), ["settings"])
     remote = describe_root("s3://bucket/prefix", ["NEURON_COMPILE_CACHE_URL"])
