@@ -5,6 +5,8 @@ Route, under ``<base_url>/jupyterlab-neuron/``:
 - ``GET cores``: ``{"instance_type", "simulated", "total", "leases", "free",
   "busy_outside"}``, the same JSON as ``jupyter neuron cores --json``, with each
   lease's notebook named from the server's sessions.
+- ``POST cores/<kernel_id>`` ``{"cores": N}``: the kernel gets N cores at its
+  next restart (``{"kernel_id", "cores", "visible_cores", "restart_required"}``).
 
 Payload: openapi.yaml (``/jupyterlab-neuron/cores``).
 """
@@ -17,8 +19,11 @@ import anyio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from neuron_kernel_helpers.i18n import Messages
+
 from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
+from ..untrusted import echo
 from . import provisioner
 from .core import Machine, busy_outside_leases, detect_machine, snapshot_from_json, status
 from .store import LeaseStore
@@ -67,6 +72,50 @@ class CoresHandler(NeuronAPIHandler):
         self.write_json(await anyio.to_thread.run_sync(self.service.status))
 
 
+MESSAGES = Messages(
+    {
+        "no_lease": {
+            "en": "Kernel {kernel_id} holds no NeuronCores (its kernelspec does not use the "
+            "neuron-cores provisioner, or it has ended).",
+            "ja": "カーネル {kernel_id} には NeuronCore が割り当てられていません"
+            "（カーネル仕様が neuron-cores を使っていないか、すでに終了しています）。",
+        },
+        "bad_count": {
+            "en": "cores must be a whole number from 1 to {total}.",
+            "ja": "cores には 1 から {total} までの整数を指定してください。",
+        },
+    }
+)
+
+
+class KernelCoresHandler(NeuronAPIHandler):
+    """``POST cores/<kernel_id>``."""
+
+    def initialize(self, service: CoresService) -> None:
+        self.service = service
+
+    @web.authenticated
+    @authorized
+    async def post(self, kernel_id: str) -> None:
+        """Ask for another core count, taken when the kernel restarts."""
+        body = await self.read_json()
+        total = (await anyio.to_thread.run_sync(self.service.machine)).total
+        count = body.get("cores") if isinstance(body, dict) else None
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= total:
+            raise web.HTTPError(400, MESSAGES("bad_count", self.lang, total=total))
+        lease = await anyio.to_thread.run_sync(self.service.store.want, kernel_id, count)
+        if lease is None:
+            raise web.HTTPError(404, MESSAGES("no_lease", self.lang, kernel_id=echo(kernel_id, 80)))
+        self.write_json(
+            {
+                "kernel_id": kernel_id,
+                "cores": count,
+                "visible_cores": lease.visible_cores,
+                "restart_required": count != len(lease.cores),
+            }
+        )
+
+
 def setup(context: ExtensionContext) -> list[Route]:
     """Create the cores service, store it as ``context.cores``, return the route.
 
@@ -82,4 +131,8 @@ def setup(context: ExtensionContext) -> list[Route]:
             provisioner.snapshot_source = None
 
     context.on_close(forget)
-    return [("cores", CoresHandler, {"service": service})]
+    kwargs = {"service": service}
+    return [
+        ("cores", CoresHandler, kwargs),
+        (r"cores/(?P<kernel_id>[^/]{1,128})", KernelCoresHandler, kwargs),
+    ]

@@ -193,14 +193,34 @@ class NeuronCoresProvisioner(LocalProvisioner):  # type: ignore[misc]
         await asyncio.to_thread(self._store().set_pid, self.kernel_id, self.pid)
         return info
 
-    async def cleanup(self, restart: bool = False) -> None:
-        """A restart keeps the lease (the server holds it meanwhile); otherwise return it."""
-        await super().cleanup(restart=restart)
-        store = self._store()
+    async def _hold_for_restart(self) -> None:
+        # Before the old process ends: a lease whose kernel pid is gone would be
+        # dropped as stale by the next reader of the store.
+        await asyncio.to_thread(self._store().set_pid, self.kernel_id, None)
+
+    async def shutdown_requested(self, restart: bool = False) -> None:
+        """A restart keeps the lease: the server holds it while the kernel is away."""
         if restart:
-            await asyncio.to_thread(store.set_pid, self.kernel_id, None)
-        else:
-            await asyncio.to_thread(store.release, self.kernel_id)
+            await self._hold_for_restart()
+        await super().shutdown_requested(restart=restart)
+
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the kernel (a forced restart keeps the lease)."""
+        if restart:
+            await self._hold_for_restart()
+        await super().kill(restart=restart)
+
+    async def terminate(self, restart: bool = False) -> None:
+        """Terminate the kernel (a restart keeps the lease)."""
+        if restart:
+            await self._hold_for_restart()
+        await super().terminate(restart=restart)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        """A restart keeps the lease (held since the shutdown request); otherwise return it."""
+        await super().cleanup(restart=restart)
+        if not restart:
+            await asyncio.to_thread(self._store().release, self.kernel_id)
 
 
 def _total(instance_type: str) -> int:

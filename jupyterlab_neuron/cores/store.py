@@ -8,7 +8,9 @@ beside it, so two kernels starting at once never get overlapping ranges.
 A lease names its kernel, the process that took it (``owner_pid``: the server
 or the CLI) and, once the kernel runs, the kernel's ``pid``. Leases whose
 process has ended are dropped on every read: the kernel's pid when it is
-known, else the owner's (a kernel that is starting or restarting). The
+known, else the owner's (a kernel that is starting or restarting); a kernel
+that ended while its server runs keeps the lease a few seconds (``grace``), so
+a restart racing with the old process's exit finds it again. The
 process start time is kept with each pid, so a reused pid is not mistaken for
 the old process.
 
@@ -77,6 +79,10 @@ class Lease:
     pid_started: float | None = None
     notebook: str | None = None
     created: float = field(default_factory=time.time)
+    #: A new core count asked for, taken at the kernel's next restart.
+    wanted: int | None = None
+    #: When the kernel's process was first seen ended (the server still running).
+    dead_since: float | None = None
 
     @property
     def cores(self) -> range:
@@ -128,6 +134,9 @@ class NoFreeRange(Exception):
 class LeaseStore:
     """Leases of one machine's NeuronCores, kept in ``path`` (default: runtime dir)."""
 
+    #: Seconds a lease outlives its ended kernel while the kernel's server runs.
+    grace = 5.0
+
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -139,14 +148,35 @@ class LeaseStore:
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            leases = [lease for lease in self._read() if lease.alive()]
-            before = [asdict(lease) for lease in leases]
+            stored = self._read()
+            before = [asdict(lease) for lease in stored]
+            leases = self._live(stored)
             yield leases
             if [asdict(lease) for lease in leases] != before or not self.path.exists():
                 self._write(leases)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+    def _live(self, leases: list[Lease]) -> list[Lease]:
+        """Drop the leases whose process has ended.
+
+        A kernel that ended while its server runs keeps its lease for
+        :attr:`grace` seconds: a restart announces itself only around the time
+        the old process exits, and must find its lease again.
+        """
+        now = time.time()
+        kept = []
+        for lease in leases:
+            if lease.alive():
+                lease.dead_since = None
+                kept.append(lease)
+            elif lease.pid is not None and _alive(lease.owner_pid, lease.owner_started):
+                if lease.dead_since is None:
+                    lease.dead_since = now
+                if now - lease.dead_since < self.grace:
+                    kept.append(lease)
+        return kept
 
     def _read(self) -> list[Lease]:
         try:
@@ -181,6 +211,9 @@ class LeaseStore:
     ) -> Lease:
         """The kernel's lease: its existing one (restart), else a new free aligned range.
 
+        An existing lease whose kernel asked for another count (:meth:`want`)
+        moves to a free range of that count (its own cores count as free).
+
         Raises:
             NoFreeRange: no aligned range of ``count`` cores is free.
             ValueError: unknown instance type or a count below 1.
@@ -189,18 +222,27 @@ class LeaseStore:
         owner = os.getpid() if owner_pid is None else owner_pid
         outside = sorted({core for core in busy_outside if 0 <= core < spec.neuroncores})
         with self._locked() as leases:
-            for lease in leases:
-                if lease.kernel_id == kernel_id:
-                    if notebook:
-                        lease.notebook = notebook
-                    return lease
+            own = next((lease for lease in leases if lease.kernel_id == kernel_id), None)
+            if own is not None:
+                if notebook:
+                    own.notebook = notebook
+                if own.wanted is None or own.wanted == len(own.cores):
+                    own.wanted = None
+                    return own
+                # A restart after a new count was asked for: the kernel's own
+                # range counts as free for its new one.
+                count = own.wanted
             taken = set(outside)
             for lease in leases:
-                taken.update(lease.cores)
+                if lease is not own:
+                    taken.update(lease.cores)
             free = [core for core in range(spec.neuroncores) if core not in taken]
             cores = aligned_core_range(spec, count, free)
             if cores is None:
                 raise NoFreeRange(spec.name, count, sorted(leases, key=lambda x: x.first), outside)
+            if own is not None:
+                own.first, own.last, own.wanted = cores[0], cores[-1], None
+                return own
             lease = Lease(
                 kernel_id=kernel_id,
                 first=cores[0],
@@ -223,6 +265,17 @@ class LeaseStore:
                         # The restarting server keeps the lease alive meanwhile.
                         lease.owner_pid = os.getpid()
                         lease.owner_started = _start_time(lease.owner_pid)
+                    return lease
+        return None
+
+    def want(self, kernel_id: str, count: int) -> Lease | None:
+        """Ask for ``count`` cores at the kernel's next restart; its lease or ``None``."""
+        if count < 1:
+            raise ValueError(f"At least one NeuronCore is needed, got {count}.")
+        with self._locked() as leases:
+            for lease in leases:
+                if lease.kernel_id == kernel_id:
+                    lease.wanted = None if count == len(lease.cores) else count
                     return lease
         return None
 

@@ -71,8 +71,9 @@ def kernel_pid(kernel_id: str, serverapp: Any) -> int:
 
 
 async def test_four_kernels_fifth_refused_then_freed(
-    jp_fetch: Any, jp_data_dir: Path, jp_serverapp: Any
+    jp_fetch: Any, jp_data_dir: Path, jp_serverapp: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(LeaseStore, "grace", 1.0)
     write_kernelspec(jp_data_dir, "nc8", 8)
     # Two through sessions (as JupyterLab opens notebooks), two bare kernels.
     kernels = [await open_notebook(jp_fetch, "nc8", name) for name in ("left.ipynb", "right.ipynb")]
@@ -125,8 +126,10 @@ async def test_four_kernels_fifth_refused_then_freed(
     victim = kernels[2]
     victim_pid = kernel_pid(victim["id"], jp_serverapp)
     os.kill(victim_pid, signal.SIGKILL)
-    for _ in range(100):
-        if not psutil.pid_exists(victim_pid) or psutil.Process(victim_pid).status() == "zombie":
+    # Held for the store's grace period (a restart could be under way), then freed.
+    assert victim["id"] in {lease.kernel_id for lease in LeaseStore().leases()}
+    for _ in range(200):
+        if all(lease.kernel_id != victim["id"] for lease in LeaseStore().leases()):
             break
         await asyncio.sleep(0.05)
     assert all(lease.kernel_id != victim["id"] for lease in LeaseStore().leases())
@@ -137,15 +140,22 @@ async def test_four_kernels_fifth_refused_then_freed(
 
 async def test_restart_keeps_the_lease(jp_fetch: Any, jp_data_dir: Path, jp_serverapp: Any) -> None:
     write_kernelspec(jp_data_dir, "ncauto", "auto")
+    write_kernelspec(jp_data_dir, "nc8", 8)
     kernel = await start(jp_fetch, "ncauto")
     before = psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()
     assert before["NEURON_RT_VISIBLE_CORES"] == "0-31"  # auto: 32 is documented and free
-    await jp_fetch("api", "kernels", kernel["id"], "restart", method="POST", body="{}")
-    after = psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()
-    assert after["NEURON_RT_VISIBLE_CORES"] == "0-31"
+    await jp_fetch("api", "kernels", kernel["id"], method="DELETE")
+
+    low = await start(jp_fetch, "nc8")
+    kept = await start(jp_fetch, "nc8")
+    await jp_fetch("api", "kernels", low["id"], method="DELETE")
+    # 0-7 is free now: a new lease would take it, the restarted kernel keeps 8-15.
+    await jp_fetch("api", "kernels", kept["id"], "restart", method="POST", body="{}")
+    after = psutil.Process(kernel_pid(kept["id"], jp_serverapp)).environ()
+    assert after["NEURON_RT_VISIBLE_CORES"] == "8-15"
     leases = LeaseStore().leases()
-    assert [lease.kernel_id for lease in leases] == [kernel["id"]]
-    assert leases[0].pid == kernel_pid(kernel["id"], jp_serverapp)
+    assert [lease.kernel_id for lease in leases] == [kept["id"]]
+    assert leases[0].pid == kernel_pid(kept["id"], jp_serverapp)
 
 
 async def test_concurrent_rest_starts_never_overlap(
@@ -177,3 +187,53 @@ async def test_cores_busy_outside_jupyter_are_not_leased(
     kernel = await start(jp_fetch, "nc8")
     environ = psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()
     assert environ["NEURON_RT_VISIBLE_CORES"] == "8-15"
+
+
+async def test_new_count_is_taken_at_restart(
+    jp_fetch: Any, jp_data_dir: Path, jp_serverapp: Any
+) -> None:
+    write_kernelspec(jp_data_dir, "nc8", 8)
+    first = await start(jp_fetch, "nc8")
+    kernel = await start(jp_fetch, "nc8")
+    assert (
+        psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()["NEURON_RT_VISIBLE_CORES"]
+        == "8-15"
+    )
+    body = json.dumps({"cores": 2})
+    response = await jp_fetch("jupyterlab-neuron", "cores", kernel["id"], method="POST", body=body)
+    answer = json.loads(response.body)
+    validate_response("/cores/{kernel_id}", "post", 200, answer)
+    assert answer == {
+        "kernel_id": kernel["id"],
+        "cores": 2,
+        "visible_cores": "8-15",
+        "restart_required": True,
+    }
+    # Nothing changes before the restart.
+    assert (
+        psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()["NEURON_RT_VISIBLE_CORES"]
+        == "8-15"
+    )
+    await jp_fetch("api", "kernels", kernel["id"], "restart", method="POST", body="{}")
+    environ = psutil.Process(kernel_pid(kernel["id"], jp_serverapp)).environ()
+    assert environ["NEURON_RT_VISIBLE_CORES"] == "8-9"
+    leases = {lease.kernel_id: lease.visible_cores for lease in LeaseStore().leases()}
+    assert leases == {first["id"]: "0-7", kernel["id"]: "8-9"}
+
+    for bad in ({"cores": 0}, {"cores": 33}, {"cores": "2"}, {"cores": True}, [1]):
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch(
+                "jupyterlab-neuron", "cores", kernel["id"], method="POST", body=json.dumps(bad)
+            )
+        assert refused.value.code == 400
+    with pytest.raises(HTTPClientError) as missing:
+        await jp_fetch(
+            "jupyterlab-neuron",
+            "cores",
+            "00000000-0000-0000-0000-000000000000",
+            method="POST",
+            body=body,
+            headers={"Accept-Language": "ja"},
+        )
+    assert missing.value.code == 404
+    assert "割り当てられていません" in json.loads(missing.value.response.body)["message"]

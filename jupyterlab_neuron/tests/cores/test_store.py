@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -56,13 +57,27 @@ def test_busy_outside_cores_are_never_leased(store: LeaseStore) -> None:
     assert "by processes outside Jupyter" in refusal_message(refused.value, "en")
 
 
-def test_dead_kernel_pid_frees_the_lease(store: LeaseStore) -> None:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
+def test_dead_kernel_pid_frees_the_lease_after_the_grace(
+    store: LeaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     store.acquire("dead", "trn1.32xlarge", 32)
-    store.set_pid("dead", child.pid)  # the process has ended: its start time is unknown
+    store.set_pid("dead", child.pid)
+    child.kill()
+    child.wait()
+    # The server that owns the lease still runs: kept for the grace period.
+    assert [lease.kernel_id for lease in store.leases()] == ["dead"]
+    clock = time.time() + store.grace + 0.1
+    monkeypatch.setattr(time, "time", lambda: clock)
     assert store.leases() == []
     assert store.acquire("next", "trn1.32xlarge", 32).visible_cores == "0-31"
+
+
+def test_dead_kernel_and_owner_free_the_lease_at_once(store: LeaseStore) -> None:
+    owner = subprocess.Popen([sys.executable, "-c", "pass"])
+    owner.wait()
+    store.acquire("dead", "trn1.32xlarge", 32, owner_pid=owner.pid)
+    assert store.leases() == []
 
 
 def test_reused_pid_is_not_the_holder(store: LeaseStore) -> None:
@@ -70,6 +85,7 @@ def test_reused_pid_is_not_the_holder(store: LeaseStore) -> None:
     data = json.loads(store.path.read_text())
     data["leases"][0]["pid"] = os.getpid()
     data["leases"][0]["pid_started"] = 1.0  # another process that had this pid long ago
+    data["leases"][0]["owner_started"] = 1.0  # and so had the owner's
     store.path.write_text(json.dumps(data))
     assert store.leases() == []
 
