@@ -962,9 +962,12 @@ export namespace NeuronAPI {
       configured: string;
       sources: RootSource[];
       state: RootState;
+      /** An S3 cache that cannot be read because boto3 is not installed. */
       remote: boolean;
-      /** False for remote (S3) caches. */
+      /** False while `remote` is true. */
       managed: boolean;
+      /** Where the entries live: a local folder or an S3 prefix (`s3://bucket/prefix`). */
+      store: 'local' | 's3';
       scannable: boolean;
       writable: boolean;
       /** The root the compiler uses with the server's environment. */

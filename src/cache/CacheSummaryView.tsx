@@ -201,6 +201,15 @@ function RootItem(props: {
           {root.simulated && (
             <StateBadge kind="simulated" label={trans.__('Simulated')} />
           )}
+          {root.store === 's3' && (
+            <StateBadge
+              kind="info"
+              label={trans.__('S3')}
+              title={trans.__(
+                'A compile cache shared on Amazon S3, read with boto3 and its usual credentials.'
+              )}
+            />
+          )}
         </span>
       </div>
       {root.message && (

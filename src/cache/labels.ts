@@ -111,7 +111,7 @@ export function rootStateLabel(
     case 'read_only':
       return trans.__('Read-only');
     case 'remote':
-      return trans.__('Remote (S3), not managed');
+      return trans.__('S3, boto3 not installed');
   }
 }
 

@@ -137,7 +137,7 @@ describe('CacheSummaryView', () => {
 
   it.each([
     ['read_only', 'Read-only', '読み取り専用'],
-    ['remote', 'Remote (S3), not managed', 'リモート（S3）、管理対象外'],
+    ['remote', 'S3, boto3 not installed', 'S3（boto3 が未インストール）'],
     ['missing', 'Not created yet', '未作成']
   ] as const)('gives a %s root its state and reason', (state, en, ja) => {
     const reason = `Reason given by the server for ${state}.`;
@@ -156,6 +156,28 @@ describe('CacheSummaryView', () => {
     english.unmount();
     show(model, 'ja');
     expect(screen.getByText(ja)).toBeTruthy();
+  });
+
+  it('marks S3 roots with an S3 badge in both languages', () => {
+    const local = new StubCache({ status: sampleStatus() });
+    const shown = show(local, 'en');
+    expect(screen.queryByText('S3')).toBeNull();
+    shown.unmount();
+    const status = sampleStatus(root => {
+      root.store = 's3';
+      root.path = 's3://team-bucket/neuron-cache';
+    });
+    const model = new StubCache({ status });
+    const english = show(model, 'en');
+    const badge = screen.getByText('S3');
+    expect(badge.closest('[title]')?.getAttribute('title')).toContain(
+      'Amazon S3'
+    );
+    english.unmount();
+    show(model, 'ja');
+    expect(
+      screen.getByText('S3').closest('[title]')?.getAttribute('title')
+    ).toContain('Amazon S3 上で共有');
   });
 
   it('opens the cache view and rescans from its buttons', () => {

@@ -93,6 +93,7 @@ export class FakeCompileCache {
   freeBytes = 80 * 1024 ** 3;
   fsTotalBytes = 250 * 1024 ** 3;
   rootState: NeuronAPI.Cache.RootState = 'ok';
+  rootStore: 'local' | 's3' = 'local';
   rootMessage: string | null = null;
   simulated = true;
   /** Clean bodies received, in order. */
@@ -155,6 +156,7 @@ export class FakeCompileCache {
       state: this.rootState,
       remote: false,
       managed: true,
+      store: this.rootStore,
       scannable: true,
       writable: this.rootState === 'ok',
       active: true,
