@@ -40,6 +40,12 @@ TEXT = Messages(
         "up": {"ja": "稼働中", "en": "up"},
         "down": {"ja": "停止", "en": "down"},
         "stale": {"ja": "更新なし", "en": "stale"},
+        "simulated": {
+            "ja": "シミュレーション: ノード {count} 台のデータはシミュレーターによるもので、"
+            "実際の Neuron ハードウェアではありません。",
+            "en": "Simulated: the data of {count} nodes comes from the simulator, "
+            "not from Neuron hardware.",
+        },
     }
 )
 
@@ -120,6 +126,8 @@ def format_cluster_text(answer: dict[str, Any], lang: Lang) -> str:
         ),
         "",
     ]
+    if summary["simulated"]:
+        lines[1:1] = [TEXT("simulated", lang, count=summary["simulated"])]
     rows = [
         [
             TEXT(key, lang)

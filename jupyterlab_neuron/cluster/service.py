@@ -39,6 +39,7 @@ SNAPSHOT_QUERIES: dict[str, str] = {
     "memory": "sum by (instance_id, memory_location) (neuron_runtime_memory_used_bytes)",
     "errors": "sum by (instance_id) (increase(execution_errors_total[5m]))",
     "monitor_up": "min by (instance_id) (jupyterlab_neuron_monitor_up)",
+    "simulated": "max by (instance_id) (jupyterlab_neuron_monitor_simulated)",
     "report_age": (
         "time() - max by (instance_id) (jupyterlab_neuron_monitor_last_report_timestamp_seconds)"
     ),
@@ -188,6 +189,7 @@ def build_nodes(
     memory = by_node("memory")
     errors = {k: _value(v[0]) for k, v in by_node("errors").items()}
     monitor_up = {k: _value(v[0]) for k, v in by_node("monitor_up").items()}
+    simulated = {k: _value(v[0]) == 1 for k, v in by_node("simulated").items()}
     report_age = {k: _value(v[0]) for k, v in by_node("report_age").items()}
 
     nodes = []
@@ -225,6 +227,8 @@ def build_nodes(
                 "instance_type": labels.get("instance_type", ""),
                 "up": bool(up),
                 "stale": bool(stale),
+                # Data from the jupyterlab-neuron simulator, not from Neuron hardware.
+                "simulated": simulated.get(node_id, False),
                 "utilization": round(sum(utilization) / len(utilization), 2)
                 if utilization
                 else 0.0,
@@ -248,6 +252,7 @@ def summarize(nodes: list[dict[str, Any]]) -> dict[str, Any]:
         "nodes": len(nodes),
         "up": len(up),
         "stale": sum(1 for n in nodes if n["stale"]),
+        "simulated": sum(1 for n in nodes if n["simulated"]),
         "cores": cores,
         "utilization": round(busy / cores, 2) if cores else 0.0,
     }

@@ -34,6 +34,8 @@ export interface IClusterNode {
   up: boolean;
   /** Up, but neuron-monitor stopped reporting. */
   stale: boolean;
+  /** The node's exporter serves the simulator's data, not Neuron hardware. */
+  simulated: boolean;
   /** Mean over every NeuronCore, percent. */
   utilization: number;
   cores: IClusterCore[];
@@ -59,6 +61,8 @@ export interface ICluster {
     nodes: number;
     up: number;
     stale: number;
+    /** Nodes whose data is simulated. */
+    simulated: number;
     cores: number;
     utilization: number;
   };

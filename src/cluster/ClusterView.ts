@@ -37,6 +37,7 @@ export class ClusterViewContent extends Widget {
     const node = this.node;
     node.innerHTML = '';
     this._summary = append(node, 'div', 'jp-Neuron-ClusterView-summary');
+    this._simulated = append(node, 'div', 'jp-Neuron-ClusterView-simulated');
     this._message = append(node, 'div', 'jp-Neuron-ClusterView-message');
     const controls = append(node, 'div', 'jp-Neuron-ClusterView-controls');
     this._sortLabel = append(controls, 'label', '');
@@ -168,6 +169,15 @@ export class ClusterViewContent extends Widget {
         ? trans.__('Cluster (Prometheus)')
         : trans.__('Loading the cluster from Prometheus…');
     }
+    const simulated = answer?.state === 'ok' ? answer.summary.simulated : 0;
+    this._simulated.hidden = !simulated;
+    this._simulated.textContent = simulated
+      ? trans._n(
+          'Simulated: the data of %1 node comes from the jupyterlab-neuron simulator, not from Neuron hardware.',
+          'Simulated: the data of %1 nodes comes from the jupyterlab-neuron simulator, not from Neuron hardware.',
+          simulated
+        )
+      : '';
     const problem =
       this.model.error ??
       (answer && answer.state !== 'ok' ? answer.message : null);
@@ -310,6 +320,7 @@ export class ClusterViewContent extends Widget {
 
   private _i18n: INeuronI18n;
   private _summary: HTMLElement;
+  private _simulated: HTMLElement;
   private _message: HTMLElement;
   private _sortLabel: HTMLElement;
   private _sort: HTMLSelectElement;

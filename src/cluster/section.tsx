@@ -43,6 +43,9 @@ export function ClusterSummaryLine(props: {
       s.cores,
       s.utilization.toFixed(1)
     );
+    if (s.simulated) {
+      line = trans.__('%1 (simulated)', line);
+    }
   } else {
     line = answer.message ?? answer.state;
   }

@@ -24,14 +24,18 @@ const TEXTS = {
     summary: /4 of 4 nodes up · 100 NeuronCores · mean utilization [\d.]+%/,
     group: 'Group by',
     detail: /i-0train00000000001 \(trn1\.32xlarge\): up · 32 NeuronCores/,
-    tab: 'Neuron Cluster'
+    tab: 'Neuron Cluster',
+    simulated:
+      'Simulated: the data of 4 nodes comes from the jupyterlab-neuron simulator, not from Neuron hardware.'
   },
   ja: {
     summary:
       /ノード 4 台中 4 台が稼働中 · NeuronCore 100 個 · 平均使用率 [\d.]+%/,
     group: 'グループ化',
     detail: /i-0train00000000001（trn1\.32xlarge）: 稼働中 · NeuronCore 32 個/,
-    tab: 'Neuron クラスター'
+    tab: 'Neuron クラスター',
+    simulated:
+      'シミュレーション: ノード 4 台のデータは jupyterlab-neuron のシミュレーターによるもので、実際の Neuron ハードウェアではありません。'
   }
 };
 
@@ -52,6 +56,9 @@ for (const language of ['en', 'ja'] as const) {
         { timeout: 60000 }
       );
       await expect(view.locator('.jp-Neuron-ClusterView-message')).toBeHidden();
+      await expect(view.locator('.jp-Neuron-ClusterView-simulated')).toHaveText(
+        text.simulated
+      );
       await expect(view.getByText(text.group)).toBeVisible();
       const canvas = view.locator('[data-testid="cluster-heatmap"]');
       // Four node rows of 14 px.
@@ -97,6 +104,7 @@ test.describe('cluster view speed', () => {
         instance_type: 'trn2.48xlarge',
         up: n % 17 !== 5,
         stale: n % 23 === 6,
+        simulated: false,
         utilization: cores.reduce((a, c) => a + c.utilization, 0) / 128,
         cores,
         device_memory_used_bytes: 1e9,
@@ -112,7 +120,14 @@ test.describe('cluster view speed', () => {
       queried_at: Date.now() / 1000,
       prometheus_url: 'http://synthetic',
       nodes,
-      summary: { nodes: 64, up: 60, stale: 3, cores: 7680, utilization: 50 }
+      summary: {
+        nodes: 64,
+        up: 60,
+        stale: 3,
+        simulated: 0,
+        cores: 7680,
+        utilization: 50
+      }
     };
     await page.route(/\/jupyterlab-neuron\/cluster(\?.*)?$/, route =>
       route.fulfill({ json: answer })

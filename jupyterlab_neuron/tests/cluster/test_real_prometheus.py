@@ -60,6 +60,7 @@ def test_cluster_answer_from_real_prometheus(real_cluster: SimulatedCluster) -> 
         got = nodes[node.instance_id]
         assert got["instance_type"] == node.instance_type
         assert got["up"] is True and got["stale"] is False
+        assert got["simulated"] is True  # the simulator's exporters say so
         # Every NeuronCore from neuron_hardware_info, even with no runtime.
         assert len(got["cores"]) == INSTANCE_TYPES[node.instance_type].neuroncores
         assert got["labels"]["team"] == node.labels["team"]
@@ -102,6 +103,7 @@ def test_cluster_cli_json_and_text(real_cluster: SimulatedCluster) -> None:
     text = subprocess.run([*cli, "--lang", "ja"], capture_output=True, text=True, timeout=60)
     assert text.returncode == 0, text.stderr
     assert "ノード 4/5 台が稼働中" in text.stdout
+    assert "シミュレーターによるもので、実際の Neuron ハードウェアではありません" in text.stdout
     assert "i-0gone000000000005" in text.stdout and "停止" in text.stdout
 
 

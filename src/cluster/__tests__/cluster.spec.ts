@@ -17,6 +17,7 @@ function node(
     instance_type: 'trn1.32xlarge',
     up: true,
     stale: false,
+    simulated: false,
     utilization: mean,
     cores: utilization.map((value, index) => ({ index, utilization: value })),
     device_memory_used_bytes: 0,
@@ -147,7 +148,14 @@ describe('ClusterModel', () => {
       queried_at: 1,
       prometheus_url: 'http://prometheus:9090',
       nodes: [node('i-a', [10])],
-      summary: { nodes: 1, up: 1, stale: 0, cores: 1, utilization: 10 }
+      summary: {
+        nodes: 1,
+        up: 1,
+        stale: 0,
+        simulated: 0,
+        cores: 1,
+        utilization: 10
+      }
     };
     server.routes.set('cluster', jsonResponse(200, answer));
     server.routes.set(
@@ -190,7 +198,14 @@ describe('ClusterModel.isConfigured', () => {
           queried_at: 1,
           prometheus_url: null,
           nodes: [],
-          summary: { nodes: 0, up: 0, stale: 0, cores: 0, utilization: 0 }
+          summary: {
+            nodes: 0,
+            up: 0,
+            stale: 0,
+            simulated: 0,
+            cores: 0,
+            utilization: 0
+          }
         })
       );
       const model = new ClusterModel({ serverSettings: server.serverSettings });
