@@ -213,16 +213,23 @@ class JupyterLabNeuron(Configurable):
             "Extra compile-cache roots to show and manage, besides the default "
             "/var/tmp/neuron-compile-cache, the --cache_dir of NEURON_CC_FLAGS and "
             "NEURON_COMPILE_CACHE_URL (of the server's environment) and per-project caches. "
-            "Relative paths are taken from the Jupyter root directory; s3:// URLs are listed "
-            "as remote (not managed). Default: the JUPYTERLAB_NEURON_CACHE_ROOTS environment "
-            "variable (os.pathsep-separated), else none."
+            "Relative paths are taken from the Jupyter root directory; s3://bucket/prefix "
+            "roots are read with boto3 (extra s3). Default: the "
+            "JUPYTERLAB_NEURON_CACHE_ROOTS environment variable (os.pathsep-separated), "
+            "else none."
         ),
     )
 
     @default("compile_cache_roots")
     def _default_compile_cache_roots(self) -> list[str]:
         from_env = os.environ.get("JUPYTERLAB_NEURON_CACHE_ROOTS", "")
-        return [p for p in from_env.split(os.pathsep) if p.strip()]
+        roots: list[str] = []
+        for part in from_env.split(os.pathsep):
+            if roots and roots[-1].strip().lower() == "s3" and part.startswith("//"):
+                roots[-1] += os.pathsep + part  # s3://... holds the separator ':'
+            else:
+                roots.append(part)
+        return [p for p in roots if p.strip()]
 
     compile_cache_project_search = Bool(
         True,

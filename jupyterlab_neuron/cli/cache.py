@@ -59,7 +59,10 @@ TEXT = Messages(
         "root_state.not_directory": {"en": "not a folder", "ja": "フォルダーではありません"},
         "root_state.unreadable": {"en": "unreadable", "ja": "読み取り不可"},
         "root_state.read_only": {"en": "read-only", "ja": "読み取り専用"},
-        "root_state.remote": {"en": "remote, not managed", "ja": "リモート、管理対象外"},
+        "root_state.remote": {
+            "en": "S3, boto3 not installed",
+            "ja": "S3（boto3 が未インストール）",
+        },
         "totals": {
             "en": "  {entries} entries, {size}; free space {free}",
             "ja": "  エントリ {entries} 件、{size}、空き容量 {free}",

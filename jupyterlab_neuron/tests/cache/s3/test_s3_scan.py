@@ -209,3 +209,17 @@ def test_ten_thousand_entries_paged_and_filtered(big_tree: tuple[str, str, int],
     assert sorted(item["module"] for item in page["items"]) == [
         f"MODULE_{index:020x}+d41d8cd9" for index in range(0x70, 0x80)
     ]
+
+
+def test_s3_roots_in_the_roots_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyterlab_neuron.settings import JupyterLabNeuron
+
+    monkeypatch.setenv(
+        "JUPYTERLAB_NEURON_CACHE_ROOTS", "/a/cache:s3://team-bucket/cache:S3://other/x:s3"
+    )
+    assert JupyterLabNeuron().compile_cache_roots == [
+        "/a/cache",
+        "s3://team-bucket/cache",
+        "S3://other/x",
+        "s3",
+    ]
