@@ -33,6 +33,12 @@ import {
   createClusterSection,
   INeuronCluster
 } from './cluster';
+import {
+  coresPlugin,
+  CoresModel,
+  createCoresSection,
+  INeuronCores
+} from './cores';
 import { addCategoryItems } from './categoryItems';
 import { neuronIcon } from './components';
 import { EnvironmentModel, createEnvironmentSection } from './environment';
@@ -364,7 +370,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     INeuronMonitor,
     INeuronTemplates,
     IRenderMimeRegistry,
-    INeuronCluster
+    INeuronCluster,
+    INeuronCores
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -376,7 +383,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     monitor: INeuronMonitor | null,
     templates: INeuronTemplates | null,
     rendermime: IRenderMimeRegistry | null,
-    cluster: ClusterModel | null
+    cluster: ClusterModel | null,
+    cores: CoresModel | null
   ): void => {
     const panel = new NeuronPanel({ i18n });
     // One line per capability section.
@@ -397,6 +405,10 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       panel.addSection(
         createTemplatesSection(templates, i18n, environment, rendermime)
       );
+    }
+
+    if (cores) {
+      panel.addSection(createCoresSection(cores, i18n));
     }
 
     if (cluster) {
@@ -613,7 +625,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   templatesPlugin,
   panelPlugin,
   tutorialPlugin,
-  clusterPlugin
+  clusterPlugin,
+  coresPlugin
 ];
 
 export default plugins;

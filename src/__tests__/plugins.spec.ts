@@ -30,7 +30,8 @@ describe('plugins', () => {
       'jupyterlab-neuron:templates',
       'jupyterlab-neuron:panel',
       'jupyterlab-neuron:tutorial',
-      'jupyterlab-neuron:cluster'
+      'jupyterlab-neuron:cluster',
+      'jupyterlab-neuron:cores'
     ]);
     const schemaDir = path.resolve(__dirname, '..', '..', 'schema');
     const ids = plugins.map(p => p.id);

@@ -10,6 +10,7 @@
 import cache from './ja/cache.json';
 import cluster from './ja/cluster.json';
 import components from './ja/components.json';
+import cores from './ja/cores.json';
 import environment from './ja/environment.json';
 import monitor from './ja/monitor.json';
 import panel from './ja/panel.json';
@@ -37,6 +38,7 @@ export const JAPANESE_FRAGMENTS: Readonly<Record<string, CatalogFragment>> = {
   cache,
   cluster,
   components,
+  cores,
   environment,
   monitor,
   panel,
