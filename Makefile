@@ -76,7 +76,7 @@ build: .make/built
 system-deps:
 	@missing=""; \
 	command -v chromium > /dev/null || missing="$$missing chromium"; \
-	command -v promtool > /dev/null || missing="$$missing prometheus"; \
+	{ command -v promtool && command -v prometheus; } > /dev/null || missing="$$missing prometheus"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -85,7 +85,7 @@ system-deps:
 	    for package in $$missing; do case $$package in \
 	      chromium) echo "  chromium        the browser for the Galata tests (the command 'chromium')" ;; \
 	      fonts-noto-cjk) echo "  fonts-noto-cjk  Japanese glyphs in the screenshots (/usr/share/fonts/opentype/noto)" ;; \
-	      prometheus) echo "  prometheus      'promtool', which checks the /metrics output" ;; \
+	      prometheus) echo "  prometheus      'promtool' (checks /metrics) and 'prometheus' (the cluster tests)" ;; \
 	    esac; done; \
 	    echo "apt-get (as root or through sudo) is not available here: install them with"; \
 	    echo "  sudo apt-get install$$missing"; \
