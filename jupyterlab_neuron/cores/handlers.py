@@ -18,8 +18,9 @@ from typing import Any
 import anyio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
+from tornado.web import OutputTransform
 
-from neuron_kernel_helpers.i18n import Messages
+from neuron_kernel_helpers.i18n import Messages, lang_from_accept_language
 
 from ..context import ExtensionContext, Route
 from ..http import NeuronAPIHandler
@@ -116,6 +117,21 @@ class KernelCoresHandler(NeuronAPIHandler):
         )
 
 
+class RequestLanguage(OutputTransform):
+    """Notes each request's ``Accept-Language`` for the kernel provisioner.
+
+    A tornado output transform is created for every request before its
+    handler runs, in the context the handler's task inherits; the task that
+    starts a kernel inherits it in turn, so a refusal is told in the language
+    of the request that started the kernel. The output passes unchanged.
+    """
+
+    def __init__(self, request: Any) -> None:
+        super().__init__(request)
+        header = request.headers.get("Accept-Language") if request is not None else None
+        provisioner.request_lang.set(lang_from_accept_language(header) if header else None)
+
+
 def setup(context: ExtensionContext) -> list[Route]:
     """Create the cores service, store it as ``context.cores``, return the route.
 
@@ -124,6 +140,9 @@ def setup(context: ExtensionContext) -> list[Route]:
     """
     service = CoresService(context)
     context.cores = service
+    web_app = getattr(context.server_app, "web_app", None)
+    if web_app is not None and RequestLanguage not in web_app.transforms:
+        web_app.add_transform(RequestLanguage)
     provisioner.snapshot_source = service.snapshot_json
 
     def forget() -> None:

@@ -19,12 +19,15 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 from tornado import web
 from traitlets import Int, Unicode, Union
 from traitlets.config import Config
+
+from neuron_kernel_helpers.i18n import Lang
 
 from .core import (
     MESSAGES,
@@ -36,6 +39,11 @@ from .core import (
     snapshot_from_json,
 )
 from .store import LeaseStore, NoFreeRange
+
+#: The language of the HTTP request that starts the kernel (``None`` outside one):
+#: set for every request by the server's cores capability, and inherited by the
+#: task that starts the kernel.
+request_lang: ContextVar[Lang | None] = ContextVar("jupyterlab_neuron_request_lang", default=None)
 
 #: The server's cores capability points this at the monitor's latest snapshot
 #: (JSON text), so cores busy outside Jupyter are never handed out.
@@ -152,7 +160,12 @@ class NeuronCoresProvisioner(LocalProvisioner):  # type: ignore[misc]
         settings = await asyncio.to_thread(self._settings)
         machine = await asyncio.to_thread(detect_machine, settings)
         if machine.instance_type is None:
-            message = MESSAGES("no_instance", "en") + "\n" + MESSAGES("no_instance", "ja")
+            lang = request_lang.get()
+            message = (
+                MESSAGES("no_instance", lang)
+                if lang is not None
+                else MESSAGES("no_instance", "en") + "\n" + MESSAGES("no_instance", "ja")
+            )
             self.log.error("jupyterlab-neuron: %s", message)
             self._forget_pending()
             raise NoNeuronCores(message)
@@ -162,8 +175,11 @@ class NeuronCoresProvisioner(LocalProvisioner):  # type: ignore[misc]
                 self._take_lease, settings, machine.instance_type, notebooks
             )
         except NoFreeRange as error:
-            # The provisioner does not see the request, so both languages are given.
-            message = refusal_message(error, "en") + "\n" + refusal_message(error, "ja")
+            lang = request_lang.get()
+            if lang is not None:
+                message = refusal_message(error, lang)
+            else:  # not started by an HTTP request (nbclient, a script): both languages
+                message = refusal_message(error, "en") + "\n" + refusal_message(error, "ja")
             self.log.error("jupyterlab-neuron: kernel %s: %s", self.kernel_id, message)
             self._forget_pending()
             raise NoNeuronCores(message) from None

@@ -109,7 +109,22 @@ async def test_four_kernels_fifth_refused_then_freed(
         assert str(kernel_pid(kernel["id"], jp_serverapp)) in message
     assert "0-7" in message and "24-31" in message
     assert "left.ipynb" in message and "right.ipynb" in message
-    assert "NeuronCore" in message and "カーネルを起動しませんでした" in message
+    # In the language of the request that started the kernel.
+    for lang, text, other in (
+        ("ja", "カーネルを起動しませんでした", "No free range"),
+        ("en", "No free range", "カーネル"),
+    ):
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch(
+                "api",
+                "kernels",
+                method="POST",
+                body=json.dumps({"name": "nc8"}),
+                headers={"Accept-Language": lang},
+            )
+        message = json.loads(refused.value.response.body)["message"]
+        assert text in message and other not in message and "left.ipynb" in message
+    assert "No free range of 8 NeuronCores" in message
 
     # Shutting one down frees its range for the next kernel.
     stopped = kernels[1]
