@@ -113,3 +113,47 @@ def test_authentication_and_headers_are_sent() -> None:
         assert seen[0].headers["Authorization"] == expected
         assert seen[0].headers["X-Scope-OrgID"] == "team"
         assert seen[0].url.path == "/prom/api/v1/query"
+
+
+def monitor_up(text: str) -> str:
+    """The value of jupyterlab_neuron_monitor_up in an exposition text."""
+    prefix = "jupyterlab_neuron_monitor_up{"
+    return next(line for line in text.splitlines() if line.startswith(prefix)).rpartition(" ")[2]
+
+
+def test_stdin_source_and_monitor_up() -> None:
+    """`--source -` serves what arrives on stdin; once stdin ends the monitor is down."""
+    report = json.loads((FIXTURES / "inf2_flops.json").read_text())
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab_neuron.cli",
+            "exporter",
+            "--source",
+            "-",
+            "--port",
+            str(port),
+            "--lang",
+            "en",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdin is not None
+        process.stdin.write((json.dumps(report) + "\n").encode())
+        process.stdin.flush()
+        assert monitor_up(fetch_metrics(port)) == "1"
+        process.stdin.close()
+        deadline = time.monotonic() + 10
+        while monitor_up(text := fetch_metrics(port)) != "0":
+            assert time.monotonic() < deadline, "the monitor was not marked down"
+            time.sleep(0.2)
+        # The last report stays served.
+        assert "neuroncore_utilization_ratio{" in text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
