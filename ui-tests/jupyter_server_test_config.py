@@ -74,3 +74,32 @@ else:
         ).root
         for seed, name in ((1, "cache-en"), (2, "cache-ja"))
     ]
+
+if mode == "s3":
+    # Compile cache on S3 (cache-s3.spec.ts): only an S3 root, on the moto server that
+    # playwright.config.js starts on loopback; its entries are written at every start.
+    import boto3
+
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ENDPOINT_URL=os.environ["NEURON_UI_S3_ENDPOINT"],
+    )
+    s3 = boto3.client("s3")
+    bucket = "ui-s3-cache"
+    existing = {item["Name"] for item in s3.list_buckets().get("Buckets", [])}
+    if bucket not in existing:
+        s3.create_bucket(Bucket=bucket)
+    version = "neuronxcc-2.15.128.0+56dc5a86"
+    for n in range(12):
+        base = f"team/cache/{version}/MODULE_{n:020x}+d41d8cd9/"
+        s3.put_object(Bucket=bucket, Key=base + "compile_flags.json", Body=b"[]")
+        if n % 4 == 0:
+            s3.put_object(Bucket=bucket, Key=base + "model.log", Body=b"ERROR: failed\n")
+        else:
+            s3.put_object(Bucket=bucket, Key=base + "model.neff", Body=b"n" * 4096)
+            s3.put_object(Bucket=bucket, Key=base + "model.done", Body=b"")
+    c.JupyterLabNeuron.compile_cache_roots = [f"s3://{bucket}/team/cache"]  # noqa: F821
+    c.JupyterLabNeuron.compile_cache_project_search = False  # noqa: F821

@@ -10,6 +10,11 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // NEURON_UI_PORT moves both servers (for running two test runs side by side).
 const simulatedPort = Number(process.env.NEURON_UI_PORT || 8888);
 const noToolsPort = simulatedPort + 1;
+// An S3 compile cache (cache-s3.spec.ts): moto's S3 server on loopback, and a server using it.
+const s3ServerPort = simulatedPort + 2;
+const s3EndpointPort = Number(
+  process.env.NEURON_UI_S3_PORT || 12000 + simulatedPort
+);
 // The cluster view (cluster.spec.ts): Prometheus scraping simulated exporters, on loopback.
 const prometheusPort = Number(
   process.env.NEURON_UI_PROMETHEUS_PORT || 11000 + simulatedPort
@@ -49,13 +54,18 @@ module.exports = {
   projects: [
     {
       name: 'simulated',
-      testIgnore: /no-tools\.spec\.ts/,
+      testIgnore: /no-tools\.spec\.ts|cache-s3\.spec\.ts/,
       use: { baseURL: `http://localhost:${simulatedPort}` }
     },
     {
       name: 'no-tools',
       testMatch: /no-tools\.spec\.ts/,
       use: { baseURL: `http://localhost:${noToolsPort}` }
+    },
+    {
+      name: 's3',
+      testMatch: /cache-s3\.spec\.ts/,
+      use: { baseURL: `http://localhost:${s3ServerPort}` }
     }
   ],
   webServer: [
@@ -82,6 +92,23 @@ module.exports = {
       timeout: 120 * 1000,
       reuseExistingServer: !process.env.CI,
       env: { ...process.env, NEURON_UI_TEST_MODE: 'no-tools' }
+    },
+    {
+      command: `python ../jupyterlab_neuron/tests/cache/s3/s3_server.py ${s3EndpointPort}`,
+      port: s3EndpointPort,
+      timeout: 60 * 1000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
+      command: `jupyter lab --config jupyter_server_test_config.py --port ${s3ServerPort}`,
+      url: `http://localhost:${s3ServerPort}/lab`,
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI,
+      env: {
+        ...process.env,
+        NEURON_UI_TEST_MODE: 's3',
+        NEURON_UI_S3_ENDPOINT: `http://127.0.0.1:${s3EndpointPort}`
+      }
     }
   ]
 };
