@@ -109,15 +109,22 @@ def busy_outside_leases(snapshot: dict[str, Any] | None, leases: Iterable[Lease]
     """Cores that processes of a neuron-monitor snapshot use outside every kernel's lease.
 
     A process is inside a lease when it is a leased kernel or runs under one
-    (a ``torchrun`` started from the notebook).
+    (a ``torchrun`` started from the notebook); a process that has ended since
+    the report holds nothing.
     """
     if not snapshot:
         return []
+    from ..simulator.neuron_monitor import SIMULATED_PID_BASE
+
     kernel_pids = {lease.pid for lease in leases if lease.pid is not None}
     busy: set[int] = set()
     for process in snapshot.get("processes") or []:
         pid = process.get("pid")
         if isinstance(pid, int) and _descends_from(pid, kernel_pids):
+            continue
+        if isinstance(pid, int) and pid < SIMULATED_PID_BASE and not psutil.pid_exists(pid):
+            # Ended since the report (the monitor may have stopped): holds nothing.
+            # Simulated runtimes have pids no process can have, and still count.
             continue
         busy.update(core for core in process.get("cores") or [] if isinstance(core, int))
     return sorted(busy)

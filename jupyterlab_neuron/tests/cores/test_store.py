@@ -126,8 +126,17 @@ def test_status_shape(store: LeaseStore) -> None:
 def test_processes_under_a_leased_kernel_are_not_outside(store: LeaseStore) -> None:
     store.acquire("a", "trn1.32xlarge", 8)
     store.set_pid("a", os.getppid())  # this test process runs under its parent
-    snapshot = {"processes": [{"pid": os.getpid(), "cores": [0, 1]}, {"pid": 1, "cores": [20]}]}
-    assert busy_outside_leases(snapshot, store.leases()) == [20]
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    snapshot = {
+        "processes": [
+            {"pid": os.getpid(), "cores": [0, 1]},  # under the leased kernel
+            {"pid": 1, "cores": [20]},  # outside
+            {"pid": ended.pid, "cores": [21]},  # ended since the report
+            {"pid": 5_000_123, "cores": [22]},  # a simulated runtime
+        ]
+    }
+    assert busy_outside_leases(snapshot, store.leases()) == [20, 22]
 
 
 def _take(path: str, kernel_id: str, results: multiprocessing.Queue) -> None:
