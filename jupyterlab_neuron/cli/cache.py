@@ -67,6 +67,10 @@ TEXT = Messages(
             "en": "  {entries} entries, {size}; free space {free}",
             "ja": "  エントリ {entries} 件、{size}、空き容量 {free}",
         },
+        "totals_s3": {
+            "en": "  {entries} entries, {size} on S3",
+            "ja": "  エントリ {entries} 件、S3 上で {size}",
+        },
         "counts": {"en": "  by state: {counts}", "ja": "  状態別: {counts}"},
         "version_line": {
             "en": "  {name}: {entries} entries, {size}{newest}",
@@ -212,15 +216,22 @@ def _run_status(args: argparse.Namespace) -> int:
                 print(f"  {note}")
         if not root["scanned"]:
             continue
-        print(
-            TEXT(
+        if root.get("store") == "s3":
+            totals = TEXT(
+                "totals_s3",
+                lang,
+                entries=root["entries"],
+                size=format_bytes(root["total_bytes"]),
+            )
+        else:
+            totals = TEXT(
                 "totals",
                 lang,
                 entries=root["entries"],
                 size=format_bytes(root["total_bytes"]),
                 free=format_bytes(root["free_bytes"]),
             )
-        )
+        print(totals)
         counts = list_separator(lang).join(
             f"{TEXT(f'state.{state}', lang)} {root['counts'][state]}" for state in ENTRY_STATES
         )

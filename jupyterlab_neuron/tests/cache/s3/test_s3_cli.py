@@ -44,10 +44,12 @@ def test_status_list_and_clean(
     listed = run_json(capsys, "cache", "list", "--root", url, "--state", "failed", "--json")
     assert [item["module"] for item in listed] == [BAD]
 
-    for lang in ("ja", "en"):
-        assert main(["cache", "status", "--root", url, "--lang", lang]) == 0
-        text = capsys.readouterr().out
-        assert url in text
+    assert main(["cache", "status", "--root", url, "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert url in text and "2 entries" in text and "on S3" in text and "free space" not in text
+    assert main(["cache", "status", "--root", url, "--lang", "ja"]) == 0
+    text = capsys.readouterr().out
+    assert url in text and "エントリ 2 件、S3 上で" in text and "空き容量" not in text
 
     dry = run_json(capsys, "cache", "clean", "--root", url, "--failed", "--dry-run", "--json")
     assert dry["dry_run"] is True and len(dry["removed"]) == 1
