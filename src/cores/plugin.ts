@@ -37,7 +37,9 @@ export const coresPlugin: JupyterFrontEndPlugin<CoresModel> = {
     app.docRegistry.addWidgetExtension('Notebook', {
       createNew: (panel: NotebookPanel): IDisposable => {
         const item = createCoresToolbarItem(panel, model, i18n);
-        panel.toolbar.insertAfter('cellType', 'neuronCores', item);
+        if (!panel.toolbar.insertAfter('cellType', 'neuronCores', item)) {
+          panel.toolbar.addItem('neuronCores', item);
+        }
         return item;
       }
     });
