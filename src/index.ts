@@ -223,7 +223,8 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     ICommandPalette,
     ILauncher,
     ILayoutRestorer,
-    IStatusBar
+    IStatusBar,
+    INeuronCores
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -232,7 +233,8 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    cores: CoresModel | null
   ): INeuronMonitor => {
     const model = new MonitorModel({
       serverSettings: app.serviceManager.serverSettings,
@@ -269,6 +271,7 @@ const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
           model,
           i18n,
           range,
+          cores,
           actions: {
             shutdownKernel: id => app.serviceManager.kernels.shutdown(id),
             openNotebook: path =>

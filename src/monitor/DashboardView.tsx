@@ -6,12 +6,14 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
+import type { ICores } from '../api/cores';
 import { Section, formatBytes } from '../components';
 import type {
   INeuronMonitor,
   INeuronMonitorSample,
   NeuronAPI
 } from '../tokens';
+import { CoreLeases } from './CoreLeases';
 import { CoreUtilization } from './CoreUtilization';
 import { formatPercent, summarizeUtilization } from './format';
 import { MonitorBadges, MonitorNotices } from './MonitorState';
@@ -64,6 +66,11 @@ export interface IDashboardViewProps {
   onRestart?: () => void;
   /** Kernel shutdown and notebook opening. */
   actions: IProcessActions;
+  /**
+   * The NeuronCores each kernel holds (`GET cores`); `null` without the
+   * cores capability or before its first answer.
+   */
+  cores?: ICores | null;
 }
 
 /**
@@ -191,6 +198,16 @@ function SnapshotView(
         >
           <CoreUtilization snapshot={snapshot} trans={trans} locale={locale} />
         </Section>
+        {props.cores && (
+          <Section title={trans.__('NeuronCores of each kernel')}>
+            <CoreLeases
+              snapshot={snapshot}
+              cores={props.cores}
+              trans={trans}
+              locale={locale}
+            />
+          </Section>
+        )}
       </div>
       <div className="jp-Neuron-Dashboard-cell">
         <Section title={trans.__('Device memory')}>

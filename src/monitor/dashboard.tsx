@@ -12,6 +12,7 @@ import { flushSync } from 'react-dom';
 import { Root, createRoot } from 'react-dom/client';
 
 import { neuronIcon } from '../components';
+import type { CoresModel } from '../cores/model';
 import {
   INeuronI18n,
   INeuronMonitor,
@@ -45,6 +46,7 @@ export class MonitorDashboardContent extends Widget {
     this._model = options.model;
     this._i18n = options.i18n;
     this._actions = options.actions ?? {};
+    this._cores = options.cores ?? null;
     this._range = MonitorDashboard.validRange(options.range);
     this._viewer = `dashboard-${++nextViewerNumber}`;
     this.addClass('jp-Neuron-DashboardContent');
@@ -138,6 +140,7 @@ export class MonitorDashboardContent extends Widget {
           }}
           onRestart={() => void this._restart()}
           actions={this._actions}
+          cores={this._cores?.answer ?? null}
         />
       );
     });
@@ -200,10 +203,14 @@ export class MonitorDashboardContent extends Widget {
     if (shown) {
       this._model.changed.connect(this._onModelChanged, this);
       this._model.setVisible(this._viewer, true);
+      this._cores?.changed.connect(this._onModelChanged, this);
+      this._cores?.setVisible(true, this._viewer);
       this.scheduleRender();
     } else {
       this._model.changed.disconnect(this._onModelChanged, this);
       this._model.setVisible(this._viewer, false);
+      this._cores?.changed.disconnect(this._onModelChanged, this);
+      this._cores?.setVisible(false, this._viewer);
       this._cancelFrame();
     }
   }
@@ -259,6 +266,7 @@ export class MonitorDashboardContent extends Widget {
   private _model: INeuronMonitor;
   private _i18n: INeuronI18n;
   private _actions: IProcessActions;
+  private _cores: CoresModel | null;
   private _viewer: string;
   private _root: Root | null = null;
   private _shown = false;
@@ -319,6 +327,8 @@ export namespace MonitorDashboard {
     actions?: IProcessActions;
     /** Seconds shown by the charts (default 5 minutes). */
     range?: number;
+    /** The NeuronCores of each kernel, when that capability is there. */
+    cores?: CoresModel | null;
   }
 
   /** Default seconds shown by the charts. */
