@@ -1,7 +1,8 @@
 /**
  * The cluster view against a real Prometheus (jupyterlab_neuron.cluster.demo:
  * four simulated nodes scraped on loopback), in English and Japanese, and the
- * time of one heat map update at 64 nodes x 128 NeuronCores (synthetic answer).
+ * heat map of 64 nodes x 128 NeuronCores (synthetic answer). The time of one
+ * update is measured by bench/cluster/ui, not here.
  */
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
@@ -87,10 +88,10 @@ for (const language of ['en', 'ja'] as const) {
   });
 }
 
-test.describe('cluster view speed', () => {
+test.describe('cluster view at 64 x 128', () => {
   test.use({ mockSettings: languageSettings('en') });
 
-  test('one update of 64 nodes x 128 NeuronCores takes at most 16 ms of scripting', async ({
+  test('draws 64 nodes x 128 NeuronCores, re-sorts them and marks every update', async ({
     page
   }) => {
     // A synthetic answer (the browser's side only; the server's is benchmarked in bench/cluster).
@@ -150,17 +151,28 @@ test.describe('cluster view speed', () => {
         () => new Promise(resolve => requestAnimationFrame(() => resolve(null)))
       );
     }
-    const durations = await page.evaluate(() =>
-      performance
-        .getEntriesByName('jp-neuron-cluster-update')
-        .map(entry => entry.duration)
+    // Every update leaves its performance measure (what bench/cluster/ui reads).
+    const measures = await page.evaluate(
+      () => performance.getEntriesByName('jp-neuron-cluster-update').length
     );
-    expect(durations.length).toBeGreaterThanOrEqual(12);
-    const sorted = [...durations].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    console.log(
-      `cluster view update at 64 x 128: median ${median.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms over ${sorted.length}`
+    expect(measures).toBeGreaterThanOrEqual(12);
+    // The last change sorted by load: the first row is the busiest node up.
+    const busiest = nodes
+      .filter(node => node.up)
+      .sort((a, b) => b.utilization - a.utilization)[0];
+    const canvas = view.locator('[data-testid="cluster-heatmap"]');
+    const title = view.locator('.jp-Neuron-ClusterView-detailTitle');
+    await canvas.click({ position: { x: 40, y: 7 } });
+    await expect(title).toHaveText(
+      new RegExp(`^${busiest.instance_id} \\(trn2\\.48xlarge\\): up`)
     );
-    expect(median).toBeLessThanOrEqual(16);
+    // By name, node 0 then node 1.
+    await sort.selectOption('name');
+    await canvas.click({ position: { x: 40, y: 7 } });
+    await expect(title).toHaveText(
+      /^i-0synthetic000000 \(trn2\.48xlarge\): up · 128 NeuronCores/
+    );
+    await canvas.click({ position: { x: 40, y: 14 + 7 } });
+    await expect(title).toHaveText(/^i-0synthetic000001 \(trn2\.48xlarge\)/);
   });
 });
