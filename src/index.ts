@@ -74,6 +74,7 @@ import {
   INeuronTemplates
 } from './tokens';
 
+export * from './api';
 export * from './tokens';
 
 /**

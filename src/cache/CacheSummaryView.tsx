@@ -15,7 +15,7 @@ import {
   formatBytes,
   useRerenderOn
 } from '../components';
-import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
+import { INeuronCompileCache, TRANSLATION_DOMAIN } from '../tokens';
 import {
   ENTRY_STATES,
   rootStateBadgeKind,
@@ -25,6 +25,7 @@ import {
   stateLabel
 } from './labels';
 import { isLowOnDisk } from './model';
+import type * as CacheAPI from '../api/cache';
 
 /**
  * Properties of {@link CacheSummaryView}.
@@ -168,7 +169,7 @@ export function CacheSummaryView(props: ICacheSummaryViewProps): JSX.Element {
  * free disk space.
  */
 function RootItem(props: {
-  root: NeuronAPI.Cache.RootSummary;
+  root: CacheAPI.RootSummary;
   model: INeuronCompileCache;
   trans: TranslationBundle;
   locale: string;
@@ -268,7 +269,7 @@ function RootItem(props: {
 }
 
 function sourceLabel(
-  source: NeuronAPI.Cache.RootSource,
+  source: CacheAPI.RootSource,
   trans: TranslationBundle
 ): string {
   switch (source) {

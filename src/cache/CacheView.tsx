@@ -17,7 +17,7 @@ import {
   useRerenderOn
 } from '../components';
 import type { DryRunDialog } from '../components';
-import { NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
+import { TRANSLATION_DOMAIN } from '../tokens';
 import {
   CacheAction,
   ICacheActionTarget,
@@ -39,11 +39,12 @@ import {
 } from './labels';
 import { isLowOnDisk } from './model';
 import { IVirtualTableColumn, VirtualTable } from './VirtualTable';
+import type * as CacheAPI from '../api/cache';
 
-type Entry = NeuronAPI.Cache.Entry;
+type Entry = CacheAPI.Entry;
 type CleanOutcome = DryRunDialog.Outcome<
-  NeuronAPI.Cache.CleanResult,
-  NeuronAPI.Cache.CleanResult
+  CacheAPI.CleanResult,
+  CacheAPI.CleanResult
 >;
 
 /**
@@ -63,8 +64,8 @@ export interface ICacheViewProps {
   askMaxBytes?: (suggested: number) => Promise<number | null>;
   /** Asks which root to wipe (default: a list dialog). */
   askRoot?: (
-    roots: NeuronAPI.Cache.RootSummary[]
-  ) => Promise<NeuronAPI.Cache.RootSummary | null>;
+    roots: CacheAPI.RootSummary[]
+  ) => Promise<CacheAPI.RootSummary | null>;
   /** Table height before it can be measured (tests). */
   initialTableHeight?: number;
 }
@@ -143,7 +144,7 @@ interface IPartProps {
 async function targetFor(
   action: CacheAction,
   list: CacheEntryListModel,
-  status: NeuronAPI.Cache.Status | null,
+  status: CacheAPI.Status | null,
   trans: TranslationBundle,
   locale: string,
   props: ICacheViewProps
@@ -178,12 +179,12 @@ async function targetFor(
 
 const GIB = 1024 ** 3;
 
-function largestRoot(status: NeuronAPI.Cache.Status | null): number {
+function largestRoot(status: CacheAPI.Status | null): number {
   return Math.max(0, ...(status?.roots ?? []).map(root => root.total_bytes));
 }
 
 /** Whether a root can be cleaned at all. */
-function isCleanable(root: NeuronAPI.Cache.RootSummary): boolean {
+function isCleanable(root: CacheAPI.RootSummary): boolean {
   return root.managed && root.scanned && root.writable;
 }
 
@@ -210,9 +211,9 @@ async function askMaxBytes(
 }
 
 async function askRoot(
-  roots: NeuronAPI.Cache.RootSummary[],
+  roots: CacheAPI.RootSummary[],
   trans: TranslationBundle
-): Promise<NeuronAPI.Cache.RootSummary | null> {
+): Promise<CacheAPI.RootSummary | null> {
   if (roots.length === 0) {
     return null;
   }
@@ -320,7 +321,7 @@ function CacheTotals(props: IPartProps & { locale: string }): JSX.Element {
 /* --------------------------------------------------------------- filters -- */
 
 function FilterBar(
-  props: IPartProps & { status: NeuronAPI.Cache.Status | null }
+  props: IPartProps & { status: CacheAPI.Status | null }
 ): JSX.Element {
   const { list, status, trans } = props;
   const filters = list.filters;
@@ -362,7 +363,7 @@ function FilterBar(
         options={ENTRY_STATES.map(state => [state, stateLabel(state, trans)])}
         onChange={state =>
           list.setFilters({
-            state: state as NeuronAPI.Cache.EntryState | null
+            state: state as CacheAPI.EntryState | null
           })
         }
       />
@@ -416,7 +417,7 @@ function FilterSelect(props: {
 
 function ActionBar(
   props: IPartProps & {
-    status: NeuronAPI.Cache.Status | null;
+    status: CacheAPI.Status | null;
     locale: string;
     running: CacheAction | null;
     onAction: (action: CacheAction) => void;
@@ -778,7 +779,7 @@ function EntryTable(
         columns={columns}
         onRangeChange={onRangeChange}
         sort={list.sort}
-        onSort={key => list.setSort(key as NeuronAPI.Cache.SortKey)}
+        onSort={key => list.setSort(key as CacheAPI.SortKey)}
         activeIndex={activeIndex}
         onActivate={(index, event) => {
           setActiveIndex(index);
@@ -881,7 +882,7 @@ function EntryDetailPane(props: IPartProps & { locale: string }): JSX.Element {
 }
 
 function EntryDetailBody(props: {
-  detail: NeuronAPI.Cache.EntryDetail;
+  detail: CacheAPI.EntryDetail;
   trans: TranslationBundle;
   locale: string;
 }): JSX.Element {

@@ -12,8 +12,9 @@ import {
   confirmWithDryRun,
   formatBytes
 } from '../components';
-import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
+import { INeuronCompileCache, TRANSLATION_DOMAIN } from '../tokens';
 import { stateLabel } from './labels';
+import type * as CacheAPI from '../api/cache';
 
 /**
  * What the cache view can clean.
@@ -33,7 +34,7 @@ export interface ICacheActionTarget {
   /** Entry ids, for `delete-selected`. */
   entries?: string[];
   /** The root the root-wide actions are limited to (`null`: every root; `wipe` needs one). */
-  root?: NeuronAPI.Cache.RootSummary | null;
+  root?: CacheAPI.RootSummary | null;
   /** The size limit of `prune`, in bytes. */
   maxBytes?: number;
 }
@@ -70,7 +71,7 @@ export function actionTitle(
 export function cleanRequestFor(
   action: CacheAction,
   target: ICacheActionTarget
-): NeuronAPI.Cache.CleanRequest {
+): CacheAPI.CleanRequest {
   const roots = target.root ? [target.root.id] : [];
   switch (action) {
     case 'delete-selected':
@@ -162,7 +163,7 @@ export function actionScope(
  * The figures of a dry run, as the confirmation dialog shows them.
  */
 export function planFigures(
-  plan: NeuronAPI.Cache.CleanResult,
+  plan: CacheAPI.CleanResult,
   trans: TranslationBundle
 ): IDryRunFigures {
   let entries = 0;
@@ -213,7 +214,7 @@ export function planFigures(
   };
 }
 
-function planItemLabel(item: NeuronAPI.Cache.PlanItem): string {
+function planItemLabel(item: CacheAPI.PlanItem): string {
   if (item.kind === 'version') {
     return item.version;
   }
@@ -224,7 +225,7 @@ function planItemLabel(item: NeuronAPI.Cache.PlanItem): string {
 }
 
 function planItemDetail(
-  item: NeuronAPI.Cache.PlanItem,
+  item: CacheAPI.PlanItem,
   trans: TranslationBundle
 ): string {
   switch (item.kind) {
@@ -241,9 +242,7 @@ function planItemDetail(
   }
 }
 
-function isEntryState(
-  state: string | null
-): state is NeuronAPI.Cache.EntryState {
+function isEntryState(state: string | null): state is CacheAPI.EntryState {
   return (
     state === 'success' ||
     state === 'failed' ||
@@ -278,9 +277,7 @@ export interface IRunCacheActionOptions {
 export async function runCacheAction(
   action: CacheAction,
   options: IRunCacheActionOptions
-): Promise<
-  DryRunDialog.Outcome<NeuronAPI.Cache.CleanResult, NeuronAPI.Cache.CleanResult>
-> {
+): Promise<DryRunDialog.Outcome<CacheAPI.CleanResult, CacheAPI.CleanResult>> {
   const { cache, translator, target } = options;
   const trans = translator.load(TRANSLATION_DOMAIN);
   const locale = translator.languageCode ?? 'en';
@@ -318,7 +315,7 @@ export async function runCacheAction(
  * Say what a real run did, in a notification.
  */
 function announce(
-  result: NeuronAPI.Cache.CleanResult,
+  result: CacheAPI.CleanResult,
   trans: TranslationBundle,
   locale: string
 ): void {

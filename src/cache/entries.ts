@@ -9,9 +9,10 @@ import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { describeRequestError } from '../request';
-import { INeuronCompileCache, NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
+import { INeuronCompileCache, TRANSLATION_DOMAIN } from '../tokens';
+import type * as CacheAPI from '../api/cache';
 
-type Entry = NeuronAPI.Cache.Entry;
+type Entry = CacheAPI.Entry;
 
 /**
  * The filters of the entry list (`null`: any).
@@ -22,7 +23,7 @@ export interface ICacheFilters {
   /** A compiler-version folder name. */
   version: string | null;
   /** An entry state. */
-  state: NeuronAPI.Cache.EntryState | null;
+  state: CacheAPI.EntryState | null;
   /** Text found in the module, version or id. */
   text: string;
 }
@@ -31,7 +32,7 @@ export interface ICacheFilters {
  * The order of the entry list.
  */
 export interface ICacheSort {
-  key: NeuronAPI.Cache.SortKey;
+  key: CacheAPI.SortKey;
   order: 'asc' | 'desc';
 }
 
@@ -140,7 +141,7 @@ export class CacheEntryListModel implements IDisposable {
   /**
    * The query of the current filters and order (without paging).
    */
-  get query(): NeuronAPI.Cache.EntryQuery {
+  get query(): CacheAPI.EntryQuery {
     const { root, version, state } = this._filters;
     return {
       roots: root ? [root] : [],
@@ -181,7 +182,7 @@ export class CacheEntryListModel implements IDisposable {
    * Sort by `key`; the same key again reverses the order. Sizes and times
    * start with the largest / most recent.
    */
-  setSort(key: NeuronAPI.Cache.SortKey, order?: 'asc' | 'desc'): void {
+  setSort(key: CacheAPI.SortKey, order?: 'asc' | 'desc'): void {
     const nextOrder =
       order ??
       (key === this._sort.key
@@ -398,7 +399,7 @@ export class CacheEntryListModel implements IDisposable {
     return this._activeId;
   }
 
-  get detail(): NeuronAPI.Cache.EntryDetail | null {
+  get detail(): CacheAPI.EntryDetail | null {
     return this._detail;
   }
 
@@ -627,7 +628,7 @@ export class CacheEntryListModel implements IDisposable {
   private _inflight = new Map<number, Promise<void>>();
   private _selection = new Map<string, Entry>();
   private _activeId: string | null = null;
-  private _detail: NeuronAPI.Cache.EntryDetail | null = null;
+  private _detail: CacheAPI.EntryDetail | null = null;
   private _detailState: EntryDetailState = 'idle';
   private _detailError: string | null = null;
   private _detailRequest = 0;
@@ -664,7 +665,7 @@ export namespace CacheEntryListModel {
 }
 
 /** Keys whose natural first order is the largest / most recent. */
-const DESCENDING_FIRST = new Set<NeuronAPI.Cache.SortKey>([
+const DESCENDING_FIRST = new Set<CacheAPI.SortKey>([
   'bytes',
   'last_used',
   'created'

@@ -6,12 +6,12 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { BadgeKind } from '../components';
-import type { NeuronAPI } from '../tokens';
+import type * as CacheAPI from '../api/cache';
 
 /**
  * Entry states in the order the views list them.
  */
-export const ENTRY_STATES: readonly NeuronAPI.Cache.EntryState[] = [
+export const ENTRY_STATES: readonly CacheAPI.EntryState[] = [
   'success',
   'failed',
   'compiling',
@@ -24,7 +24,7 @@ export const ENTRY_STATES: readonly NeuronAPI.Cache.EntryState[] = [
  * The (translated) name of an entry state.
  */
 export function stateLabel(
-  state: NeuronAPI.Cache.EntryState,
+  state: CacheAPI.EntryState,
   trans: TranslationBundle
 ): string {
   switch (state) {
@@ -47,7 +47,7 @@ export function stateLabel(
  * A (translated) sentence explaining an entry state.
  */
 export function stateDescription(
-  state: NeuronAPI.Cache.EntryState,
+  state: CacheAPI.EntryState,
   trans: TranslationBundle
 ): string {
   switch (state) {
@@ -77,7 +77,7 @@ export function stateDescription(
 /**
  * How the badge of an entry state looks.
  */
-export function stateBadgeKind(state: NeuronAPI.Cache.EntryState): BadgeKind {
+export function stateBadgeKind(state: CacheAPI.EntryState): BadgeKind {
   switch (state) {
     case 'success':
       return 'ok';
@@ -96,7 +96,7 @@ export function stateBadgeKind(state: NeuronAPI.Cache.EntryState): BadgeKind {
  * The (translated) name of a root's state.
  */
 export function rootStateLabel(
-  state: NeuronAPI.Cache.RootState,
+  state: CacheAPI.RootState,
   trans: TranslationBundle
 ): string {
   switch (state) {
@@ -118,9 +118,7 @@ export function rootStateLabel(
 /**
  * How the badge of a root's state looks.
  */
-export function rootStateBadgeKind(
-  state: NeuronAPI.Cache.RootState
-): BadgeKind {
+export function rootStateBadgeKind(state: CacheAPI.RootState): BadgeKind {
   switch (state) {
     case 'ok':
       return 'ok';
@@ -139,7 +137,7 @@ export function rootStateBadgeKind(
  * Why an entry cannot be removed now (translated).
  */
 export function protectionLabel(
-  protection: NeuronAPI.Cache.Protection,
+  protection: CacheAPI.Protection,
   trans: TranslationBundle
 ): string {
   return protection === 'in_use'

@@ -15,10 +15,10 @@ import {
 import {
   INeuronCompileCache,
   INeuronI18n,
-  NeuronAPI,
   NeuronCompileCacheState,
   NeuronFreeDiskThreshold
 } from '../tokens';
+import type * as CacheAPI from '../api/cache';
 
 /**
  * The compile caches of the server, polled only while a view shows them.
@@ -47,7 +47,7 @@ export class CacheModel implements INeuronCompileCache {
     return this._state;
   }
 
-  get status(): NeuronAPI.Cache.Status | null {
+  get status(): CacheAPI.Status | null {
     return this._status;
   }
 
@@ -121,35 +121,31 @@ export class CacheModel implements INeuronCompileCache {
     await this._poller.refresh();
   }
 
-  listEntries(
-    query: NeuronAPI.Cache.EntryQuery
-  ): Promise<NeuronAPI.Cache.EntryPage> {
-    return this._request<NeuronAPI.Cache.EntryPage>(
+  listEntries(query: CacheAPI.EntryQuery): Promise<CacheAPI.EntryPage> {
+    return this._request<CacheAPI.EntryPage>(
       `cache/entries?${entryQueryString(query)}`
     );
   }
 
-  entryDetail(id: string): Promise<NeuronAPI.Cache.EntryDetail> {
-    return this._request<NeuronAPI.Cache.EntryDetail>(
+  entryDetail(id: string): Promise<CacheAPI.EntryDetail> {
+    return this._request<CacheAPI.EntryDetail>(
       `cache/entries/${encodeURIComponent(id)}`
     );
   }
 
-  dryRun(
-    request: NeuronAPI.Cache.CleanRequest
-  ): Promise<NeuronAPI.Cache.CleanResult> {
-    return this._request<NeuronAPI.Cache.CleanResult>('cache/clean', {
+  dryRun(request: CacheAPI.CleanRequest): Promise<CacheAPI.CleanResult> {
+    return this._request<CacheAPI.CleanResult>('cache/clean', {
       method: 'POST',
       body: JSON.stringify({ ...request, dry_run: true })
     });
   }
 
   async clean(
-    request: NeuronAPI.Cache.CleanRequest,
+    request: CacheAPI.CleanRequest,
     planToken: string
-  ): Promise<NeuronAPI.Cache.CleanResult> {
+  ): Promise<CacheAPI.CleanResult> {
     try {
-      return await this._request<NeuronAPI.Cache.CleanResult>('cache/clean', {
+      return await this._request<CacheAPI.CleanResult>('cache/clean', {
         method: 'POST',
         body: JSON.stringify({
           ...request,
@@ -193,7 +189,7 @@ export class CacheModel implements INeuronCompileCache {
     this._forceScan = false;
     this._setBusy(true);
     try {
-      const status = await this._request<NeuronAPI.Cache.Status>(
+      const status = await this._request<CacheAPI.Status>(
         scan ? 'cache/status?refresh=1' : 'cache/status'
       );
       if (this._isDisposed) {
@@ -247,7 +243,7 @@ export class CacheModel implements INeuronCompileCache {
   private _i18n: INeuronI18n | null;
   private _poller: VisiblePoller;
   private _state: NeuronCompileCacheState = 'loading';
-  private _status: NeuronAPI.Cache.Status | null = null;
+  private _status: CacheAPI.Status | null = null;
   private _error: string | null = null;
   private _busy = false;
   private _forceScan = false;
@@ -291,7 +287,7 @@ export namespace CacheModel {
 /**
  * The query string of `GET cache/entries` for a query (lists comma-separated).
  */
-export function entryQueryString(query: NeuronAPI.Cache.EntryQuery): string {
+export function entryQueryString(query: CacheAPI.EntryQuery): string {
   const params = new URLSearchParams();
   const list = (name: string, values: readonly string[] | undefined) => {
     if (values && values.length > 0) {
@@ -323,7 +319,7 @@ export function entryQueryString(query: NeuronAPI.Cache.EntryQuery): string {
  * Whether a root's file system is short of free space by the threshold.
  */
 export function isLowOnDisk(
-  root: Pick<NeuronAPI.Cache.RootSummary, 'free_bytes' | 'fs_total_bytes'>,
+  root: Pick<CacheAPI.RootSummary, 'free_bytes' | 'fs_total_bytes'>,
   threshold: NeuronFreeDiskThreshold
 ): boolean {
   const free = root.free_bytes;

@@ -13,12 +13,9 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { Token } from '@lumino/coreutils';
 
 import { addMainAreaView } from '../mainAreaView';
-import { INeuronI18n } from '../tokens';
+import { CommandIDs, INeuronI18n } from '../tokens';
 import { ClusterViewWidget } from './ClusterView';
 import { ClusterModel } from './model';
-
-/** Open the cluster view (or bring it forward). */
-export const OPEN_CLUSTER_COMMAND = 'jupyterlab-neuron:open-cluster';
 
 /**
  * The cluster model, for other plugins (the panel's summary line).
@@ -49,7 +46,7 @@ export const clusterPlugin: JupyterFrontEndPlugin<ClusterModel> = {
     });
     addMainAreaView({
       app,
-      command: OPEN_CLUSTER_COMMAND,
+      command: CommandIDs.openCluster,
       namespace: 'jupyterlab-neuron-cluster',
       restoreName: 'cluster',
       label: isLauncher =>

@@ -9,7 +9,7 @@ import React, { useEffect, useReducer } from 'react';
 import type { NeuronPanel } from '../panel';
 import type { INeuronI18n } from '../tokens';
 import type { ClusterModel } from './model';
-import { OPEN_CLUSTER_COMMAND } from './plugin';
+import { CommandIDs } from '../tokens';
 
 /**
  * The one-line summary (or why there is none).
@@ -70,7 +70,7 @@ export function createClusterSection(
   commands?: CommandRegistry
 ): NeuronPanel.ISection {
   const openView = commands
-    ? () => void commands.execute(OPEN_CLUSTER_COMMAND)
+    ? () => void commands.execute(CommandIDs.openCluster)
     : undefined;
   return {
     id: 'cluster',

@@ -7,7 +7,8 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../request';
-import type { NeuronAPI, NeuronLanguage } from '../tokens';
+import type { NeuronLanguage } from '../tokens';
+import type * as DiagnoseAPI from '../api/diagnose';
 
 /**
  * Longest error text sent, in characters. The server takes up to 1,000,000
@@ -31,8 +32,8 @@ export class DiagnoseClient {
    * @param text - the failed cell's output (see {@link errorTextOfOutputs})
    * @param lang - the language of the answer (the panel's)
    */
-  diagnose(text: string, lang: NeuronLanguage): Promise<NeuronAPI.Diagnosis> {
-    return requestAPI<NeuronAPI.Diagnosis>(
+  diagnose(text: string, lang: NeuronLanguage): Promise<DiagnoseAPI.Diagnosis> {
+    return requestAPI<DiagnoseAPI.Diagnosis>(
       'diagnose',
       {
         method: 'POST',
@@ -46,10 +47,10 @@ export class DiagnoseClient {
   /**
    * The catalogue in one language (cached; a failure is not).
    */
-  catalogue(lang: NeuronLanguage): Promise<NeuronAPI.DiagnoseCatalogue> {
+  catalogue(lang: NeuronLanguage): Promise<DiagnoseAPI.DiagnoseCatalogue> {
     let cached = this._catalogues.get(lang);
     if (!cached) {
-      cached = requestAPI<NeuronAPI.DiagnoseCatalogue>(
+      cached = requestAPI<DiagnoseAPI.DiagnoseCatalogue>(
         `diagnose/catalogue?lang=${lang}`,
         { method: 'GET' },
         this._serverSettings,
@@ -66,7 +67,7 @@ export class DiagnoseClient {
   private _serverSettings: ServerConnection.ISettings;
   private _catalogues = new Map<
     NeuronLanguage,
-    Promise<NeuronAPI.DiagnoseCatalogue>
+    Promise<DiagnoseAPI.DiagnoseCatalogue>
   >();
 }
 

@@ -17,10 +17,10 @@ import {
 import {
   INeuronEnvironment,
   NEURON_API_VERSION,
-  NeuronAPI,
   TRANSLATION_DOMAIN
 } from '../tokens';
 import { FRONTEND_VERSION } from '../version';
+import type * as EnvironmentAPI from '../api/environment';
 
 /**
  * Properties of {@link EnvironmentView}.
@@ -178,7 +178,7 @@ function ModelStateNotice(
  * instance and a sentence saying it is not real hardware.
  */
 function SimulatedBanner(
-  props: ITransProps & { report: NeuronAPI.Environment }
+  props: ITransProps & { report: EnvironmentAPI.Environment }
 ): JSX.Element {
   const { report, trans } = props;
   const instance = report.simulated_instance ?? report.instance_type;
@@ -200,7 +200,7 @@ function SimulatedBanner(
 }
 
 interface IReportProps extends ITransProps {
-  report: NeuronAPI.Environment;
+  report: EnvironmentAPI.Environment;
   locale: string;
 }
 
@@ -437,7 +437,7 @@ interface IProcessRow {
   devices: number[];
 }
 
-function collectProcesses(report: NeuronAPI.Environment): IProcessRow[] {
+function collectProcesses(report: EnvironmentAPI.Environment): IProcessRow[] {
   const byPid = new Map<number, IProcessRow>();
   for (const device of report.devices) {
     for (const process of device.processes ?? []) {
@@ -556,7 +556,7 @@ function PackagesTable(props: IReportProps): JSX.Element {
  * (NEURON_RT_VISIBLE_CORES=8-15; valid: 1, 2, 8, 32)".
  */
 export function describeWorkers(
-  workers: NeuronAPI.Environment.Workers,
+  workers: EnvironmentAPI.Environment.Workers,
   trans: TranslationBundle
 ): string {
   if (workers.counts.length === 0) {
@@ -579,7 +579,7 @@ export function describeWorkers(
  * "TorchNeuron (torch-neuronx 2.10)", "None (torch-neuronx is not installed)".
  */
 export function describeSdk(
-  sdk: NeuronAPI.Environment.Sdk | null,
+  sdk: EnvironmentAPI.Environment.Sdk | null,
   trans: TranslationBundle
 ): string {
   if (!sdk) {

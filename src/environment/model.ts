@@ -15,10 +15,10 @@ import {
   INeuronEnvironment,
   INeuronI18n,
   NEURON_API_VERSION,
-  NeuronAPI,
   NeuronEnvironmentState
 } from '../tokens';
 import { FRONTEND_VERSION, isSameRelease } from '../version';
+import type * as EnvironmentAPI from '../api/environment';
 
 /**
  * The Neuron environment of the server, fetched only while a view shows it.
@@ -48,11 +48,11 @@ export class EnvironmentModel implements INeuronEnvironment {
     return this._state;
   }
 
-  get report(): NeuronAPI.Environment | null {
+  get report(): EnvironmentAPI.Environment | null {
     return this._report;
   }
 
-  get serverVersion(): NeuronAPI.Version | null {
+  get serverVersion(): EnvironmentAPI.Version | null {
     return this._serverVersion;
   }
 
@@ -89,7 +89,7 @@ export class EnvironmentModel implements INeuronEnvironment {
     return this._stateChanged;
   }
 
-  get reportChanged(): ISignal<this, NeuronAPI.Environment> {
+  get reportChanged(): ISignal<this, EnvironmentAPI.Environment> {
     return this._reportChanged;
   }
 
@@ -157,7 +157,7 @@ export class EnvironmentModel implements INeuronEnvironment {
           return;
         }
       }
-      const report = await requestAPI<NeuronAPI.Environment>(
+      const report = await requestAPI<EnvironmentAPI.Environment>(
         force ? 'environment?refresh=1' : 'environment',
         { method: 'GET' },
         this._serverSettings,
@@ -202,9 +202,9 @@ export class EnvironmentModel implements INeuronEnvironment {
    * Ask the server for its version. Returns whether it matches this front end.
    */
   private async _handshake(): Promise<boolean> {
-    let version: NeuronAPI.Version;
+    let version: EnvironmentAPI.Version;
     try {
-      version = await requestAPI<NeuronAPI.Version>(
+      version = await requestAPI<EnvironmentAPI.Version>(
         'version',
         { method: 'GET' },
         this._serverSettings,
@@ -265,8 +265,8 @@ export class EnvironmentModel implements INeuronEnvironment {
   private _frontendVersion: string;
   private _poller: VisiblePoller;
   private _state: NeuronEnvironmentState = 'loading';
-  private _report: NeuronAPI.Environment | null = null;
-  private _serverVersion: NeuronAPI.Version | null = null;
+  private _report: EnvironmentAPI.Environment | null = null;
+  private _serverVersion: EnvironmentAPI.Version | null = null;
   private _error: string | null = null;
   private _busy = false;
   private _forceRefresh = false;
@@ -274,7 +274,7 @@ export class EnvironmentModel implements INeuronEnvironment {
   private _handshakeDone = false;
   private _isDisposed = false;
   private _stateChanged = new Signal<this, NeuronEnvironmentState>(this);
-  private _reportChanged = new Signal<this, NeuronAPI.Environment>(this);
+  private _reportChanged = new Signal<this, EnvironmentAPI.Environment>(this);
   private _changed = new Signal<this, void>(this);
 }
 

@@ -7,13 +7,14 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import type { ICoreLease, ICores } from '../api/cores';
-import type { NeuronAPI } from '../tokens';
+
 import {
   formatCoreList,
   formatPercent,
   notebookName,
   processLabel
 } from './format';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * One lease as the dashboard shows it.
@@ -55,7 +56,7 @@ export interface ILeaseOverview {
  * Compare the leases with the utilization and processes of a snapshot.
  */
 export function leaseOverview(
-  snapshot: NeuronAPI.MonitorSnapshot,
+  snapshot: MonitorAPI.MonitorSnapshot,
   answer: ICores
 ): ILeaseOverview {
   const utilization = new Map<number, number>();
@@ -99,7 +100,7 @@ export function leaseOverview(
  * Properties of {@link CoreLeases}.
  */
 export interface ICoreLeasesProps {
-  snapshot: NeuronAPI.MonitorSnapshot;
+  snapshot: MonitorAPI.MonitorSnapshot;
   /** The latest `GET cores` answer. */
   cores: ICores;
   trans: TranslationBundle;

@@ -6,8 +6,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import type { NeuronAPI } from '../tokens';
 import { coreOwners, formatPercent, heatClass, heatLevel } from './format';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * Instances with at most this many NeuronCores get bars; more get a heatmap.
@@ -19,7 +19,7 @@ export const MAX_CORES_FOR_BARS = 8;
  */
 export interface ICoreUtilizationProps {
   /** The snapshot to show. */
-  snapshot: NeuronAPI.MonitorSnapshot;
+  snapshot: MonitorAPI.MonitorSnapshot;
   /** Our translation bundle. */
   trans: TranslationBundle;
   /** BCP 47 tag of the language, for numbers. */
@@ -161,9 +161,9 @@ export function CoreHeatmap(props: ICoreUtilizationProps): JSX.Element {
  * of no known device).
  */
 export function groupByDevice(
-  snapshot: NeuronAPI.MonitorSnapshot
-): { device: number; cores: NeuronAPI.MonitorCore[] }[] {
-  const byDevice = new Map<number, NeuronAPI.MonitorCore[]>();
+  snapshot: MonitorAPI.MonitorSnapshot
+): { device: number; cores: MonitorAPI.MonitorCore[] }[] {
+  const byDevice = new Map<number, MonitorAPI.MonitorCore[]>();
   for (const core of snapshot.cores) {
     const device = core.device ?? -1;
     const list = byDevice.get(device);

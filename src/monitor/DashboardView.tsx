@@ -8,11 +8,7 @@ import React from 'react';
 
 import type { ICores } from '../api/cores';
 import { Section, formatBytes } from '../components';
-import type {
-  INeuronMonitor,
-  INeuronMonitorSample,
-  NeuronAPI
-} from '../tokens';
+import type { INeuronMonitor, INeuronMonitorSample } from '../tokens';
 import { CoreLeases } from './CoreLeases';
 import { CoreUtilization } from './CoreUtilization';
 import { formatPercent, summarizeUtilization } from './format';
@@ -20,6 +16,7 @@ import { MonitorBadges, MonitorNotices } from './MonitorState';
 import { IProcessActions, ProcessTable } from './ProcessTable';
 import { DeviceMemory, EccCounters, HostResources } from './ResourceViews';
 import { IChartSeries, TimeSeriesChart } from './TimeSeriesChart';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * Time ranges offered for the charts, in seconds.
@@ -51,7 +48,7 @@ export interface IDashboardViewProps {
   /** BCP 47 tag of the language, for numbers and times. */
   locale: string;
   /** The snapshot shown (frozen while paused). */
-  snapshot: NeuronAPI.MonitorSnapshot | null;
+  snapshot: MonitorAPI.MonitorSnapshot | null;
   /** Timestamp (seconds) of the right edge of the charts. */
   end: number;
   /** Seconds shown by the charts. */
@@ -180,7 +177,7 @@ export function rangeLabel(seconds: number, trans: TranslationBundle): string {
 }
 
 function SnapshotView(
-  props: IDashboardViewProps & { snapshot: NeuronAPI.MonitorSnapshot }
+  props: IDashboardViewProps & { snapshot: MonitorAPI.MonitorSnapshot }
 ): JSX.Element {
   const { snapshot, trans, locale } = props;
   const summary = summarizeUtilization(snapshot);
@@ -269,7 +266,7 @@ function sumOf(values: Float64Array): number {
  * instances, else the average and the busiest core.
  */
 export function utilizationSeries(
-  snapshot: NeuronAPI.MonitorSnapshot,
+  snapshot: MonitorAPI.MonitorSnapshot,
   trans: TranslationBundle,
   locale: string
 ): IChartSeries[] {
@@ -311,7 +308,7 @@ export function utilizationSeries(
  * The series of the memory chart, in percent of the totals of the snapshot.
  */
 export function memorySeries(
-  snapshot: NeuronAPI.MonitorSnapshot,
+  snapshot: MonitorAPI.MonitorSnapshot,
   trans: TranslationBundle,
   locale: string
 ): IChartSeries[] {
@@ -362,7 +359,7 @@ export function memorySeries(
 }
 
 function Charts(
-  props: IDashboardViewProps & { snapshot: NeuronAPI.MonitorSnapshot }
+  props: IDashboardViewProps & { snapshot: MonitorAPI.MonitorSnapshot }
 ): JSX.Element {
   const { model, snapshot, trans, locale, end, range, paused } = props;
   const period = model.status?.period ?? snapshot.period ?? 1;

@@ -8,16 +8,13 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import { BadgeKind, Notice, StateBadge } from '../components';
-import type {
-  INeuronMonitor,
-  NeuronAPI,
-  NeuronMonitorConnection
-} from '../tokens';
+import type { INeuronMonitor, NeuronMonitorConnection } from '../tokens';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * The badge look of each monitor state.
  */
-const STATE_KINDS: Record<NeuronAPI.MonitorState, BadgeKind> = {
+const STATE_KINDS: Record<MonitorAPI.MonitorState, BadgeKind> = {
   stopped: 'info',
   starting: 'info',
   running: 'ok',
@@ -31,7 +28,7 @@ const STATE_KINDS: Record<NeuronAPI.MonitorState, BadgeKind> = {
  * The translated name of a monitor state.
  */
 export function stateLabel(
-  state: NeuronAPI.MonitorState,
+  state: MonitorAPI.MonitorState,
   trans: TranslationBundle
 ): string {
   switch (state) {

@@ -8,7 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
 
 import { formatBytes } from '../components';
-import type { NeuronAPI } from '../tokens';
+
 import {
   formatCoreList,
   formatLatency,
@@ -16,6 +16,7 @@ import {
   notebookName,
   processErrors
 } from './format';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * What the process table can do outside itself.
@@ -31,7 +32,7 @@ export interface IProcessActions {
  * Properties of {@link ProcessTable}.
  */
 export interface IProcessTableProps {
-  processes: NeuronAPI.MonitorProcess[];
+  processes: MonitorAPI.MonitorProcess[];
   trans: TranslationBundle;
   locale: string;
   actions: IProcessActions;
@@ -42,7 +43,7 @@ export interface IProcessTableProps {
  * whether the kernel was shut down.
  */
 export async function confirmKernelShutdown(
-  process: NeuronAPI.MonitorProcess,
+  process: MonitorAPI.MonitorProcess,
   trans: TranslationBundle,
   shutdownKernel: (kernelId: string) => Promise<void>
 ): Promise<boolean> {
@@ -116,7 +117,7 @@ export function ProcessTable(props: IProcessTableProps): JSX.Element {
     );
   }
 
-  const shutDown = async (process: NeuronAPI.MonitorProcess) => {
+  const shutDown = async (process: MonitorAPI.MonitorProcess) => {
     const kernelId = process.kernel?.kernel_id;
     if (!kernelId || !actions.shutdownKernel) {
       return;
@@ -239,7 +240,7 @@ export function ProcessTable(props: IProcessTableProps): JSX.Element {
 }
 
 function NotebookCell(props: {
-  process: NeuronAPI.MonitorProcess;
+  process: MonitorAPI.MonitorProcess;
   trans: TranslationBundle;
   openNotebook?: (path: string) => void;
 }): JSX.Element {

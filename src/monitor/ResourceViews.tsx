@@ -6,14 +6,15 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import { Facts, formatBytes } from '../components';
-import type { NeuronAPI } from '../tokens';
+
 import { eccProblems, formatPercent } from './format';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * Properties shared by the resource views.
  */
 export interface IResourceViewProps {
-  snapshot: NeuronAPI.MonitorSnapshot;
+  snapshot: MonitorAPI.MonitorSnapshot;
   trans: TranslationBundle;
   locale: string;
 }

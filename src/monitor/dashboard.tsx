@@ -13,12 +13,7 @@ import { Root, createRoot } from 'react-dom/client';
 
 import { neuronIcon } from '../components';
 import type { CoresModel } from '../cores/model';
-import {
-  INeuronI18n,
-  INeuronMonitor,
-  NeuronAPI,
-  TRANSLATION_DOMAIN
-} from '../tokens';
+import { INeuronI18n, INeuronMonitor, TRANSLATION_DOMAIN } from '../tokens';
 import { DashboardView, TIME_RANGES } from './DashboardView';
 import { IProcessActions } from './ProcessTable';
 import {
@@ -29,6 +24,7 @@ import {
   measureSince,
   now
 } from './profiling';
+import type * as MonitorAPI from '../api/monitor';
 
 let nextViewerNumber = 0;
 
@@ -244,7 +240,7 @@ export class MonitorDashboardContent extends Widget {
   }
 
   private _currentView(): {
-    snapshot: NeuronAPI.MonitorSnapshot | null;
+    snapshot: MonitorAPI.MonitorSnapshot | null;
     end: number;
   } {
     const snapshot = this._model.snapshot;
@@ -272,7 +268,7 @@ export class MonitorDashboardContent extends Widget {
   private _shown = false;
   private _paused = false;
   private _frozen: {
-    snapshot: NeuronAPI.MonitorSnapshot | null;
+    snapshot: MonitorAPI.MonitorSnapshot | null;
     end: number;
   } | null = null;
   private _range: number;

@@ -1,9 +1,8 @@
+import type * as MonitorAPI from '../api/monitor';
 /**
  * Figures derived from a monitor snapshot for the views: how many cores are
  * in use, who uses them, readable core lists, latency and error counts.
  */
-
-import type { NeuronAPI } from '../tokens';
 
 /**
  * The headline of a snapshot: cores in use and how busy they are.
@@ -22,7 +21,7 @@ export interface IUtilizationSummary {
 /**
  * Whether a core is in use: a process holds it or it is busy.
  */
-export function isCoreInUse(core: NeuronAPI.MonitorCore): boolean {
+export function isCoreInUse(core: MonitorAPI.MonitorCore): boolean {
   return core.pids.length > 0 || core.utilization > 0;
 }
 
@@ -30,7 +29,7 @@ export function isCoreInUse(core: NeuronAPI.MonitorCore): boolean {
  * Cores in use and their mean utilization.
  */
 export function summarizeUtilization(
-  snapshot: NeuronAPI.MonitorSnapshot
+  snapshot: MonitorAPI.MonitorSnapshot
 ): IUtilizationSummary {
   let inUse = 0;
   let busySum = 0;
@@ -62,7 +61,7 @@ export function notebookName(path: string): string {
 /**
  * A short name for a process: its notebook, else its tag, else its pid.
  */
-export function processLabel(process: NeuronAPI.MonitorProcess): string {
+export function processLabel(process: MonitorAPI.MonitorProcess): string {
   const path = process.kernel?.notebook_path;
   if (path) {
     return notebookName(path);
@@ -77,7 +76,7 @@ export function processLabel(process: NeuronAPI.MonitorProcess): string {
  * Who uses each core: core index -> labels of the processes using it.
  */
 export function coreOwners(
-  snapshot: NeuronAPI.MonitorSnapshot
+  snapshot: MonitorAPI.MonitorSnapshot
 ): Map<number, string[]> {
   const owners = new Map<number, string[]>();
   for (const process of snapshot.processes) {
@@ -150,7 +149,7 @@ export function formatPercent(value: number | null, locale: string): string {
  * A latency percentile in milliseconds (`12.3 ms`), `—` when unknown.
  */
 export function formatLatency(
-  latency: NeuronAPI.MonitorLatency,
+  latency: MonitorAPI.MonitorLatency,
   percentile: 'p50' | 'p99',
   locale: string
 ): string {
@@ -167,7 +166,7 @@ export function formatLatency(
  * Errors of a process in the last period: the counts of its error summary,
  * plus one for its own error string and for each metric group that failed.
  */
-export function processErrors(process: NeuronAPI.MonitorProcess): {
+export function processErrors(process: MonitorAPI.MonitorProcess): {
   count: number;
   messages: string[];
 } {
@@ -194,7 +193,7 @@ export function processErrors(process: NeuronAPI.MonitorProcess): {
  * The ECC counters of the devices that reported any error.
  */
 export function eccProblems(
-  snapshot: NeuronAPI.MonitorSnapshot
+  snapshot: MonitorAPI.MonitorSnapshot
 ): { device: number; counter: string; value: number }[] {
   const problems: { device: number; counter: string; value: number }[] = [];
   for (const device of snapshot.devices) {

@@ -2,17 +2,14 @@
  * The client-side monitor history: a bounded ring of compact samples.
  */
 
-import type {
-  INeuronMonitorHistory,
-  INeuronMonitorSample,
-  NeuronAPI
-} from '../tokens';
+import type { INeuronMonitorHistory, INeuronMonitorSample } from '../tokens';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * The sample of a snapshot (what the charts keep of it).
  */
 export function sampleFromSnapshot(
-  snapshot: NeuronAPI.MonitorSnapshot
+  snapshot: MonitorAPI.MonitorSnapshot
 ): INeuronMonitorSample {
   const cores = new Float32Array(snapshot.cores.length);
   snapshot.cores.forEach((core, index) => {
@@ -37,7 +34,7 @@ export function sampleFromSnapshot(
  * The sample of a point of `GET monitor/history`.
  */
 export function sampleFromHistoryPoint(
-  point: NeuronAPI.MonitorHistoryPoint
+  point: MonitorAPI.MonitorHistoryPoint
 ): INeuronMonitorSample {
   const cores = Float32Array.from(point.cores);
   return {

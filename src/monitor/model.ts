@@ -10,7 +10,6 @@ import { ServerExtensionMissingError, requestAPI } from '../request';
 import type {
   INeuronI18n,
   INeuronMonitor,
-  NeuronAPI,
   NeuronMonitorConnection
 } from '../tokens';
 import {
@@ -19,6 +18,7 @@ import {
   sampleFromSnapshot
 } from './history';
 import { MonitorStreamClient, MonitorTransport } from './stream';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * The live NeuronCore monitor shared by every view.
@@ -63,11 +63,11 @@ export class MonitorModel implements INeuronMonitor {
     return this._connection;
   }
 
-  get status(): NeuronAPI.MonitorStatus | null {
+  get status(): MonitorAPI.MonitorStatus | null {
     return this._status;
   }
 
-  get snapshot(): NeuronAPI.MonitorSnapshot | null {
+  get snapshot(): MonitorAPI.MonitorSnapshot | null {
     return this._snapshot;
   }
 
@@ -115,11 +115,11 @@ export class MonitorModel implements INeuronMonitor {
     return this._viewers;
   }
 
-  get snapshotChanged(): ISignal<this, NeuronAPI.MonitorSnapshot> {
+  get snapshotChanged(): ISignal<this, MonitorAPI.MonitorSnapshot> {
     return this._snapshotChanged;
   }
 
-  get statusChanged(): ISignal<this, NeuronAPI.MonitorStatus> {
+  get statusChanged(): ISignal<this, MonitorAPI.MonitorStatus> {
     return this._statusChanged;
   }
 
@@ -144,7 +144,7 @@ export class MonitorModel implements INeuronMonitor {
   }
 
   async restart(): Promise<void> {
-    const status = await requestAPI<NeuronAPI.MonitorStatus>(
+    const status = await requestAPI<MonitorAPI.MonitorStatus>(
       'monitor/restart',
       { method: 'POST' },
       this._serverSettings,
@@ -229,7 +229,7 @@ export class MonitorModel implements INeuronMonitor {
 
   private _onMessage(
     _: MonitorStreamClient,
-    message: NeuronAPI.MonitorStreamMessage
+    message: MonitorAPI.MonitorStreamMessage
   ): void {
     if (message.type === 'status') {
       this._setStatus(message.status);
@@ -238,13 +238,13 @@ export class MonitorModel implements INeuronMonitor {
     }
   }
 
-  private _setStatus(status: NeuronAPI.MonitorStatus): void {
+  private _setStatus(status: MonitorAPI.MonitorStatus): void {
     this._status = status;
     this._statusChanged.emit(status);
     this._changed.emit();
   }
 
-  private _acceptSnapshot(snapshot: NeuronAPI.MonitorSnapshot): void {
+  private _acceptSnapshot(snapshot: MonitorAPI.MonitorSnapshot): void {
     this._snapshot = snapshot;
     this._history.push(sampleFromSnapshot(snapshot));
     this._deliver();
@@ -301,7 +301,7 @@ export class MonitorModel implements INeuronMonitor {
       params.set('since', String(latest.timestamp));
     }
     try {
-      const reply = await requestAPI<NeuronAPI.MonitorHistory>(
+      const reply = await requestAPI<MonitorAPI.MonitorHistory>(
         `monitor/history?${params.toString()}`,
         { method: 'GET' },
         this._serverSettings,
@@ -332,16 +332,16 @@ export class MonitorModel implements INeuronMonitor {
   private _history: SampleRing;
   private _viewers = new Set<string>();
   private _connection: NeuronMonitorConnection = 'idle';
-  private _status: NeuronAPI.MonitorStatus | null = null;
-  private _snapshot: NeuronAPI.MonitorSnapshot | null = null;
+  private _status: MonitorAPI.MonitorStatus | null = null;
+  private _snapshot: MonitorAPI.MonitorSnapshot | null = null;
   private _error: string | null = null;
   private _historyFetched = false;
   private _updatePeriod: number;
   private _lastDelivery = 0;
   private _deliveryTimer: ReturnType<typeof setTimeout> | null = null;
   private _isDisposed = false;
-  private _snapshotChanged = new Signal<this, NeuronAPI.MonitorSnapshot>(this);
-  private _statusChanged = new Signal<this, NeuronAPI.MonitorStatus>(this);
+  private _snapshotChanged = new Signal<this, MonitorAPI.MonitorSnapshot>(this);
+  private _statusChanged = new Signal<this, MonitorAPI.MonitorStatus>(this);
   private _changed = new Signal<this, void>(this);
 }
 

@@ -10,8 +10,9 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { API_NAMESPACE, requestAPI } from '../request';
-import type { NeuronAPI, NeuronLanguage } from '../tokens';
+import type { NeuronLanguage } from '../tokens';
 import { MONITOR_INGEST_MEASURE, measureSince, now } from './profiling';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * How messages currently arrive.
@@ -56,7 +57,7 @@ export class MonitorStreamClient implements IDisposable {
   /**
    * Emitted with every message received, in order.
    */
-  get received(): ISignal<this, NeuronAPI.MonitorStreamMessage> {
+  get received(): ISignal<this, MonitorAPI.MonitorStreamMessage> {
     return this._received;
   }
 
@@ -256,9 +257,9 @@ export class MonitorStreamClient implements IDisposable {
         : `monitor/snapshot?after=${after}&timeout=${this._pollTimeout}`;
     const abort = new AbortController();
     this._pollAbort = abort;
-    let reply: NeuronAPI.MonitorSnapshotReply;
+    let reply: MonitorAPI.MonitorSnapshotReply;
     try {
-      reply = await requestAPI<NeuronAPI.MonitorSnapshotReply>(
+      reply = await requestAPI<MonitorAPI.MonitorSnapshotReply>(
         endPoint,
         { method: 'GET', signal: abort.signal },
         this._serverSettings,
@@ -303,7 +304,7 @@ export class MonitorStreamClient implements IDisposable {
 
   private _onText(data: unknown): void {
     const start = now();
-    let message: NeuronAPI.MonitorStreamMessage;
+    let message: MonitorAPI.MonitorStreamMessage;
     try {
       message = JSON.parse(String(data));
     } catch {
@@ -324,7 +325,7 @@ export class MonitorStreamClient implements IDisposable {
     }
   }
 
-  private _noteSnapshot(snapshot: NeuronAPI.MonitorSnapshot): void {
+  private _noteSnapshot(snapshot: MonitorAPI.MonitorSnapshot): void {
     this._lastSeq = snapshot.seq;
     this._lastTimestamp = snapshot.timestamp;
   }
@@ -351,7 +352,7 @@ export class MonitorStreamClient implements IDisposable {
   private _lastSeq: number | null = null;
   private _lastTimestamp: number | null = null;
   private _isDisposed = false;
-  private _received = new Signal<this, NeuronAPI.MonitorStreamMessage>(this);
+  private _received = new Signal<this, MonitorAPI.MonitorStreamMessage>(this);
   private _transportChanged = new Signal<this, MonitorTransport | null>(this);
   private _failed = new Signal<this, unknown>(this);
 }

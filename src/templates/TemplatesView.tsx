@@ -17,7 +17,6 @@ import { Notice, StateBadge, useRerenderOn } from '../components';
 import {
   INeuronEnvironment,
   INeuronTemplates,
-  NeuronAPI,
   TRANSLATION_DOMAIN
 } from '../tokens';
 import type { TemplateDraft, TemplateDrafts } from './draft';
@@ -29,6 +28,7 @@ import {
   describeIssue,
   formatChoice
 } from './parameterForm';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * Properties of {@link TemplatesView}.
@@ -140,7 +140,7 @@ function ListState(
  */
 function Problems(
   props: ITransProps & {
-    problems: ReadonlyArray<NeuronAPI.TemplateProblem>;
+    problems: ReadonlyArray<TemplatesAPI.TemplateProblem>;
   }
 ): JSX.Element | null {
   const { problems, trans } = props;
@@ -175,7 +175,7 @@ function Problems(
 }
 
 interface ICardProps extends ITemplatesViewProps, ITransProps {
-  template: NeuronAPI.TemplateSummary;
+  template: TemplatesAPI.TemplateSummary;
   simulated: boolean;
   open: boolean;
   onToggle: () => void;
@@ -299,7 +299,7 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
   const run = async (
     key: string,
     action: (
-      params: NeuronAPI.TemplateParameterValues
+      params: TemplatesAPI.TemplateParameterValues
     ) => Promise<Omit<IStatus, 'where'>>
   ): Promise<void> => {
     const where = key.startsWith('step:') ? 'steps' : 'actions';
@@ -327,7 +327,7 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
     }
   };
 
-  const insert = (step: NeuronAPI.TemplateStep | null) =>
+  const insert = (step: TemplatesAPI.TemplateStep | null) =>
     run(step ? `step:${step.id}` : 'insert', async params => {
       const result = await model.insert(template.id, {
         params,
@@ -466,7 +466,7 @@ function primaryIf(primary: boolean, className: string): string {
  * Which environment the parameters were derived from.
  */
 function EnvironmentLine(
-  props: ITransProps & { detail: NeuronAPI.TemplateDetail }
+  props: ITransProps & { detail: TemplatesAPI.TemplateDetail }
 ): JSX.Element {
   const { detail, trans } = props;
   const environment = detail.environment;
@@ -494,13 +494,13 @@ function EnvironmentLine(
 function ParameterForm(
   props: ITransProps & {
     draft: TemplateDraft;
-    detail: NeuronAPI.TemplateDetail;
+    detail: TemplatesAPI.TemplateDetail;
   }
 ): JSX.Element {
   const { draft, detail, trans } = props;
   const main = detail.parameters.filter(parameter => !parameter.advanced);
   const advanced = detail.parameters.filter(parameter => parameter.advanced);
-  const field = (parameter: NeuronAPI.TemplateParameter) => (
+  const field = (parameter: TemplatesAPI.TemplateParameter) => (
     <ParameterField
       key={parameter.name}
       templateId={detail.id}
@@ -544,7 +544,7 @@ function ParameterForm(
 
 interface IFieldProps extends ITransProps {
   templateId: string;
-  parameter: NeuronAPI.TemplateParameter;
+  parameter: TemplatesAPI.TemplateParameter;
   value: FormValue;
   issue: ParameterIssue | null;
   edited: boolean;
@@ -663,14 +663,14 @@ function ParameterField(props: IFieldProps): JSX.Element {
 }
 
 interface IStepsProps extends ITransProps {
-  detail: NeuronAPI.TemplateDetail;
+  detail: TemplatesAPI.TemplateDetail;
   rendermime: IRenderMimeRegistry | null;
   showInsert: boolean;
   canInsert: boolean;
   busy: string | null;
   includeSetup: boolean;
   onIncludeSetupChange: (value: boolean) => void;
-  onInsertStep: (step: NeuronAPI.TemplateStep) => void;
+  onInsertStep: (step: TemplatesAPI.TemplateStep) => void;
 }
 
 /**
@@ -716,7 +716,7 @@ function StepsPreview(props: IStepsProps): JSX.Element {
 }
 
 function StepItem(
-  props: IStepsProps & { step: NeuronAPI.TemplateStep; dependsOn: string[] }
+  props: IStepsProps & { step: TemplatesAPI.TemplateStep; dependsOn: string[] }
 ): JSX.Element {
   const { step, trans, rendermime, dependsOn } = props;
   const [open, setOpen] = useState(false);

@@ -15,10 +15,10 @@ import type {
   ITemplateCreateOptions,
   ITemplateInsertOptions,
   ITemplateInsertion,
-  ITemplateNotebook,
-  NeuronAPI
+  ITemplateNotebook
 } from '../tokens';
 import { insertAtCursor } from './insertion';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * What the actions need of the templates model: renderings.
@@ -26,12 +26,12 @@ import { insertAtCursor } from './insertion';
 export interface ITemplateRenderer {
   renderCells(
     id: string,
-    request?: NeuronAPI.TemplateRenderOptions
-  ): Promise<NeuronAPI.TemplateRenderedCells>;
+    request?: TemplatesAPI.TemplateRenderOptions
+  ): Promise<TemplatesAPI.TemplateRenderedCells>;
   renderNotebook(
     id: string,
-    request?: NeuronAPI.TemplateRenderOptions
-  ): Promise<NeuronAPI.TemplateRenderedNotebook>;
+    request?: TemplatesAPI.TemplateRenderOptions
+  ): Promise<TemplatesAPI.TemplateRenderedNotebook>;
 }
 
 /**

@@ -12,12 +12,8 @@ import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import { CategoryItem, addCategoryItems } from '../categoryItems';
 import { neuronIcon } from '../components';
-import {
-  CommandIDs,
-  INeuronI18n,
-  INeuronTemplates,
-  NeuronAPI
-} from '../tokens';
+import { CommandIDs, INeuronI18n, INeuronTemplates } from '../tokens';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * The first part of a template title, short enough for a launcher card:
@@ -163,7 +159,7 @@ export function addTemplateCommands(
   // Launcher and palette items, one per template, follow the list (and the
   // language, which names their category).
   const itemsFor = (
-    list: ReadonlyArray<NeuronAPI.TemplateSummary>
+    list: ReadonlyArray<TemplatesAPI.TemplateSummary>
   ): CategoryItem[] =>
     list.flatMap((template, rank): CategoryItem[] => {
       const args = { id: template.id };
@@ -186,14 +182,14 @@ export function addTemplateCommands(
         { palette: { command: CommandIDs.insertTemplate, args, rank } }
       ];
     });
-  let current: ReadonlyArray<NeuronAPI.TemplateSummary> =
+  let current: ReadonlyArray<TemplatesAPI.TemplateSummary> =
     templates.state === 'ready' ? templates.templates : [];
   const items = addCategoryItems(i18n, { palette, launcher }, () =>
     itemsFor(current)
   );
   const syncItems = (
     _sender: unknown,
-    list: ReadonlyArray<NeuronAPI.TemplateSummary>
+    list: ReadonlyArray<TemplatesAPI.TemplateSummary>
   ) => {
     current = list;
     items.rebuild();
@@ -220,10 +216,10 @@ export function addTemplateCommands(
 /** The `params` argument of a command, when it is an object. */
 function paramsOf(
   args: ReadonlyPartialJSONObject
-): NeuronAPI.TemplateParameterValues {
+): TemplatesAPI.TemplateParameterValues {
   const params = args.params;
   if (params && typeof params === 'object' && !Array.isArray(params)) {
-    return params as NeuronAPI.TemplateParameterValues;
+    return params as TemplatesAPI.TemplateParameterValues;
   }
   return {};
 }

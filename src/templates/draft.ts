@@ -6,7 +6,7 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { INeuronI18n, INeuronTemplates, NeuronAPI } from '../tokens';
+import type { INeuronI18n, INeuronTemplates } from '../tokens';
 import { describeRequestError } from '../request';
 import {
   FormValue,
@@ -15,6 +15,7 @@ import {
   toFormValue,
   validateForm
 } from './parameterForm';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * Where a draft stands: `loading` until the first detail arrives.
@@ -33,7 +34,7 @@ export interface IDraftValidation {
    * The values the user changed. The others are left to the server, which
    * derives them again from the environment exactly as the form showed them.
    */
-  params: NeuronAPI.TemplateParameterValues;
+  params: TemplatesAPI.TemplateParameterValues;
 }
 
 /**
@@ -65,7 +66,7 @@ export class TemplateDraft implements IDisposable {
   /**
    * The last detail received, or `null` before the first one.
    */
-  get detail(): NeuronAPI.TemplateDetail | null {
+  get detail(): TemplatesAPI.TemplateDetail | null {
     return this._detail;
   }
 
@@ -207,7 +208,7 @@ export class TemplateDraft implements IDisposable {
     const result = validateForm(detail.parameters, this._values);
     this._issues = result.issues;
     this._changed.emit();
-    const params: NeuronAPI.TemplateParameterValues = {};
+    const params: TemplatesAPI.TemplateParameterValues = {};
     for (const name of this._edited) {
       if (name in result.values) {
         params[name] = result.values[name];
@@ -227,7 +228,7 @@ export class TemplateDraft implements IDisposable {
 
   private async _fetch(
     generation: number,
-    params: NeuronAPI.TemplateParameterValues
+    params: TemplatesAPI.TemplateParameterValues
   ): Promise<void> {
     try {
       const detail = await this._templates.getTemplate(this.id, params);
@@ -270,8 +271,8 @@ export class TemplateDraft implements IDisposable {
   }
 
   /** The edited values that pass the form's checks. */
-  private _validEdits(): NeuronAPI.TemplateParameterValues {
-    const params: NeuronAPI.TemplateParameterValues = {};
+  private _validEdits(): TemplatesAPI.TemplateParameterValues {
+    const params: TemplatesAPI.TemplateParameterValues = {};
     for (const name of this._edited) {
       const parameter = this._parameter(name);
       if (!parameter || !(name in this._values)) {
@@ -285,7 +286,7 @@ export class TemplateDraft implements IDisposable {
     return params;
   }
 
-  private _parameter(name: string): NeuronAPI.TemplateParameter | null {
+  private _parameter(name: string): TemplatesAPI.TemplateParameter | null {
     return (
       this._detail?.parameters.find(parameter => parameter.name === name) ??
       null
@@ -302,7 +303,7 @@ export class TemplateDraft implements IDisposable {
   private _templates: INeuronTemplates;
   private _i18n: INeuronI18n | null;
   private _state: TemplateDraftState = 'idle';
-  private _detail: NeuronAPI.TemplateDetail | null = null;
+  private _detail: TemplatesAPI.TemplateDetail | null = null;
   private _error: string | null = null;
   private _busy = false;
   private _values: Record<string, FormValue> = {};

@@ -4,8 +4,7 @@
  */
 
 import type { INotebookModel } from '@jupyterlab/notebook';
-
-import type { NeuronAPI } from '../tokens';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * The shared (Yjs) model of a notebook.
@@ -111,7 +110,7 @@ export function isBlankNotebook(shared: SharedNotebook): boolean {
  * (`jupyterlab_neuron`, `tags`) kept as the server rendered it.
  */
 export function toSharedCells(
-  cells: ReadonlyArray<NeuronAPI.TemplateCell>
+  cells: ReadonlyArray<TemplatesAPI.TemplateCell>
 ): SharedCellData[] {
   return cells.map(cell => {
     const metadata = JSON.parse(JSON.stringify(cell.metadata ?? {}));
@@ -139,7 +138,7 @@ export function toSharedCells(
 export function insertCellsAsOneOperation(
   shared: SharedNotebook,
   index: number,
-  cells: ReadonlyArray<NeuronAPI.TemplateCell>,
+  cells: ReadonlyArray<TemplatesAPI.TemplateCell>,
   options: IInsertionOptions = {}
 ): IInsertionResult {
   const data = toSharedCells(cells);
@@ -191,7 +190,7 @@ export function insertCellsAsOneOperation(
  */
 export function insertAtCursor(
   notebook: IInsertionTarget,
-  cells: ReadonlyArray<NeuronAPI.TemplateCell>,
+  cells: ReadonlyArray<TemplatesAPI.TemplateCell>,
   notebookMetadata: Record<string, unknown> | null = null
 ): IInsertionResult {
   const model = notebook.model;

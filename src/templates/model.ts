@@ -14,11 +14,11 @@ import {
   ITemplateInsertOptions,
   ITemplateInsertion,
   ITemplateNotebook,
-  NeuronAPI,
   NeuronLanguage,
   NeuronTemplatesState
 } from '../tokens';
 import { TemplateActions } from './actions';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * The templates of the server extension.
@@ -51,11 +51,11 @@ export class TemplatesModel implements INeuronTemplates {
     return this._state;
   }
 
-  get templates(): ReadonlyArray<NeuronAPI.TemplateSummary> {
+  get templates(): ReadonlyArray<TemplatesAPI.TemplateSummary> {
     return this._templates;
   }
 
-  get problems(): ReadonlyArray<NeuronAPI.TemplateProblem> {
+  get problems(): ReadonlyArray<TemplatesAPI.TemplateProblem> {
     return this._problems;
   }
 
@@ -74,7 +74,10 @@ export class TemplatesModel implements INeuronTemplates {
     return this._changed;
   }
 
-  get listChanged(): ISignal<this, ReadonlyArray<NeuronAPI.TemplateSummary>> {
+  get listChanged(): ISignal<
+    this,
+    ReadonlyArray<TemplatesAPI.TemplateSummary>
+  > {
     return this._listChanged;
   }
 
@@ -116,19 +119,19 @@ export class TemplatesModel implements INeuronTemplates {
   /**
    * The summary of one template of the list, if listed.
    */
-  summary(id: string): NeuronAPI.TemplateSummary | null {
+  summary(id: string): TemplatesAPI.TemplateSummary | null {
     return this._templates.find(template => template.id === id) ?? null;
   }
 
   getTemplate(
     id: string,
-    params: NeuronAPI.TemplateParameterValues = {}
-  ): Promise<NeuronAPI.TemplateDetail> {
+    params: TemplatesAPI.TemplateParameterValues = {}
+  ): Promise<TemplatesAPI.TemplateDetail> {
     const query = new URLSearchParams({ lang: this.language });
     if (Object.keys(params).length > 0) {
       query.set('params', JSON.stringify(params));
     }
-    return requestAPI<NeuronAPI.TemplateDetail>(
+    return requestAPI<TemplatesAPI.TemplateDetail>(
       `templates/${encodeURIComponent(id)}?${query.toString()}`,
       { method: 'GET' },
       this._serverSettings,
@@ -138,16 +141,20 @@ export class TemplatesModel implements INeuronTemplates {
 
   renderCells(
     id: string,
-    request: NeuronAPI.TemplateRenderOptions = {}
-  ): Promise<NeuronAPI.TemplateRenderedCells> {
-    return this._render<NeuronAPI.TemplateRenderedCells>(id, request, 'cells');
+    request: TemplatesAPI.TemplateRenderOptions = {}
+  ): Promise<TemplatesAPI.TemplateRenderedCells> {
+    return this._render<TemplatesAPI.TemplateRenderedCells>(
+      id,
+      request,
+      'cells'
+    );
   }
 
   renderNotebook(
     id: string,
-    request: NeuronAPI.TemplateRenderOptions = {}
-  ): Promise<NeuronAPI.TemplateRenderedNotebook> {
-    return this._render<NeuronAPI.TemplateRenderedNotebook>(
+    request: TemplatesAPI.TemplateRenderOptions = {}
+  ): Promise<TemplatesAPI.TemplateRenderedNotebook> {
+    return this._render<TemplatesAPI.TemplateRenderedNotebook>(
       id,
       request,
       'notebook'
@@ -209,7 +216,7 @@ export class TemplatesModel implements INeuronTemplates {
 
   private _render<T>(
     id: string,
-    request: NeuronAPI.TemplateRenderOptions,
+    request: TemplatesAPI.TemplateRenderOptions,
     format: 'cells' | 'notebook'
   ): Promise<T> {
     const body = { lang: this.language, ...request, format };
@@ -246,7 +253,7 @@ export class TemplatesModel implements INeuronTemplates {
 
   private async _fetch(generation: number): Promise<void> {
     try {
-      const list = await requestAPI<NeuronAPI.TemplateList>(
+      const list = await requestAPI<TemplatesAPI.TemplateList>(
         `templates?lang=${this.language}`,
         { method: 'GET' },
         this._serverSettings,
@@ -289,8 +296,8 @@ export class TemplatesModel implements INeuronTemplates {
   private _serverSettings: ServerConnection.ISettings;
   private _i18n: INeuronI18n | null;
   private _state: NeuronTemplatesState = 'idle';
-  private _templates: NeuronAPI.TemplateSummary[] = [];
-  private _problems: NeuronAPI.TemplateProblem[] = [];
+  private _templates: TemplatesAPI.TemplateSummary[] = [];
+  private _problems: TemplatesAPI.TemplateProblem[] = [];
   private _error: string | null = null;
   private _visible = false;
   private _loading: Promise<void> | null = null;
@@ -301,7 +308,7 @@ export class TemplatesModel implements INeuronTemplates {
   private _changed = new Signal<this, void>(this);
   private _listChanged = new Signal<
     this,
-    ReadonlyArray<NeuronAPI.TemplateSummary>
+    ReadonlyArray<TemplatesAPI.TemplateSummary>
   >(this);
 }
 

@@ -8,8 +8,7 @@
  */
 
 import type { TranslationBundle } from '@jupyterlab/translation';
-
-import type { NeuronAPI } from '../tokens';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * What an input holds: text for numbers, strings and lists, a flag for
@@ -35,15 +34,15 @@ export type ParameterIssue =
  * The outcome of reading one form value.
  */
 export type ParsedValue =
-  | { ok: true; value: NeuronAPI.TemplateParameterValue }
+  | { ok: true; value: TemplatesAPI.TemplateParameterValue }
   | { ok: false; issue: ParameterIssue };
 
 /**
  * The text (or flag) an input shows for a parameter value.
  */
 export function toFormValue(
-  parameter: Pick<NeuronAPI.TemplateParameter, 'type'>,
-  value: NeuronAPI.TemplateParameterValue | null | undefined
+  parameter: Pick<TemplatesAPI.TemplateParameter, 'type'>,
+  value: TemplatesAPI.TemplateParameterValue | null | undefined
 ): FormValue {
   if (parameter.type === 'boolean') {
     return value === true;
@@ -72,7 +71,7 @@ const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 function checkRange(
-  parameter: Pick<NeuronAPI.TemplateParameter, 'minimum' | 'maximum'>,
+  parameter: Pick<TemplatesAPI.TemplateParameter, 'minimum' | 'maximum'>,
   value: number
 ): ParameterIssue | null {
   if (parameter.minimum !== null && value < parameter.minimum) {
@@ -85,8 +84,8 @@ function checkRange(
 }
 
 function sameValue(
-  a: NeuronAPI.TemplateParameterValue,
-  b: NeuronAPI.TemplateParameterValue
+  a: TemplatesAPI.TemplateParameterValue,
+  b: TemplatesAPI.TemplateParameterValue
 ): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -97,12 +96,12 @@ function sameValue(
  */
 export function parseFormValue(
   parameter: Pick<
-    NeuronAPI.TemplateParameter,
+    TemplatesAPI.TemplateParameter,
     'type' | 'minimum' | 'maximum' | 'choices'
   >,
   raw: FormValue
 ): ParsedValue {
-  let value: NeuronAPI.TemplateParameterValue;
+  let value: TemplatesAPI.TemplateParameterValue;
   if (parameter.type === 'boolean') {
     if (typeof raw !== 'boolean') {
       return { ok: false, issue: { code: 'boolean' } };
@@ -174,7 +173,9 @@ export function parseFormValue(
 /**
  * A choice as shown in a select (lists as `1, 4`).
  */
-export function formatChoice(choice: NeuronAPI.TemplateParameterValue): string {
+export function formatChoice(
+  choice: TemplatesAPI.TemplateParameterValue
+): string {
   return Array.isArray(choice) ? choice.join(', ') : String(choice);
 }
 
@@ -187,7 +188,7 @@ export interface IFormValidation {
   /** Parameter name -> issue, for the values that cannot be used. */
   issues: Record<string, ParameterIssue>;
   /** Parameter name -> value, for the values that can. */
-  values: NeuronAPI.TemplateParameterValues;
+  values: TemplatesAPI.TemplateParameterValues;
 }
 
 /**
@@ -197,11 +198,11 @@ export interface IFormValidation {
  * @param raw - parameter name -> form value; a missing name keeps the server's value
  */
 export function validateForm(
-  parameters: ReadonlyArray<NeuronAPI.TemplateParameter>,
+  parameters: ReadonlyArray<TemplatesAPI.TemplateParameter>,
   raw: Readonly<Record<string, FormValue>>
 ): IFormValidation {
   const issues: Record<string, ParameterIssue> = {};
-  const values: NeuronAPI.TemplateParameterValues = {};
+  const values: TemplatesAPI.TemplateParameterValues = {};
   for (const parameter of parameters) {
     const input =
       parameter.name in raw

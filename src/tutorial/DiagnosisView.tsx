@@ -10,9 +10,10 @@ import React, { useEffect, useId, useState } from 'react';
 
 import { Notice, StateBadge, useRerenderOn } from '../components';
 import { stripAnsi } from '../diagnose';
-import { NeuronAPI, TRANSLATION_DOMAIN } from '../tokens';
+import { TRANSLATION_DOMAIN } from '../tokens';
 import type { ICoreHolder, IDiagnosisActions } from './actions';
 import type { IStepDiagnosis } from './session';
+import type * as DiagnoseAPI from '../api/diagnose';
 
 /**
  * Properties of {@link DiagnosisView}.
@@ -80,13 +81,13 @@ export function DiagnosisView(props: IDiagnosisViewProps): JSX.Element {
 
 interface IKnownFailureProps extends IDiagnosisViewProps {
   trans: TranslationBundle;
-  match: NeuronAPI.DiagnoseMatch;
+  match: DiagnoseAPI.DiagnoseMatch;
   details: Record<string, string | number>;
 }
 
 function KnownFailure(props: IKnownFailureProps): JSX.Element {
   const { match, details, trans, actions, diagnosis } = props;
-  const available = (action: NeuronAPI.DiagnoseActionId) =>
+  const available = (action: DiagnoseAPI.DiagnoseActionId) =>
     !!actions && actions.isAvailable(action, details);
   const showsHolders =
     match.actions.includes('show-core-holders') ||
@@ -204,7 +205,7 @@ function CoreRequest(props: {
 
 function ActionButton(
   props: IKnownFailureProps & {
-    action: NeuronAPI.DiagnoseActionId;
+    action: DiagnoseAPI.DiagnoseActionId;
     label: string;
   }
 ): JSX.Element {
@@ -441,7 +442,7 @@ function KernelChoices(props: {
 }
 
 function Reference(props: {
-  reference: NeuronAPI.DiagnoseReference;
+  reference: DiagnoseAPI.DiagnoseReference;
   trans: TranslationBundle;
 }): JSX.Element {
   return (

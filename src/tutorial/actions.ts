@@ -20,9 +20,11 @@ import {
   CommandIDs,
   INeuronCompileCache,
   INeuronI18n,
-  INeuronMonitor,
-  NeuronAPI
+  INeuronMonitor
 } from '../tokens';
+import type * as CacheAPI from '../api/cache';
+import type * as DiagnoseAPI from '../api/diagnose';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * Linux pids never exceed 2**22; the simulator's own pids start above that.
@@ -38,7 +40,7 @@ export interface ICoreHolder {
   cores: number[];
   utilization: number;
   /** The Jupyter kernel (and notebook) the process belongs to, if any. */
-  kernel: NeuronAPI.MonitorKernel | null;
+  kernel: MonitorAPI.MonitorKernel | null;
   /** A process made up by the simulator (no real process behind it). */
   simulated: boolean;
   /** It belongs to the kernel of the notebook that failed. */
@@ -79,7 +81,7 @@ export interface IDiagnosisActions {
   /** Whether the monitor's own view can be opened. */
   readonly canOpenMonitor: boolean;
   isAvailable(
-    action: NeuronAPI.DiagnoseActionId,
+    action: DiagnoseAPI.DiagnoseActionId,
     details: Readonly<Record<string, string | number>>
   ): boolean;
   watchHolders(viewer: string, visible: boolean): void;
@@ -129,7 +131,7 @@ export class DiagnosisActions implements IDiagnosisActions {
    * without the button.
    */
   isAvailable(
-    action: NeuronAPI.DiagnoseActionId,
+    action: DiagnoseAPI.DiagnoseActionId,
     details: Readonly<Record<string, string | number>>
   ): boolean {
     switch (action) {
@@ -306,7 +308,7 @@ export class DiagnosisActions implements IDiagnosisActions {
       return;
     }
     const trans = this._i18n.trans;
-    let entry: NeuronAPI.Cache.Entry | undefined;
+    let entry: CacheAPI.Entry | undefined;
     try {
       const page = await cache.listEntries({
         text: module,

@@ -10,12 +10,13 @@ import type {
 } from '@lumino/coreutils';
 
 import { describeRequestError } from '../request';
-import type { INeuronI18n, INeuronMonitor, NeuronAPI } from '../tokens';
+import type { INeuronI18n, INeuronMonitor } from '../tokens';
 import type {
   ITutorialStep,
   TutorialProgress,
   TutorialStepStatus
 } from './progress';
+import type * as MonitorAPI from '../api/monitor';
 
 /**
  * A core counts as busy from this utilization (percent) on.
@@ -500,7 +501,7 @@ export class StepChecks {
 
   private _onSnapshot(
     _: INeuronMonitor,
-    snapshot: NeuronAPI.MonitorSnapshot
+    snapshot: MonitorAPI.MonitorSnapshot
   ): void {
     const reading = coreReading(snapshot, this._services.kernelId());
     for (const stepId of this._watching) {
@@ -554,7 +555,7 @@ export namespace StepChecks {
  * kernel when the monitor can tell them, else for every core.
  */
 export function coreReading(
-  snapshot: NeuronAPI.MonitorSnapshot,
+  snapshot: MonitorAPI.MonitorSnapshot,
   kernelId: string | null
 ): { utilization: number[]; attributed: boolean; simulated: boolean } {
   const ours = kernelId

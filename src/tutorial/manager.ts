@@ -12,15 +12,12 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { DiagnoseClient } from '../diagnose';
 import { requestAPI } from '../request';
-import type {
-  INeuronI18n,
-  INeuronMonitor,
-  INeuronTemplates,
-  NeuronAPI
-} from '../tokens';
+import type { INeuronI18n, INeuronMonitor, INeuronTemplates } from '../tokens';
 import type { ICacheTotals, ICheckServices, IFoundFile } from './checks';
 import { METADATA_KEY, parseTutorialMetadata } from './progress';
 import { NotebookTutorial } from './session';
+import type * as CacheAPI from '../api/cache';
+import type * as TemplatesAPI from '../api/templates';
 
 /**
  * Keeps one {@link NotebookTutorial} per notebook in tutorial mode.
@@ -188,7 +185,7 @@ export class TutorialManager {
     return {
       monitor: this._monitor,
       cacheTotals: async (): Promise<ICacheTotals> => {
-        const status = await requestAPI<NeuronAPI.Cache.Status>(
+        const status = await requestAPI<CacheAPI.Status>(
           'cache/status?refresh=1',
           { method: 'GET' },
           this._serverSettings,
@@ -232,7 +229,7 @@ export class TutorialManager {
     parameters: Record<string, unknown>,
     language: INeuronI18n['language']
   ): Promise<NotebookTutorial.ITemplateInfo | null> {
-    const get = (params: NeuronAPI.TemplateParameterValues | null) => {
+    const get = (params: TemplatesAPI.TemplateParameterValues | null) => {
       if (this._templates) {
         return this._templates.getTemplate(templateId, params ?? undefined);
       }
@@ -240,17 +237,17 @@ export class TutorialManager {
       if (params) {
         query.set('params', JSON.stringify(params));
       }
-      return requestAPI<NeuronAPI.TemplateDetail>(
+      return requestAPI<TemplatesAPI.TemplateDetail>(
         `templates/${encodeURIComponent(templateId)}?${query.toString()}`,
         { method: 'GET' },
         this._serverSettings,
         language
       );
     };
-    let detail: NeuronAPI.TemplateDetail;
+    let detail: TemplatesAPI.TemplateDetail;
     try {
       // The notebook's own values fill the explanations' placeholders.
-      detail = await get(parameters as NeuronAPI.TemplateParameterValues);
+      detail = await get(parameters as TemplatesAPI.TemplateParameterValues);
     } catch {
       try {
         // Values this server no longer accepts: explain with its defaults.

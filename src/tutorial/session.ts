@@ -19,7 +19,7 @@ import type { JSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DiagnoseClient, errorOutputOf, errorTextOfOutputs } from '../diagnose';
-import type { INeuronI18n, INeuronMonitor, NeuronAPI } from '../tokens';
+import type { INeuronI18n, INeuronMonitor } from '../tokens';
 import {
   EvidenceView,
   ICheckServices,
@@ -36,6 +36,7 @@ import {
   TutorialProgress,
   stepMetadataOf
 } from './progress';
+import type * as DiagnoseAPI from '../api/diagnose';
 
 /**
  * The CSS class of the cells of the step the guide shows.
@@ -56,9 +57,9 @@ export interface IStepDiagnosis {
   /** The error text sent to the server (stream outputs and traceback). */
   text: string;
   state: 'loading' | 'ready' | 'error';
-  result: NeuronAPI.Diagnosis | null;
+  result: DiagnoseAPI.Diagnosis | null;
   /** The catalogue's fallback, for an unknown error. */
-  fallback: NeuronAPI.DiagnoseCatalogue['fallback'] | null;
+  fallback: DiagnoseAPI.DiagnoseCatalogue['fallback'] | null;
   /** Action id -> button label, from the catalogue. */
   labels: Record<string, string>;
   /** Why the diagnosis failed, when `state` is `error`. */

@@ -6,13 +6,13 @@ import { FakeServer } from '../../__tests__/fakeServer';
 import { NeuronI18n } from '../../i18n';
 import {
   INeuronCompileCache,
-  NeuronAPI,
   NeuronCompileCacheState,
   NeuronFreeDiskThreshold,
   NeuronLanguage
 } from '../../tokens';
 import { CacheSummaryView } from '../CacheSummaryView';
 import { FakeCompileCache } from './fakeCache';
+import type * as CacheAPI from '../../api/cache';
 
 const GIB = 1024 ** 3;
 
@@ -21,7 +21,7 @@ const GIB = 1024 ** 3;
  */
 class StubCache implements INeuronCompileCache {
   state: NeuronCompileCacheState = 'ready';
-  status: NeuronAPI.Cache.Status | null = null;
+  status: CacheAPI.Status | null = null;
   error: string | null = null;
   isBusy = false;
   isVisible = true;
@@ -41,16 +41,16 @@ class StubCache implements INeuronCompileCache {
   async refresh(): Promise<void> {
     this.refreshCalls += 1;
   }
-  listEntries(): Promise<NeuronAPI.Cache.EntryPage> {
+  listEntries(): Promise<CacheAPI.EntryPage> {
     throw new Error('not used');
   }
-  entryDetail(): Promise<NeuronAPI.Cache.EntryDetail> {
+  entryDetail(): Promise<CacheAPI.EntryDetail> {
     throw new Error('not used');
   }
-  dryRun(): Promise<NeuronAPI.Cache.CleanResult> {
+  dryRun(): Promise<CacheAPI.CleanResult> {
     throw new Error('not used');
   }
-  clean(): Promise<NeuronAPI.Cache.CleanResult> {
+  clean(): Promise<CacheAPI.CleanResult> {
     throw new Error('not used');
   }
   dispose(): void {
@@ -60,8 +60,8 @@ class StubCache implements INeuronCompileCache {
 
 /** A status of 40 entries (4 failed), as the fake cache reports it. */
 function sampleStatus(
-  change: (root: NeuronAPI.Cache.RootSummary) => void = () => undefined
-): NeuronAPI.Cache.Status {
+  change: (root: CacheAPI.RootSummary) => void = () => undefined
+): CacheAPI.Status {
   const status = new FakeCompileCache(new FakeServer(), 40).status();
   change(status.roots[0]);
   return status;

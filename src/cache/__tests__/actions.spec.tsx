@@ -6,7 +6,7 @@ import React from 'react';
 import { FakeServer } from '../../__tests__/fakeServer';
 import { waitUntil } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
-import { NeuronAPI } from '../../tokens';
+
 import {
   actionIntro,
   actionScope,
@@ -16,6 +16,7 @@ import {
 } from '../actions';
 import { CacheModel } from '../model';
 import { FakeCompileCache, ROOT_PATH } from './fakeCache';
+import type * as CacheAPI from '../../api/cache';
 
 /**
  * `showDialog` replaced by a script: records the text of each dialog and
@@ -40,7 +41,7 @@ function scriptedDialogs(
 }
 
 describe('cleanRequestFor', () => {
-  const root = { id: 'r1', path: '/cache' } as NeuronAPI.Cache.RootSummary;
+  const root = { id: 'r1', path: '/cache' } as CacheAPI.RootSummary;
 
   it('builds the request of every action', () => {
     expect(cleanRequestFor('delete-selected', { entries: ['a', 'b'] })).toEqual(
@@ -82,7 +83,7 @@ describe('planFigures', () => {
       kind: 'entry' | 'lock' | 'version',
       id: string,
       bytes: number
-    ): NeuronAPI.Cache.PlanItem => ({
+    ): CacheAPI.PlanItem => ({
       kind,
       id,
       root_id: 'r',
@@ -114,7 +115,7 @@ describe('planFigures', () => {
         }
       ],
       warnings: ['A Neuron compiler is running']
-    } as unknown as NeuronAPI.Cache.CleanResult;
+    } as unknown as CacheAPI.CleanResult;
 
     const en = planFigures(plan, new NeuronI18n({ setting: 'en' }).trans);
     expect(en.count).toBe(4);
@@ -153,7 +154,7 @@ describe('actionIntro', () => {
     expect(actionScope('delete-failed', {}, en)).toBe(
       'Applies to: every compile cache root'
     );
-    const root = { id: 'r', path: '/cache' } as NeuronAPI.Cache.RootSummary;
+    const root = { id: 'r', path: '/cache' } as CacheAPI.RootSummary;
     expect(actionScope('wipe', { root }, ja)).toBe('対象: /cache');
     expect(actionScope('delete-selected', { entries: ['a'] }, ja)).toBeNull();
     expect(
@@ -191,7 +192,7 @@ describe('runCacheAction', () => {
 
     expect(fake.cleanBodies.map(body => body.dry_run)).toEqual([true, false]);
     expect(fake.cleanBodies[1].plan_token).toBe(
-      (outcome as { plan: NeuronAPI.Cache.CleanResult }).plan.plan_token
+      (outcome as { plan: CacheAPI.CleanResult }).plan.plan_token
     );
     expect(shown).toHaveLength(1);
     expect(shown[0].text).toContain('To remove6');

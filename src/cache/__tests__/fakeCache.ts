@@ -5,10 +5,10 @@
  */
 
 import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
-import type { NeuronAPI } from '../../tokens';
+import type * as CacheAPI from '../../api/cache';
 
-type Entry = NeuronAPI.Cache.Entry;
-type State = NeuronAPI.Cache.EntryState;
+type Entry = CacheAPI.Entry;
+type State = CacheAPI.EntryState;
 
 export const ROOT_ID = 'r00t1d';
 export const ROOT_PATH = '/var/tmp/neuron-compile-cache';
@@ -68,7 +68,7 @@ export function makeEntry(index: number): Entry {
   };
 }
 
-function counts(entries: Entry[]): NeuronAPI.Cache.StateCounts {
+function counts(entries: Entry[]): CacheAPI.StateCounts {
   const result = {
     success: 0,
     failed: 0,
@@ -92,7 +92,7 @@ export class FakeCompileCache {
   /** Free bytes reported for the root. */
   freeBytes = 80 * 1024 ** 3;
   fsTotalBytes = 250 * 1024 ** 3;
-  rootState: NeuronAPI.Cache.RootState = 'ok';
+  rootState: CacheAPI.RootState = 'ok';
   rootStore: 'local' | 's3' = 'local';
   rootMessage: string | null = null;
   simulated = true;
@@ -146,9 +146,9 @@ export class FakeCompileCache {
     this.revision += 1;
   }
 
-  status(): NeuronAPI.Cache.Status {
+  status(): CacheAPI.Status {
     const total = this.entries.reduce((sum, entry) => sum + entry.bytes, 0);
-    const root: NeuronAPI.Cache.RootSummary = {
+    const root: CacheAPI.RootSummary = {
       id: ROOT_ID,
       path: ROOT_PATH,
       configured: ROOT_PATH,
@@ -262,7 +262,7 @@ export class FakeCompileCache {
         const compared = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
         return order === 'asc' ? compared : -compared;
       });
-    const page: NeuronAPI.Cache.EntryPage = {
+    const page: CacheAPI.EntryPage = {
       revision: `rev-${this.revision}`,
       scanned_at: NOW,
       total: matching.length,
@@ -311,7 +311,7 @@ export class FakeCompileCache {
             : 'The compile cache changed since the dry run, so its list is out of date. Nothing was removed: run the dry run again.'
       });
     }
-    const result: NeuronAPI.Cache.CleanResult = {
+    const result: CacheAPI.CleanResult = {
       dry_run: body.dry_run !== false,
       plan_token: token,
       request: {

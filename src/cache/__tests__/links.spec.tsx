@@ -3,13 +3,14 @@ import React from 'react';
 
 import { FakeServer } from '../../__tests__/fakeServer';
 import { NeuronI18n } from '../../i18n';
-import { NeuronAPI, NeuronLanguage } from '../../tokens';
+import { NeuronLanguage } from '../../tokens';
 import { CacheSummaryView } from '../CacheSummaryView';
 import { ENTRY_STATES, stateDescription, stateLabel } from '../labels';
 import { FakeCompileCache } from './fakeCache';
+import type * as CacheAPI from '../../api/cache';
 
 /** A status whose root holds two links where entry folders belong. */
-function statusWithLinks(): NeuronAPI.Cache.Status {
+function statusWithLinks(): CacheAPI.Status {
   const status = new FakeCompileCache(new FakeServer(), 10).status();
   status.totals.counts.link = 2;
   status.roots[0].counts.link = 2;

@@ -5,7 +5,6 @@ import React from 'react';
 import { NeuronI18n } from '../../i18n';
 import {
   INeuronEnvironment,
-  NeuronAPI,
   NeuronEnvironmentState,
   NeuronLanguage
 } from '../../tokens';
@@ -18,21 +17,22 @@ import {
   toolError,
   toolsNotFound
 } from './reports';
+import type * as EnvironmentAPI from '../../api/environment';
 
 /**
  * A model whose fields the test sets; the view only reads them.
  */
 class StubEnvironment implements INeuronEnvironment {
   state: NeuronEnvironmentState = 'ready';
-  report: NeuronAPI.Environment | null = null;
-  serverVersion: NeuronAPI.Version | null = null;
+  report: EnvironmentAPI.Environment | null = null;
+  serverVersion: EnvironmentAPI.Version | null = null;
   error: string | null = null;
   isBusy = false;
   isVisible = true;
   isDisposed = false;
   refreshCalls = 0;
   readonly stateChanged = new Signal<this, NeuronEnvironmentState>(this);
-  readonly reportChanged = new Signal<this, NeuronAPI.Environment>(this);
+  readonly reportChanged = new Signal<this, EnvironmentAPI.Environment>(this);
   readonly changed = new Signal<this, void>(this);
 
   constructor(fields: Partial<StubEnvironment> = {}) {
@@ -203,7 +203,7 @@ describe('EnvironmentView', () => {
         'None: an inference instance',
         'なし（推論用のインスタンスです）'
       ]
-    ] as [NeuronAPI.Environment.Workers, string, string][])(
+    ] as [EnvironmentAPI.Environment.Workers, string, string][])(
       'are told in both languages (%#)',
       (workers, english, japanese) => {
         const report = { ...simulatedTrn1(), workers };
@@ -231,8 +231,8 @@ describe('EnvironmentView', () => {
 
   describe('SDK generation', () => {
     const sdk = (
-      fields: Partial<NeuronAPI.Environment.Sdk>
-    ): NeuronAPI.Environment.Sdk => ({
+      fields: Partial<EnvironmentAPI.Environment.Sdk>
+    ): EnvironmentAPI.Environment.Sdk => ({
       generation: 'xla',
       torch_neuronx_version: '2.9.0.2.11.19912',
       line: '2.9',

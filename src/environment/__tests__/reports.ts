@@ -1,8 +1,7 @@
+import type * as EnvironmentAPI from '../../api/environment';
 /**
  * Environment reports as the server sends them, one per state.
  */
-
-import { NeuronAPI } from '../../tokens';
 
 const PACKAGES: Record<string, string | null> = {
   'torch-neuronx': '2.1.2.2.3.0',
@@ -13,13 +12,13 @@ const PACKAGES: Record<string, string | null> = {
   'optimum-neuron': null
 };
 
-const TOOLS_FOUND: NeuronAPI.Environment.Tools = {
+const TOOLS_FOUND: EnvironmentAPI.Environment.Tools = {
   searched: ['/opt/aws/neuron/bin', '$PATH'],
   neuron_ls: '/opt/aws/neuron/bin/neuron-ls',
   neuron_monitor: '/opt/aws/neuron/bin/neuron-monitor'
 };
 
-const DEFAULT_CACHE: NeuronAPI.Environment.CompileCache = {
+const DEFAULT_CACHE: EnvironmentAPI.Environment.CompileCache = {
   root: '/var/tmp/neuron-compile-cache',
   source: 'default',
   remote: false,
@@ -27,7 +26,7 @@ const DEFAULT_CACHE: NeuronAPI.Environment.CompileCache = {
 };
 
 /** A simulated trn1.2xlarge with one process holding both cores. */
-export function simulatedTrn1(): NeuronAPI.Environment {
+export function simulatedTrn1(): EnvironmentAPI.Environment {
   return {
     state: 'ok',
     simulated: true,
@@ -87,8 +86,8 @@ export function simulatedTrn1(): NeuronAPI.Environment {
 }
 
 /** Real hardware: two trn2 devices with LNC=2, linked, an S3 cache. */
-export function realTrn2(): NeuronAPI.Environment {
-  const device = (index: number): NeuronAPI.Environment.Device => ({
+export function realTrn2(): EnvironmentAPI.Environment {
+  const device = (index: number): EnvironmentAPI.Environment.Device => ({
     index,
     neuroncore_ids: [index * 4, index * 4 + 1, index * 4 + 2, index * 4 + 3],
     nc_count: 4,
@@ -135,9 +134,9 @@ export function realTrn2(): NeuronAPI.Environment {
 }
 
 function withoutDevices(
-  state: NeuronAPI.Environment.State,
-  error: NeuronAPI.Environment.Error
-): NeuronAPI.Environment {
+  state: EnvironmentAPI.Environment.State,
+  error: EnvironmentAPI.Environment.Error
+): EnvironmentAPI.Environment {
   return {
     ...simulatedTrn1(),
     state,
@@ -155,7 +154,7 @@ function withoutDevices(
 }
 
 /** No neuron-ls anywhere. */
-export function toolsNotFound(): NeuronAPI.Environment {
+export function toolsNotFound(): EnvironmentAPI.Environment {
   return {
     ...withoutDevices('tools_not_found', {
       code: 'tools_not_found',
@@ -172,7 +171,7 @@ export function toolsNotFound(): NeuronAPI.Environment {
 }
 
 /** neuron-ls ran and found no device. */
-export function noDevice(): NeuronAPI.Environment {
+export function noDevice(): EnvironmentAPI.Environment {
   return withoutDevices('no_device', {
     code: 'no_device',
     message: 'No Neuron device found.',
@@ -182,7 +181,7 @@ export function noDevice(): NeuronAPI.Environment {
 }
 
 /** neuron-ls hung and was stopped. */
-export function toolError(): NeuronAPI.Environment {
+export function toolError(): EnvironmentAPI.Environment {
   return withoutDevices('tool_error', {
     code: 'timeout',
     message: 'neuron-ls did not answer within 10 s and was stopped.',

@@ -1,8 +1,7 @@
+import type * as MonitorAPI from '../../api/monitor';
 /**
  * Monitor payloads for the tests, shaped like the server's JSON.
  */
-
-import type { NeuronAPI } from '../../tokens';
 
 const GIB = 1024 ** 3;
 
@@ -10,8 +9,8 @@ const GIB = 1024 ** 3;
  * A process of a snapshot.
  */
 export function makeProcess(
-  overrides: Partial<NeuronAPI.MonitorProcess> = {}
-): NeuronAPI.MonitorProcess {
+  overrides: Partial<MonitorAPI.MonitorProcess> = {}
+): MonitorAPI.MonitorProcess {
   return {
     pid: 4321,
     tag: '4321',
@@ -54,7 +53,7 @@ export interface ISnapshotOptions {
   /** Physical cores per logical core (trn2), 1 for none. */
   physical?: number;
   utilization?: (core: number) => number;
-  processes?: NeuronAPI.MonitorProcess[];
+  processes?: MonitorAPI.MonitorProcess[];
   simulated?: boolean;
   instanceType?: string;
   ecc?: Record<string, number> | null;
@@ -65,13 +64,13 @@ export interface ISnapshotOptions {
  */
 export function makeSnapshot(
   options: ISnapshotOptions = {}
-): NeuronAPI.MonitorSnapshot {
+): MonitorAPI.MonitorSnapshot {
   const devices = options.devices ?? 1;
   const perDevice = options.coresPerDevice ?? 2;
   const physical = options.physical ?? 1;
   const utilization = options.utilization ?? (core => (core === 0 ? 87 : 0));
   const processes = options.processes ?? [makeProcess()];
-  const cores: NeuronAPI.MonitorCore[] = [];
+  const cores: MonitorAPI.MonitorCore[] = [];
   for (let index = 0; index < devices * perDevice; index++) {
     const value = utilization(index);
     cores.push({
@@ -141,7 +140,7 @@ export function makeSnapshot(
 /**
  * A simulated train-dual snapshot: two workers of notebooks on cores 0 and 1.
  */
-export function trainDual(seq = 1): NeuronAPI.MonitorSnapshot {
+export function trainDual(seq = 1): MonitorAPI.MonitorSnapshot {
   return makeSnapshot({
     seq,
     timestamp: 1_700_000_000 + seq,
@@ -168,7 +167,7 @@ export function trainDual(seq = 1): NeuronAPI.MonitorSnapshot {
 /**
  * A trn2-like snapshot at 128 cores: 16 devices of 8 cores, 8 processes.
  */
-export function largeSnapshot(seq = 1): NeuronAPI.MonitorSnapshot {
+export function largeSnapshot(seq = 1): MonitorAPI.MonitorSnapshot {
   const processes = Array.from({ length: 8 }, (_, n) =>
     makeProcess({
       pid: 2000 + n,
@@ -192,8 +191,8 @@ export function largeSnapshot(seq = 1): NeuronAPI.MonitorSnapshot {
  * A monitor status.
  */
 export function makeStatus(
-  overrides: Partial<NeuronAPI.MonitorStatus> = {}
-): NeuronAPI.MonitorStatus {
+  overrides: Partial<MonitorAPI.MonitorStatus> = {}
+): MonitorAPI.MonitorStatus {
   return {
     state: 'running',
     message: 'neuron-monitor is running.',
@@ -229,7 +228,7 @@ export function makeHistoryPoint(
   seq: number,
   timestamp: number,
   cores: number[] = [50, 0]
-): NeuronAPI.MonitorHistoryPoint {
+): MonitorAPI.MonitorHistoryPoint {
   return {
     seq,
     timestamp,

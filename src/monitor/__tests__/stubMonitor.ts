@@ -4,25 +4,22 @@
 
 import { Signal } from '@lumino/signaling';
 
-import type {
-  INeuronMonitor,
-  NeuronAPI,
-  NeuronMonitorConnection
-} from '../../tokens';
+import type { INeuronMonitor, NeuronMonitorConnection } from '../../tokens';
 import { SampleRing, sampleFromSnapshot } from '../history';
+import type * as MonitorAPI from '../../api/monitor';
 
 export class StubMonitor implements INeuronMonitor {
   connection: NeuronMonitorConnection = 'websocket';
-  status: NeuronAPI.MonitorStatus | null = null;
-  snapshot: NeuronAPI.MonitorSnapshot | null = null;
+  status: MonitorAPI.MonitorStatus | null = null;
+  snapshot: MonitorAPI.MonitorSnapshot | null = null;
   history = new SampleRing(100);
   error: string | null = null;
   isDisposed = false;
   visibility = new Map<string, boolean>();
   restarts = 0;
-  readonly snapshotChanged: Signal<INeuronMonitor, NeuronAPI.MonitorSnapshot> =
+  readonly snapshotChanged: Signal<INeuronMonitor, MonitorAPI.MonitorSnapshot> =
     new Signal(this);
-  readonly statusChanged: Signal<INeuronMonitor, NeuronAPI.MonitorStatus> =
+  readonly statusChanged: Signal<INeuronMonitor, MonitorAPI.MonitorStatus> =
     new Signal(this);
   readonly changed: Signal<INeuronMonitor, void> = new Signal(this);
 
@@ -39,14 +36,14 @@ export class StubMonitor implements INeuronMonitor {
   }
 
   /** Take a snapshot as the stream would, and tell the views. */
-  receive(snapshot: NeuronAPI.MonitorSnapshot): void {
+  receive(snapshot: MonitorAPI.MonitorSnapshot): void {
     this.snapshot = snapshot;
     this.history.push(sampleFromSnapshot(snapshot));
     this.snapshotChanged.emit(snapshot);
     this.changed.emit();
   }
 
-  setStatus(status: NeuronAPI.MonitorStatus): void {
+  setStatus(status: MonitorAPI.MonitorStatus): void {
     this.status = status;
     this.statusChanged.emit(status);
     this.changed.emit();

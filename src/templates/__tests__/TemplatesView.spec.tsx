@@ -6,13 +6,13 @@ import { NeuronI18n } from '../../i18n';
 import type {
   INeuronTemplates,
   ITemplateInsertOptions,
-  NeuronAPI,
   NeuronLanguage,
   NeuronTemplatesState
 } from '../../tokens';
 import { TemplateDrafts } from '../draft';
 import { TemplatesView } from '../TemplatesView';
 import { detail, templateList } from './fixtures';
+import type * as TemplatesAPI from '../../api/templates';
 
 /**
  * A templates service whose fields the test sets; it answers details like
@@ -21,7 +21,7 @@ import { detail, templateList } from './fixtures';
 class StubTemplates {
   state: NeuronTemplatesState = 'ready';
   templates = templateList().templates;
-  problems: NeuronAPI.TemplateProblem[] = [];
+  problems: TemplatesAPI.TemplateProblem[] = [];
   error: string | null = null;
   editsNotebooks = true;
   canInsert = true;
@@ -44,8 +44,8 @@ class StubTemplates {
   }
   async getTemplate(
     _id: string,
-    params: NeuronAPI.TemplateParameterValues = {}
-  ): Promise<NeuronAPI.TemplateDetail> {
+    params: TemplatesAPI.TemplateParameterValues = {}
+  ): Promise<TemplatesAPI.TemplateDetail> {
     return detail({ edited: params });
   }
   async insert(id: string, options: ITemplateInsertOptions = {}) {

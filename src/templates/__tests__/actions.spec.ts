@@ -4,7 +4,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import { NeuronI18n } from '../../i18n';
-import type { NeuronAPI } from '../../tokens';
+
 import {
   ITemplateRenderer,
   TemplateActions,
@@ -12,6 +12,7 @@ import {
   uniqueNotebookPath
 } from '../actions';
 import { renderedCells } from './fixtures';
+import type * as TemplatesAPI from '../../api/templates';
 
 function spec(name: string, display_name: string, language = 'python') {
   return { name, display_name, language, argv: [], resources: {} };
@@ -78,9 +79,9 @@ describe('uniqueNotebookPath', () => {
 
 /** A renderer answering like the server, recording what it was asked. */
 function fakeRenderer(): ITemplateRenderer & {
-  requests: NeuronAPI.TemplateRenderOptions[];
+  requests: TemplatesAPI.TemplateRenderOptions[];
 } {
-  const requests: NeuronAPI.TemplateRenderOptions[] = [];
+  const requests: TemplatesAPI.TemplateRenderOptions[] = [];
   const base = {
     template: 'bert-ja',
     lang: 'ja' as const,

@@ -1,7 +1,8 @@
 import { NeuronI18n } from '../../i18n';
-import type { INeuronTemplates, NeuronAPI } from '../../tokens';
+import type { INeuronTemplates } from '../../tokens';
 import { TemplateDraft, TemplateDrafts } from '../draft';
 import { detail } from './fixtures';
+import type * as TemplatesAPI from '../../api/templates';
 
 /**
  * The part of the templates service a draft uses: `getTemplate`, answering
@@ -9,15 +10,15 @@ import { detail } from './fixtures';
  */
 function fakeTemplates(): {
   templates: INeuronTemplates;
-  calls: NeuronAPI.TemplateParameterValues[];
+  calls: TemplatesAPI.TemplateParameterValues[];
   fail: { message: string | null };
 } {
-  const calls: NeuronAPI.TemplateParameterValues[] = [];
+  const calls: TemplatesAPI.TemplateParameterValues[] = [];
   const fail = { message: null as string | null };
   const templates = {
     getTemplate: async (
       _id: string,
-      params: NeuronAPI.TemplateParameterValues = {}
+      params: TemplatesAPI.TemplateParameterValues = {}
     ) => {
       calls.push(params);
       if (fail.message) {

@@ -1,13 +1,12 @@
+import type * as TemplatesAPI from '../../api/templates';
 /**
  * Template payloads shaped like the server's answers (a small BERT-ja-like
  * template), built fresh for each test so tests cannot leak changes.
  */
 
-import type { NeuronAPI } from '../../tokens';
-
 export function summary(
-  fields: Partial<NeuronAPI.TemplateSummary> = {}
-): NeuronAPI.TemplateSummary {
+  fields: Partial<TemplatesAPI.TemplateSummary> = {}
+): TemplatesAPI.TemplateSummary {
   return {
     id: 'bert-ja',
     title: 'Japanese BERT text classification: from fine-tuning to inference',
@@ -25,7 +24,7 @@ export function summary(
   };
 }
 
-export function templateList(): NeuronAPI.TemplateList {
+export function templateList(): TemplatesAPI.TemplateList {
   return {
     templates: [
       summary(),
@@ -41,8 +40,8 @@ export function templateList(): NeuronAPI.TemplateList {
 }
 
 export function parameter(
-  fields: Partial<NeuronAPI.TemplateParameter> & { name: string }
-): NeuronAPI.TemplateParameter {
+  fields: Partial<TemplatesAPI.TemplateParameter> & { name: string }
+): TemplatesAPI.TemplateParameter {
   return {
     variable: fields.name.toUpperCase(),
     type: 'integer',
@@ -68,7 +67,7 @@ export function parameter(
  */
 export function detail(
   options: { smoke?: boolean; edited?: Record<string, unknown> } = {}
-): NeuronAPI.TemplateDetail {
+): TemplatesAPI.TemplateDetail {
   const smoke = options.smoke ?? true;
   const edited = options.edited ?? {};
   const { steps: _steps, ...base } = summary();
@@ -174,7 +173,7 @@ export function detail(
 export function renderedCells(
   templateId = 'bert-ja',
   lang: 'ja' | 'en' = 'en'
-): NeuronAPI.TemplateCell[] {
+): TemplatesAPI.TemplateCell[] {
   const meta = (step: string, role: string) => ({
     jupyterlab_neuron: { template: templateId, step, role, lang }
   });

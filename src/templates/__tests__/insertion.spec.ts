@@ -1,6 +1,5 @@
 import { NotebookModel } from '@jupyterlab/notebook';
 
-import type { NeuronAPI } from '../../tokens';
 import {
   IInsertionTarget,
   insertAtCursor,
@@ -10,6 +9,7 @@ import {
   toSharedCells
 } from '../insertion';
 import { renderedCells } from './fixtures';
+import type * as TemplatesAPI from '../../api/templates';
 
 /**
  * JupyterLab's notebooks keep one undo history per cell for typing and one
@@ -78,7 +78,7 @@ describe('insertionIndex', () => {
 
 describe('toSharedCells', () => {
   it('keeps sources, types and metadata but drops ids and outputs', () => {
-    const withId: NeuronAPI.TemplateCell = {
+    const withId: TemplatesAPI.TemplateCell = {
       ...CELLS[3],
       id: 'prepare-2',
       outputs: [{ output_type: 'stream', name: 'stdout', text: 'x' }],

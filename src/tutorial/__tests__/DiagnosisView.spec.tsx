@@ -5,12 +5,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
 import { NeuronI18n } from '../../i18n';
-import {
-  CommandIDs,
-  INeuronCompileCache,
-  NeuronAPI,
-  NeuronLanguage
-} from '../../tokens';
+import { CommandIDs, INeuronCompileCache, NeuronLanguage } from '../../tokens';
 import { DiagnosisActions } from '../actions';
 import { DiagnosisView } from '../DiagnosisView';
 import type { IStepDiagnosis } from '../session';
@@ -24,6 +19,7 @@ import {
   unknown
 } from './diagnoses';
 import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
+import type * as DiagnoseAPI from '../../api/diagnose';
 
 /** A confirmation dialog that the test answers. */
 function dialogAnswering(accept: boolean) {
@@ -480,7 +476,7 @@ describe('DiagnosisView: every catalogue entry', () => {
       it(`${id} (${lang}): its explanation, and each action doing its work`, async () => {
         const recorded = recordedEntries[id];
         const result = recorded[lang] as {
-          match: NeuronAPI.DiagnoseMatch;
+          match: DiagnoseAPI.DiagnoseMatch;
           details: Record<string, string | number>;
         };
         const match = result.match;
@@ -527,7 +523,7 @@ describe('DiagnosisView: every catalogue entry', () => {
           )
         );
         for (const button of buttons) {
-          const action = button.dataset.action as NeuronAPI.DiagnoseActionId;
+          const action = button.dataset.action as DiagnoseAPI.DiagnoseActionId;
           expect(button.textContent).toBe(catalogues[lang].actions[action]);
           showDialog.mockClear();
           opened.splice(0);
@@ -620,4 +616,4 @@ describe('DiagnosisView: every catalogue entry', () => {
 });
 
 /** Keep the recorded types honest. */
-export const recorded: NeuronAPI.Diagnosis[] = [neuroncoresUnavailable.ja];
+export const recorded: DiagnoseAPI.Diagnosis[] = [neuroncoresUnavailable.ja];

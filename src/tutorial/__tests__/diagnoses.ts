@@ -7,16 +7,17 @@
  * `.venv/bin/python -m jupyterlab_neuron.tests.diagnose.record_fixture`.
  */
 
-import type { NeuronAPI, NeuronLanguage } from '../../tokens';
+import type { NeuronLanguage } from '../../tokens';
 import recording from './diagnoses.json';
+import type * as DiagnoseAPI from '../../api/diagnose';
 
 export interface IRecordedDiagnosis {
   /** The sample file the text comes from. */
   sample: string;
   /** The error text the diagnosis was made for. */
   text: string;
-  ja: NeuronAPI.Diagnosis;
-  en: NeuronAPI.Diagnosis;
+  ja: DiagnoseAPI.Diagnosis;
+  en: DiagnoseAPI.Diagnosis;
 }
 
 /** Every catalogue entry's recorded diagnosis, in catalogue order. */
@@ -43,5 +44,5 @@ export const unknown = recording.unknown as unknown as IRecordedDiagnosis;
 /** `GET diagnose/catalogue` without its entries. */
 export const catalogues = recording.catalogues as unknown as Record<
   NeuronLanguage,
-  NeuronAPI.DiagnoseCatalogue
+  DiagnoseAPI.DiagnoseCatalogue
 >;

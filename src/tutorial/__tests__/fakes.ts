@@ -8,17 +8,17 @@ import { Signal } from '@lumino/signaling';
 import type {
   INeuronMonitor,
   INeuronMonitorHistory,
-  NeuronAPI,
   NeuronMonitorConnection
 } from '../../tokens';
+import type * as MonitorAPI from '../../api/monitor';
 
 /**
  * A monitor fed by the test: `push` hands a snapshot to the listeners.
  */
 export class FakeMonitor implements INeuronMonitor {
   connection: NeuronMonitorConnection = 'websocket';
-  status: NeuronAPI.MonitorStatus | null = null;
-  snapshot: NeuronAPI.MonitorSnapshot | null = null;
+  status: MonitorAPI.MonitorStatus | null = null;
+  snapshot: MonitorAPI.MonitorSnapshot | null = null;
   error: string | null = null;
   isDisposed = false;
   readonly viewers = new Set<string>();
@@ -29,8 +29,8 @@ export class FakeMonitor implements INeuronMonitor {
     latest: () => undefined,
     firstIndexAfter: () => 0
   };
-  readonly snapshotChanged = new Signal<this, NeuronAPI.MonitorSnapshot>(this);
-  readonly statusChanged = new Signal<this, NeuronAPI.MonitorStatus>(this);
+  readonly snapshotChanged = new Signal<this, MonitorAPI.MonitorSnapshot>(this);
+  readonly statusChanged = new Signal<this, MonitorAPI.MonitorStatus>(this);
   readonly changed = new Signal<this, void>(this);
 
   get isActive(): boolean {
@@ -49,7 +49,7 @@ export class FakeMonitor implements INeuronMonitor {
     // Nothing to restart.
   }
 
-  push(snapshot: NeuronAPI.MonitorSnapshot): void {
+  push(snapshot: MonitorAPI.MonitorSnapshot): void {
     this.snapshot = snapshot;
     this.snapshotChanged.emit(snapshot);
     this.changed.emit();
@@ -64,8 +64,8 @@ export class FakeMonitor implements INeuronMonitor {
  * A process of a snapshot.
  */
 export function monitorProcess(
-  fields: Partial<NeuronAPI.MonitorProcess> & { pid: number; cores: number[] }
-): NeuronAPI.MonitorProcess {
+  fields: Partial<MonitorAPI.MonitorProcess> & { pid: number; cores: number[] }
+): MonitorAPI.MonitorProcess {
   return {
     tag: String(fields.pid),
     address: null,
@@ -90,9 +90,9 @@ export function monitorProcess(
  */
 export function snapshotOf(
   utilization: number[],
-  processes: NeuronAPI.MonitorProcess[] = [],
+  processes: MonitorAPI.MonitorProcess[] = [],
   simulated = false
-): NeuronAPI.MonitorSnapshot {
+): MonitorAPI.MonitorSnapshot {
   return {
     schema_version: 1,
     seq: 1,
@@ -131,7 +131,7 @@ export function snapshotOf(
 export function kernelOf(
   kernelId: string,
   notebookPath: string | null
-): NeuronAPI.MonitorKernel {
+): MonitorAPI.MonitorKernel {
   return {
     kernel_id: kernelId,
     kernel_name: 'python3',
