@@ -13,7 +13,6 @@ removed; 2 bad arguments or ids; 3 the cache changed since the dry run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -28,6 +27,7 @@ from ..cache.listing import EntryQuery
 from ..cache.messages import MESSAGES
 from ..cache.scanner import ENTRY_STATES
 from ..cache.service import CacheServiceConfig, CompileCacheService
+from .arguments import add_lang_argument, write_json
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -185,11 +185,6 @@ def _lang(args: argparse.Namespace) -> Lang:
     return resolve_lang(getattr(args, "lang", None))
 
 
-def _print_json(payload: Any) -> None:
-    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
 def _fail(error: CacheError, lang: Lang) -> int:
     print(error.message(lang), file=sys.stderr)
     return EXIT_CONFLICT if isinstance(error, CacheConflictError) else EXIT_USAGE
@@ -203,7 +198,7 @@ def _run_status(args: argparse.Namespace) -> int:
     service = _service(args)
     status = service.status(lang, refresh=True)
     if args.json:
-        _print_json(status)
+        write_json(status)
         return 0
     if not status["roots"]:
         print(TEXT("no_roots", lang))
@@ -288,7 +283,7 @@ def _run_list(args: argparse.Namespace) -> int:
         if offset >= page["total"] or not page["items"]:
             break
     if args.json:
-        _print_json([{key: item[key] for key in LIST_KEYS} for item in items])
+        write_json([{key: item[key] for key in LIST_KEYS} for item in items])
         return 0
     if not items:
         print(TEXT("no_entries", lang))
@@ -414,14 +409,14 @@ def _run_clean(args: argparse.Namespace) -> int:
     human = sys.stderr if args.json else sys.stdout
     if args.dry_run:
         if args.json:
-            _print_json(_clean_json(plan.to_dict(lang)))
+            write_json(_clean_json(plan.to_dict(lang)))
         else:
             _print_plan(plan, lang, human)
             print(TEXT("dry_run_note", lang), file=human)
         return 0
     if not plan.items:
         if args.json:
-            _print_json(_clean_json({**plan.to_dict(lang), "dry_run": False}))
+            write_json(_clean_json({**plan.to_dict(lang), "dry_run": False}))
         else:
             _print_plan(plan, lang, human)
         return 0
@@ -440,7 +435,7 @@ def _run_clean(args: argparse.Namespace) -> int:
         return _fail(error, lang)
     data = result.to_dict(lang)
     if args.json:
-        _print_json(_clean_json(data))
+        write_json(_clean_json(data))
     else:
         print(
             TEXT(
@@ -473,11 +468,7 @@ def _common(parser: argparse.ArgumentParser, *, json_help: str) -> None:
         help="only this cache root (repeatable); default: every root found",
     )
     parser.add_argument("--json", action="store_true", help=json_help)
-    parser.add_argument(
-        "--lang",
-        choices=("ja", "en"),
-        help="language of the text output (default: from the locale)",
-    )
+    add_lang_argument(parser, "text output")
 
 
 def register(subparsers: SubParsers) -> None:
@@ -583,7 +574,7 @@ def _run_simulate_cache(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        _print_json(result.to_dict())
+        write_json(result.to_dict())
     else:
         lang = _lang(args)
         counts = list_separator(lang).join(
@@ -647,9 +638,5 @@ def register_simulate_cache(subparsers: SubParsers) -> None:
         "files; full: write every byte",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument(
-        "--lang",
-        choices=("ja", "en"),
-        help="language of the text output (default: from the locale)",
-    )
+    add_lang_argument(parser, "text output")
     parser.set_defaults(func=_run_simulate_cache)

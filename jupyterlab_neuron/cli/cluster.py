@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import sys
 from typing import Any, TextIO
 
@@ -21,6 +20,7 @@ from neuron_kernel_helpers.i18n import Lang, Messages, format_table, resolve_lan
 from neuron_kernel_helpers.report import format_bytes
 
 from ..cluster.service import ClusterService, config_from_settings
+from .arguments import add_lang_argument, write_json
 
 TEXT = Messages(
     {
@@ -63,9 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus base URL")
     parser.add_argument("--json", action="store_true", help="print the REST answer's JSON")
-    parser.add_argument(
-        "--lang", choices=("ja", "en"), help="language of the text (default: from the locale)"
-    )
+    add_lang_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -84,7 +82,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
         )
     answer = asyncio.run(_snapshot(ClusterService(config), lang))
     if args.json:
-        out.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+        write_json(answer, out)
     elif answer["state"] != "ok":
         print(answer["message"], file=sys.stderr)
     else:

@@ -12,7 +12,6 @@ Exit status: 0, or 1 when the instance type is unknown.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, TextIO
 
@@ -20,6 +19,7 @@ from neuron_kernel_helpers.i18n import Lang, Messages, format_table, resolve_lan
 
 from ..cores.core import busy_from_neuron_ls, core_ranges, detect_machine, status
 from ..cores.store import LeaseStore
+from .arguments import add_lang_argument, write_json
 
 TEXT = Messages(
     {
@@ -58,9 +58,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("--json", action="store_true", help="print the REST answer's JSON")
-    parser.add_argument(
-        "--lang", choices=("ja", "en"), help="language of the text (default: from the locale)"
-    )
+    add_lang_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -75,7 +73,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     store = LeaseStore()
     answer = status(machine, store, busy_from_neuron_ls(settings, store.leases()))
     if args.json:
-        out.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+        write_json(answer, out)
     else:
         out.write(format_cores_text(answer, lang))
     if machine.instance_type is None:

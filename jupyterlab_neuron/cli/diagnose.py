@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from neuron_kernel_helpers.i18n import LANGUAGES, Lang, Messages, resolve_lang
+from neuron_kernel_helpers.i18n import Lang, Messages, resolve_lang
 
 from ..diagnose.matcher import default_catalogue
+from .arguments import add_lang_argument
 
 MESSAGES = Messages(
     {
@@ -67,12 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE|-",
         help="file holding the error output (cell output, log); '-' or nothing reads stdin",
     )
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None,
-        help="language of the explanation (default: from LC_ALL / LC_MESSAGES / LANG)",
-    )
+    add_lang_argument(parser, "explanation")
     parser.add_argument(
         "--json",
         action="store_true",

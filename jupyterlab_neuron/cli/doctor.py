@@ -9,33 +9,20 @@ arguments are wrong.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from neuron_kernel_helpers.i18n import resolve_lang
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
 from neuron_kernel_helpers.report import format_environment_text
 
 from ..environment.service import EnvironmentService
+from .arguments import (
+    add_lang_argument,
+    add_tools_path_arguments,
+    instance_type_argument,
+    positive_seconds,
+    write_json,
+)
 from .config import server_settings
-
-
-def instance_type_argument(value: str) -> str:
-    """argparse type: a known instance type name."""
-    if value not in INSTANCE_TYPES:
-        known = ", ".join(INSTANCE_TYPES)
-        raise argparse.ArgumentTypeError(f"unknown instance type {value!r} (known: {known})")
-    return value
-
-
-def _positive_seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
-    return seconds
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,23 +43,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="use the bundled simulator for this instance type (e.g. trn1.2xlarge)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--lang", choices=("ja", "en"), help="language of the report (default: from the locale)"
-    )
-    parser.add_argument(
-        "--tools-path",
-        metavar="DIR",
-        nargs="+",
-        action="extend",
-        help="folders searched for the Neuron tools, before PATH (default: /opt/aws/neuron/bin)",
-    )
-    parser.add_argument(
-        "--no-system-path", action="store_true", help="do not search PATH for the Neuron tools"
-    )
+    add_lang_argument(parser, "report")
+    add_tools_path_arguments(parser, "the Neuron tools")
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_positive_seconds,
+        type=positive_seconds,
         help="seconds neuron-ls may take before it is stopped (default: 10)",
     )
     parser.add_argument(
@@ -104,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         service.close()
     data = report.to_dict(lang)
     if args.json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(data)
     else:
         sys.stdout.write(format_environment_text(data, lang) + "\n")
     return 0

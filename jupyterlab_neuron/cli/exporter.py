@@ -21,21 +21,22 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
 from neuron_kernel_helpers.i18n import Lang, Messages, resolve_lang
-from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
-from ..monitor.normalizer import InstanceShape
-from ..monitor.pipeline import SnapshotPipeline
 from ..monitor.prometheus import CONTENT_TYPE, PrometheusExporter
-from ..monitor.reader import DEFAULT_MAX_LINE_BYTES
 from ..monitor.snapshot import Snapshot
-from ..simulator.neuron_monitor import SCENARIOS
-from . import monitor as monitor_cli
-from .doctor import instance_type_argument
+from .arguments import add_lang_argument
+from .monitor_source import (
+    DEFAULT_SCENARIO,
+    MonitorFailed,
+    add_monitor_source_arguments,
+    monitor_snapshots,
+    snapshot_pipeline,
+    source_argument_error,
+)
 
 #: AWS's neuron-monitor-prometheus.py listens on 8000 by default; so do we.
 DEFAULT_PORT = 8000
@@ -148,46 +149,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1; 0.0.0.0 for every interface)",
     )
-    parser.add_argument(
-        "--simulate",
-        metavar="INSTANCE",
-        type=instance_type_argument,
-        help="run the bundled neuron-monitor simulator for this instance type",
-    )
-    parser.add_argument(
-        "--scenario",
-        choices=tuple(SCENARIOS),
-        help="simulated workload (with --simulate; default: train-dual)",
-    )
-    parser.add_argument("--seed", type=int, help="simulator random seed (with --simulate)")
+    add_monitor_source_arguments(parser)
     parser.add_argument(
         "--instance-id",
         metavar="ID",
         help="instance_id label of every sample (names a simulated node; default: the "
         "instance id neuron-monitor reports)",
     )
-    parser.add_argument(
-        "--source", metavar="FILE", help="read neuron-monitor NDJSON from FILE ('-': stdin)"
-    )
-    parser.add_argument(
-        "--period",
-        type=monitor_cli._positive_seconds,
-        metavar="SECONDS",
-        help="seconds between neuron-monitor reports (default: 1)",
-    )
-    parser.add_argument(
-        "--tools-path",
-        metavar="DIR",
-        nargs="+",
-        action="extend",
-        help="folders searched for neuron-monitor, before PATH (default: /opt/aws/neuron/bin)",
-    )
-    parser.add_argument(
-        "--no-system-path", action="store_true", help="do not search PATH for neuron-monitor"
-    )
-    parser.add_argument(
-        "--lang", choices=("ja", "en"), help="language of the messages (default: the locale)"
-    )
+    add_lang_argument(parser, "messages")
     parser.set_defaults(func=run)
 
 
@@ -195,11 +164,9 @@ def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     """Serve until stopped; returns the exit status."""
     err = stderr or sys.stderr
     lang = resolve_lang(args.lang)
-    if args.source and args.simulate:
-        print(monitor_cli.MESSAGES("source_and_simulate", lang), file=err)
-        return 2
-    if (args.scenario or args.seed is not None) and not args.simulate:
-        print(monitor_cli.MESSAGES("scenario_without_simulate", lang), file=err)
+    error = source_argument_error(args, lang)
+    if error:
+        print(error, file=err)
         return 2
     state = ExporterState(args.instance_id)
     try:
@@ -217,7 +184,10 @@ def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     reader.start()
     if args.simulate:
         what = MESSAGES(
-            "what_simulated", lang, instance=args.simulate, scenario=args.scenario or "train-dual"
+            "what_simulated",
+            lang,
+            instance=args.simulate,
+            scenario=args.scenario or DEFAULT_SCENARIO,
         )
     elif args.source:
         what = MESSAGES("what_source", lang, path=args.source)
@@ -253,9 +223,9 @@ def _read_forever(
 ) -> None:
     """Feed ``state`` from the monitor, starting it again whenever it ends."""
     while not stop.is_set():
-        pipeline = _pipeline(args)
+        pipeline = snapshot_pipeline(args)
         try:
-            snapshots = _snapshots(args, pipeline, lang)
+            snapshots = monitor_snapshots(args, pipeline, lang)
             with contextlib.closing(snapshots):
                 for snapshot in snapshots:
                     state.observe(snapshot, pipeline.skipped_lines)
@@ -267,7 +237,7 @@ def _read_forever(
                     state.set_down()
                 return
             message = ""
-        except monitor_cli.MonitorFailed as failure:
+        except MonitorFailed as failure:
             message = str(failure)
         state.set_down()
         if args.source:
@@ -276,24 +246,3 @@ def _read_forever(
         print(MESSAGES("restarting", lang, error=message, seconds=f"{pause:g}").strip(), file=err)
         err.flush()
         stop.wait(pause)
-
-
-def _pipeline(args: argparse.Namespace) -> SnapshotPipeline:
-    shape = None
-    if args.simulate:
-        spec = INSTANCE_TYPES[args.simulate]
-        shape = InstanceShape(
-            spec.devices, spec.logical_cores_per_device, spec.memory_per_device_bytes
-        )
-    return SnapshotPipeline(
-        DEFAULT_MAX_LINE_BYTES, simulated=bool(args.simulate), fallback_shape=shape
-    )
-
-
-def _snapshots(
-    args: argparse.Namespace, pipeline: SnapshotPipeline, lang: Lang
-) -> Iterator[Snapshot]:
-    if args.source:
-        return monitor_cli._file_snapshots(args.source, pipeline, lang)
-    live = argparse.Namespace(**vars(args), once=False, timeout=None)
-    return monitor_cli._live_snapshots(live, pipeline, lang)

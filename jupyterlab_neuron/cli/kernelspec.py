@@ -24,6 +24,8 @@ from typing import Any, TextIO
 
 from neuron_kernel_helpers.i18n import Messages, resolve_lang
 
+from .arguments import add_lang_argument
+
 PROVISIONER = "neuron-cores"
 
 TEXT = Messages(
@@ -97,9 +99,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     where.add_argument("--user", action="store_true", help="install for this user (default)")
     where.add_argument("--sys-prefix", action="store_true", help="install in sys.prefix")
     where.add_argument("--prefix", metavar="DIR", help="install under DIR/share/jupyter/kernels")
-    install.add_argument(
-        "--lang", choices=("ja", "en"), help="language of the text (default: from the locale)"
-    )
+    add_lang_argument(install)
     install.set_defaults(func=run_install)
 
 

@@ -14,8 +14,8 @@ from neuron_kernel_helpers.i18n import Messages, resolve_lang
 
 from ..simulator import FAILURE_MODES
 from ..simulator.tools import write_tool_scripts
+from .arguments import add_lang_argument, instance_type_argument
 from .cache import register_simulate_cache
-from .doctor import instance_type_argument
 from .monitor import register_simulated_monitor
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -76,9 +76,7 @@ def _register_tools(subparsers: SubParsers) -> None:
         help="make the tools fail: "
         + "; ".join(f"{mode}: {what}" for mode, what in FAILURE_MODES.items()),
     )
-    parser.add_argument(
-        "--lang", choices=("ja", "en"), help="language of the text (default: from the locale)"
-    )
+    add_lang_argument(parser)
     parser.set_defaults(func=_run_tools)
 
 

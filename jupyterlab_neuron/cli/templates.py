@@ -23,8 +23,8 @@ from ..templates.parameters import (
     facts_from_report,
 )
 from ..templates.service import TemplateNotFound, TemplateService
+from .arguments import add_lang_argument, instance_type_argument, write_json
 from .config import server_settings
-from .doctor import instance_type_argument
 
 MESSAGES = Messages(
     {
@@ -72,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     actions = parser.add_subparsers(dest="templates_command", metavar="ACTION")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    add_lang_argument(common, "messages and the notebook")
     common.add_argument(
         "--template-dir",
         metavar="DIR",
@@ -159,7 +159,7 @@ def run_list(args: argparse.Namespace) -> int:
             }
             for template in payload["templates"]
         ]
-        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+        write_json(entries)
         return 0
     columns = ("id", "steps", "languages", "title")
     rows = [[MESSAGES(f"column.{column}", lang) for column in columns]]

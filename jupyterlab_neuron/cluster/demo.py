@@ -14,7 +14,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import json
-import os
 import shutil
 import signal
 import socket
@@ -27,6 +26,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from neuron_kernel_helpers.command_runner import stop_process_group
 
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 
@@ -159,7 +160,7 @@ class SimulatedCluster:
 
     def stop_exporter(self, instance_id: str) -> None:
         """Kill one node's exporter (the node goes down)."""
-        _kill(self.exporters.pop(instance_id))
+        stop_process_group(self.exporters.pop(instance_id))
 
     def wait_for_nodes(self, count: int, timeout: float = 60.0) -> None:
         """Wait until ``count`` nodes have current ``neuron_hardware_info`` series."""
@@ -188,10 +189,10 @@ class SimulatedCluster:
     def stop(self) -> None:
         """Kill every process and remove the folder."""
         for process in self.exporters.values():
-            _kill(process)
+            stop_process_group(process)
         self.exporters.clear()
         if self.prometheus is not None:
-            _kill(self.prometheus)
+            stop_process_group(self.prometheus)
             self.prometheus = None
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -212,19 +213,6 @@ class SimulatedCluster:
             "  - job_name: neuron\n"
             "    static_configs:\n" + "".join(groups)
         )
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def main() -> int:

@@ -4,10 +4,13 @@ Neuron tools can hang (a wedged driver, a runtime holding a lock), so every call
 has a deadline. The child starts in its own process group and, when the
 deadline passes, the whole group is killed: a shell wrapper's children die too.
 Nothing here raises for a command's failure; the outcome is a value.
+Long-running commands (a monitor, a server) are stopped the same way, group and
+all, by :func:`stop_process_group`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -120,3 +123,22 @@ def run_command(
         _decode(stderr),
         duration=time.monotonic() - started,
     )
+
+
+def stop_process_group(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """Stop a long-running command started with ``start_new_session=True``.
+
+    Its whole process group gets SIGTERM; what is still there after ``grace``
+    seconds gets SIGKILL. Returns once the command itself is reaped. Nothing
+    happens to a command that has already ended.
+    """
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from neuron_kernel_helpers.command_runner import run_command
+from neuron_kernel_helpers.command_runner import run_command, stop_process_group
 
 from .conftest import write_script
 
@@ -57,3 +59,45 @@ def test_hang_kills_the_whole_process_group(tmp_path: Path) -> None:
 def test_undecodable_output_is_replaced(tmp_path: Path) -> None:
     script = write_script(tmp_path / "bytes", "printf '\\377ok'\n")
     assert run_command([str(script)], timeout=10).stdout == "\ufffdok"
+
+
+def _start_group(script: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(script)], start_new_session=True)
+
+
+def test_stop_process_group_terminates_the_whole_group(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    script = write_script(tmp_path / "long", f"sleep 60 &\necho $! > {pid_file}\nwait\n")
+    process = _start_group(script)
+    deadline = time.monotonic() + 10
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    stop_process_group(process, grace=5)
+    assert process.returncode == -signal.SIGTERM
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_stop_process_group_kills_what_ignores_sigterm(tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    script = write_script(tmp_path / "stubborn", f"trap '' TERM\ntouch {ready}\nsleep 60\n")
+    process = _start_group(script)
+    deadline = time.monotonic() + 10
+    while not ready.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    started = time.monotonic()
+    stop_process_group(process, grace=0.5)
+    assert process.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 5
+
+
+def test_stop_process_group_of_an_ended_process(tmp_path: Path) -> None:
+    process = _start_group(write_script(tmp_path / "quick", "exit 4\n"))
+    process.wait()
+    stop_process_group(process)
+    assert process.returncode == 4
