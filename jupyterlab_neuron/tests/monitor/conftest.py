@@ -1,18 +1,26 @@
-"""Fixtures of the monitor tests: a real server with a fast simulated monitor."""
+"""Fixtures of the monitor tests: a real server with a fast simulated monitor, and
+the steps the service and supervisor tests share (a service that is always closed,
+waiting for a state, a snapshot or a process's end)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sys
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from traitlets.config import Config
 
-from jupyterlab_neuron.monitor.service import MonitorService
+from jupyterlab_neuron.monitor import launch
+from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService
+from jupyterlab_neuron.monitor.stream import Subscriber
+from jupyterlab_neuron.monitor.supervisor import MonitorCommand
 from jupyterlab_neuron.simulator.neuron_monitor import (
     RUNTIME_PIDS_ENV,
     SCENARIO_ENV,
@@ -25,6 +33,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TEST_PERIOD = 0.2
 
 
+#: The report fixtures of the real tool's format variants (normalizer, Prometheus text).
+REPORT_VARIANTS = [
+    "inf2_flops",
+    "effective_flops_device_key",
+    "legacy_three_keys",
+    "trn2_v3d",
+    "idle_empty_runtimes",
+    "missing_groups",
+]
+
+
 def load_fixture(name: str) -> Any:
     """A JSON fixture of this folder."""
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
@@ -32,19 +51,104 @@ def load_fixture(name: str) -> Any:
 
 def simulator_argv(instance: str, scenario: str, *extra: str) -> list[str]:
     """The simulated neuron-monitor as a real subprocess."""
-    return [
-        sys.executable,
-        "-W",
-        "ignore",
-        "-m",
-        "jupyterlab_neuron.simulator",
-        "neuron-monitor",
-        "--instance",
-        instance,
-        "--scenario",
-        scenario,
-        *extra,
-    ]
+    return list(launch.simulator_argv(instance, "--scenario", scenario, *extra))
+
+
+def fast_options(
+    restart_backoff: float, restart_backoff_max: float | None = None, **options: Any
+) -> MonitorOptions:
+    """Options of a test service: a report every 0.1 s, restarts after ``restart_backoff``
+    seconds (growing to ``restart_backoff_max``, by default the same)."""
+    if restart_backoff_max is None:
+        restart_backoff_max = restart_backoff
+    return MonitorOptions(
+        period=0.1,
+        restart_backoff=restart_backoff,
+        restart_backoff_max=restart_backoff_max,
+        **options,
+    )
+
+
+class Resolver:
+    """Runs the simulator; remembers every configuration path it was given."""
+
+    def __init__(self, instance: str, scenario: str, *extra: str) -> None:
+        self.argv = (instance, scenario, extra)
+        self.configs: list[str] = []
+
+    def __call__(self, config: str) -> MonitorCommand:
+        self.configs.append(config)
+        instance, scenario, extra = self.argv
+        argv = simulator_argv(instance, scenario, "-c", config, *extra)
+        return MonitorCommand(tuple(argv), simulated=True)
+
+
+@asynccontextmanager
+async def open_service(
+    options: MonitorOptions,
+    resolve: Callable[[str], MonitorCommand | None],
+    **kwargs: Any,
+) -> AsyncIterator[MonitorService]:
+    """A monitor service of its own (no server), closed with its child at the end."""
+    service = MonitorService(options, resolve, **kwargs)
+    try:
+        yield service
+    finally:
+        await service.close()
+
+
+async def wait_until(predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """The first true value of ``predicate``, asked every 20 ms until ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+async def reach_state(service: MonitorService, state: str, timeout: float = 30.0) -> None:
+    """Wait until the service's supervisor is in ``state``."""
+    await wait_until(lambda: service.supervisor.state == state, timeout)
+
+
+async def next_snapshot(subscriber: Subscriber, timeout: float = 30.0) -> dict[str, Any]:
+    """The snapshot of the subscriber's next batch that holds one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = await asyncio.wait_for(subscriber.next(), deadline - time.monotonic())
+        for message in reversed(messages):
+            if message.kind == "snapshot":
+                return json.loads(message.text)["snapshot"]
+
+
+async def states_until(
+    subscriber: Subscriber, final: str, after: str, timeout: float = 30.0
+) -> list[str]:
+    """Status states seen until ``final`` comes after ``after``."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = await asyncio.wait_for(subscriber.next(), deadline - time.monotonic())
+        for message in messages:
+            if message.kind == "status":
+                seen.append(message.status["state"])
+        if after in seen and final in seen[seen.index(after) + 1 :]:
+            return seen
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0): look at its state.
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 @pytest.fixture(autouse=True)

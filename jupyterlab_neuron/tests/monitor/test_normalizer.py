@@ -18,16 +18,7 @@ import pytest
 from jupyterlab_neuron.monitor.normalizer import InstanceShape, ReportShapeError, normalize_report
 from jupyterlab_neuron.monitor.snapshot import SNAPSHOT_SCHEMA_VERSION
 
-from .conftest import FIXTURES, load_fixture
-
-VARIANTS = [
-    "inf2_flops",
-    "effective_flops_device_key",
-    "legacy_three_keys",
-    "trn2_v3d",
-    "idle_empty_runtimes",
-    "missing_groups",
-]
+from .conftest import FIXTURES, REPORT_VARIANTS, load_fixture
 
 
 def normalized(name: str, **options: Any) -> dict[str, Any]:
@@ -36,7 +27,7 @@ def normalized(name: str, **options: Any) -> dict[str, Any]:
     ).to_dict()
 
 
-@pytest.mark.parametrize("name", VARIANTS)
+@pytest.mark.parametrize("name", REPORT_VARIANTS)
 def test_golden(name: str) -> None:
     result = normalized(name)
     golden = FIXTURES / f"{name}.expected.json"

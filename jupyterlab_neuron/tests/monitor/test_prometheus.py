@@ -17,7 +17,7 @@ from jupyterlab_neuron.monitor.prometheus import (
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
-from .conftest import load_fixture
+from .conftest import REPORT_VARIANTS, load_fixture
 
 PROMTOOL = shutil.which("promtool")
 COMMON = (
@@ -125,17 +125,7 @@ def test_label_values_are_escaped() -> None:
     assert escape_label_value('a"b\\c\nd') == 'a\\"b\\\\c\\nd'
 
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        "inf2_flops",
-        "effective_flops_device_key",
-        "legacy_three_keys",
-        "trn2_v3d",
-        "idle_empty_runtimes",
-        "missing_groups",
-    ],
-)
+@pytest.mark.parametrize("fixture", REPORT_VARIANTS)
 def test_promtool_accepts_every_variant(fixture: str) -> None:
     exporter = PrometheusExporter()
     exporter.observe(normalize_report(load_fixture(f"{fixture}.json"), seq=1))

@@ -7,87 +7,31 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from jupyterlab_neuron.monitor.normalizer import InstanceShape
 from jupyterlab_neuron.monitor.ownership import KernelProcess
-from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService, monitor_config
-from jupyterlab_neuron.monitor.stream import Subscriber
+from jupyterlab_neuron.monitor.service import MonitorOptions, monitor_config
 from jupyterlab_neuron.monitor.supervisor import MonitorCommand
 
-from .conftest import simulator_argv
+from .conftest import (
+    Resolver,
+    alive,
+    fast_options,
+    next_snapshot,
+    open_service,
+    reach_state,
+    states_until,
+    wait_until,
+)
 
-FAST = MonitorOptions(period=0.1, grace_period=0.3, restart_backoff=0.05, restart_backoff_max=0.2)
-
-
-class Resolver:
-    """Runs the simulator; remembers every configuration path it was given."""
-
-    def __init__(self, instance: str, scenario: str, *extra: str) -> None:
-        self.argv = (instance, scenario, extra)
-        self.configs: list[str] = []
-
-    def __call__(self, config: str) -> MonitorCommand:
-        self.configs.append(config)
-        instance, scenario, extra = self.argv
-        argv = simulator_argv(instance, scenario, "-c", config, *extra)
-        return MonitorCommand(tuple(argv), simulated=True)
-
-
-async def wait_until(predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
-
-
-async def next_snapshot(subscriber: Subscriber, timeout: float = 30.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        messages = await asyncio.wait_for(subscriber.next(), deadline - time.monotonic())
-        for message in reversed(messages):
-            if message.kind == "snapshot":
-                return json.loads(message.text)["snapshot"]
-
-
-async def states_until(
-    subscriber: Subscriber, final: str, after: str, timeout: float = 30.0
-) -> list[str]:
-    """Status states seen until ``final`` comes after ``after``."""
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        messages = await asyncio.wait_for(subscriber.next(), deadline - time.monotonic())
-        for message in messages:
-            if message.kind == "status":
-                seen.append(message.status["state"])
-        if after in seen and final in seen[seen.index(after) + 1 :]:
-            return seen
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie still answers kill(0): look at its state.
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
+FAST = fast_options(0.05, 0.2, grace_period=0.3)
 
 
 async def test_one_child_serves_every_subscriber() -> None:
     resolver = Resolver("trn1.2xlarge", "train-dual")
-    service = MonitorService(FAST, resolver, simulated_instance="trn1.2xlarge")
-    try:
+    async with open_service(FAST, resolver, simulated_instance="trn1.2xlarge") as service:
         subscribers = [service.subscribe() for _ in range(3)]
         snapshots = [await next_snapshot(s) for s in subscribers]
         assert len(resolver.configs) == 1
@@ -98,20 +42,17 @@ async def test_one_child_serves_every_subscriber() -> None:
         assert status["pid"] is not None and status["simulated"]
         assert service.history_since(None)
         assert "neuroncore_utilization_ratio" in service.metrics_text()
-    finally:
-        await service.close()
 
 
 async def test_child_stops_a_grace_period_after_the_last_viewer_leaves() -> None:
-    service = MonitorService(FAST, Resolver("inf2.xlarge", "idle"))
-    try:
+    async with open_service(FAST, Resolver("inf2.xlarge", "idle")) as service:
         subscriber = service.subscribe()
         await next_snapshot(subscriber)
         pid = service.supervisor.pid
         assert pid is not None
         service.unsubscribe(subscriber)
         assert service.supervisor.state == "running"  # not at once: grace period
-        await wait_until(lambda: service.supervisor.state == "stopped")
+        await reach_state(service, "stopped")
         assert service.status()["pid"] is None
         await wait_until(lambda: not alive(pid))
         # A new viewer gets the last snapshot at once, and a new child starts.
@@ -120,13 +61,10 @@ async def test_child_stops_a_grace_period_after_the_last_viewer_leaves() -> None
         assert (await next_snapshot(again))["seq"] == last_seq
         assert (await next_snapshot(again))["seq"] > last_seq
         assert service.supervisor.pid not in (None, pid)
-    finally:
-        await service.close()
 
 
 async def test_polling_lease_keeps_the_child_alive() -> None:
-    service = MonitorService(FAST, Resolver("inf2.xlarge", "idle"))
-    try:
+    async with open_service(FAST, Resolver("inf2.xlarge", "idle")) as service:
 
         def poll() -> bool:
             service.touch()  # a polling client: one request every 20 ms
@@ -139,15 +77,12 @@ async def test_polling_lease_keeps_the_child_alive() -> None:
             await asyncio.sleep(0.1)
         assert service.supervisor.pid == pid
         assert service.status()["polling"] is True
-        await wait_until(lambda: service.supervisor.state == "stopped")
-    finally:
-        await service.close()
+        await reach_state(service, "stopped")
 
 
 async def test_crash_restarts_with_backoff_and_recovers() -> None:
     resolver = Resolver("trn1.2xlarge", "crash", "--crash-after", "2")
-    service = MonitorService(FAST, resolver, simulated_instance="trn1.2xlarge")
-    try:
+    async with open_service(FAST, resolver, simulated_instance="trn1.2xlarge") as service:
         subscriber = service.subscribe()
         seen = await states_until(subscriber, final="running", after="restarting")
         assert seen[:2] == ["starting", "running"]
@@ -159,20 +94,11 @@ async def test_crash_restarts_with_backoff_and_recovers() -> None:
         assert len(resolver.configs) >= 2
         # Reports kept flowing across the restart, numbered on.
         assert (await next_snapshot(subscriber))["seq"] > 2
-    finally:
-        await service.close()
 
 
 async def test_watchdog_restarts_a_silent_child_then_gives_up() -> None:
-    options = MonitorOptions(
-        period=0.1,
-        watchdog_timeout=0.4,
-        restart_backoff=0.05,
-        restart_backoff_max=0.1,
-        max_failures=2,
-    )
-    service = MonitorService(options, Resolver("inf2.xlarge", "idle", "--fail", "hang"))
-    try:
+    options = fast_options(0.05, 0.1, watchdog_timeout=0.4, max_failures=2)
+    async with open_service(options, Resolver("inf2.xlarge", "idle", "--fail", "hang")) as service:
         subscriber = service.subscribe()
         seen = await states_until(subscriber, final="failed", after="restarting")
         assert "running" not in seen
@@ -180,47 +106,36 @@ async def test_watchdog_restarts_a_silent_child_then_gives_up() -> None:
         assert status["last_exit_reason"] == "watchdog"
         assert status["consecutive_failures"] == 2
         assert status["pid"] is None
-    finally:
-        await service.close()
 
 
 async def test_failed_after_repeated_crashes_until_restart() -> None:
-    options = MonitorOptions(
-        period=0.1, restart_backoff=0.02, restart_backoff_max=0.05, max_failures=3
-    )
+    options = fast_options(0.02, 0.05, max_failures=3)
     resolver = Resolver("inf2.xlarge", "idle", "--fail", "crash")
-    service = MonitorService(options, resolver)
-    try:
+    async with open_service(options, resolver) as service:
         service.subscribe()
-        await wait_until(lambda: service.supervisor.state == "failed")
+        await reach_state(service, "failed")
         assert len(resolver.configs) == 3
         status = service.status()
         assert status["last_exit_status"] == 2 and status["stderr_tail"]
         service.restart()
         await wait_until(lambda: len(resolver.configs) > 3)
-        await wait_until(lambda: service.supervisor.state == "failed")
-    finally:
-        await service.close()
+        await reach_state(service, "failed")
 
 
 async def test_not_installed_until_the_tool_appears() -> None:
     found: list[MonitorCommand | None] = [None]
-    service = MonitorService(FAST, lambda config: found[0])
-    try:
+    async with open_service(FAST, lambda config: found[0]) as service:
         service.subscribe()
-        await wait_until(lambda: service.supervisor.state == "not_installed")
+        await reach_state(service, "not_installed")
         found[0] = MonitorCommand(("/nonexistent/folder/neuron-monitor",))
         service.restart()
         await wait_until(lambda: service.status()["detail"])
         assert service.supervisor.state == "not_installed"
         assert "nonexistent" in service.status()["detail"]
-    finally:
-        await service.close()
 
 
 async def test_garbage_lines_are_counted_and_reports_keep_coming() -> None:
-    service = MonitorService(FAST, Resolver("trn1.2xlarge", "garbage"))
-    try:
+    async with open_service(FAST, Resolver("trn1.2xlarge", "garbage")) as service:
         subscriber = service.subscribe()
         snapshot = await next_snapshot(subscriber)
         await wait_until(lambda: service.status()["skipped_lines"] >= 3)
@@ -228,21 +143,16 @@ async def test_garbage_lines_are_counted_and_reports_keep_coming() -> None:
         assert later["seq"] > snapshot["seq"]
         assert later["skipped_lines"] >= 1
         assert service.supervisor.state == "running"
-    finally:
-        await service.close()
 
 
 async def test_long_polling_waits_for_a_newer_snapshot() -> None:
-    service = MonitorService(FAST, Resolver("inf2.xlarge", "idle"))
-    try:
+    async with open_service(FAST, Resolver("inf2.xlarge", "idle")) as service:
         service.touch(at_least=30)  # what a long-polling request does
         assert await service.wait_for_snapshot(0, 0.0) is None  # nothing yet, no wait
         first = await service.wait_for_snapshot(0, 30)
         assert first is not None
         newer = await service.wait_for_snapshot(first.seq, 30)
         assert newer is not None and newer.seq > first.seq
-    finally:
-        await service.close()
 
 
 async def test_configuration_file_follows_the_options() -> None:
@@ -250,8 +160,7 @@ async def test_configuration_file_follows_the_options() -> None:
         period=0.25, runtime_metrics=("neuroncore_counters",), grace_period=0.3
     )
     resolver = Resolver("inf2.xlarge", "train-single")
-    service = MonitorService(options, resolver)
-    try:
+    async with open_service(options, resolver) as service:
         subscriber = service.subscribe()
         snapshot = await next_snapshot(subscriber)
         config = json.loads(Path(resolver.configs[0]).read_text())
@@ -260,8 +169,6 @@ async def test_configuration_file_follows_the_options() -> None:
         assert config["neuron_runtimes"][0]["metrics"] == [{"type": "neuroncore_counters"}]
         (process,) = snapshot["processes"]
         assert process["execution"] is None and process["models"] == []
-    finally:
-        await service.close()
     assert not Path(resolver.configs[0]).exists()
 
 
@@ -277,34 +184,27 @@ async def test_runtime_processes_get_their_kernel() -> None:
     me = os.getpid()
     kernels = FixedKernels([KernelProcess("k-1", me, "python3", "demo.ipynb", "s-1")])
     resolver = Resolver("trn1.2xlarge", "train-dual", "--runtime-pid", str(me))
-    service = MonitorService(FAST, resolver, kernel_source=kernels)
-    try:
+    async with open_service(FAST, resolver, kernel_source=kernels) as service:
         snapshot = await next_snapshot(service.subscribe())
         owned = [p for p in snapshot["processes"] if p["kernel"]]
         assert [p["pid"] for p in owned] == [me]
         assert owned[0]["kernel"]["notebook_path"] == "demo.ipynb"
         assert owned[0]["kernel"]["relation"] == "kernel"
         assert owned[0]["command"]  # read through psutil
-    finally:
-        await service.close()
 
 
 async def test_long_polling_answers_at_once_when_nothing_will_come() -> None:
-    service = MonitorService(FAST, lambda config: None)
-    try:
+    async with open_service(FAST, lambda config: None) as service:
         service.touch(at_least=30)
         started = time.monotonic()
         assert await service.wait_for_snapshot(0, 20) is None
         assert time.monotonic() - started < 10
         assert service.supervisor.state == "not_installed"
-    finally:
-        await service.close()
 
 
 async def test_loaded_model_paths_come_from_the_running_monitor_only() -> None:
     resolver = Resolver("inf2.xlarge", "inference")
-    service = MonitorService(FAST, resolver, simulated_instance="inf2.xlarge")
-    try:
+    async with open_service(FAST, resolver, simulated_instance="inf2.xlarge") as service:
         # Nothing is known before neuron-monitor runs: the cache must not guess.
         try:
             service.loaded_model_paths()
@@ -317,8 +217,6 @@ async def test_loaded_model_paths_come_from_the_running_monitor_only() -> None:
         assert names, "the inference scenario loads models"
         assert service.loaded_model_paths() == names
         assert any("neuron-compile-cache" in name for name in names)
-    finally:
-        await service.close()
 
 
 async def test_layout_from_neuron_ls_when_reports_lack_hardware_info(tmp_path: Path) -> None:
@@ -354,12 +252,11 @@ async def test_layout_from_neuron_ls_when_reports_lack_hardware_info(tmp_path: P
         asked.append("neuron-ls")
         return InstanceShape(16, 4, 96 * 1024**3)
 
-    service = MonitorService(
+    async with open_service(
         FAST,
         lambda _config: MonitorCommand((sys.executable, str(script))),
         shape_source=neuron_ls_shape,
-    )
-    try:
+    ) as service:
         subscriber = service.subscribe()
 
         async def laid_out() -> dict[str, Any]:
@@ -373,8 +270,6 @@ async def test_layout_from_neuron_ls_when_reports_lack_hardware_info(tmp_path: P
         assert snapshot["cores"][4]["utilization"] == 50.0
         assert len(snapshot["devices"]) == 16
         assert asked == ["neuron-ls"]  # once, not per report
-    finally:
-        await service.close()
 
 
 def test_the_layout_neuron_ls_reports() -> None:

@@ -26,7 +26,7 @@ import pytest
 
 from jupyterlab_neuron.monitor.service import MonitorService
 
-from .conftest import TEST_PERIOD
+from .conftest import TEST_PERIOD, simulator_argv
 
 SOAK_SECONDS = 45.0
 MB = 1_000_000
@@ -71,20 +71,9 @@ def monitor_settings() -> dict[str, Any]:
             "nice",
             "-n",
             "10",
-            sys.executable,
-            "-W",
-            "ignore",
-            "-m",
-            "jupyterlab_neuron.simulator",
-            "neuron-monitor",
-            "--instance",
-            "trn2.48xlarge",
-            "--scenario",
-            "crash",
-            "--crash-after",
-            "2",
-            "--period",
-            str(TEST_PERIOD),
+            *simulator_argv(
+                "trn2.48xlarge", "crash", "--crash-after", "2", "--period", str(TEST_PERIOD)
+            ),
         ],
         "monitor_restart_backoff": 0.1,
         "monitor_restart_backoff_max": 0.2,

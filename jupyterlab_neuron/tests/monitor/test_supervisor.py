@@ -12,10 +12,17 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_neuron.monitor.messages import state_message
-from jupyterlab_neuron.monitor.service import MonitorOptions, MonitorService
 from jupyterlab_neuron.monitor.supervisor import MonitorCommand
 
-from .test_service import Resolver, alive, next_snapshot, wait_until
+from .conftest import (
+    Resolver,
+    alive,
+    fast_options,
+    next_snapshot,
+    open_service,
+    reach_state,
+    wait_until,
+)
 
 #: A monitor whose main process starts a helper child, prints one report and
 #: exits, leaving the child behind (holding stdout open, or not).
@@ -53,40 +60,24 @@ def child_pids(path: Path) -> list[int]:
 async def test_children_of_the_monitor_end_with_it(tmp_path: Path, mode: str) -> None:
     pids_file, command = leaves_a_child(tmp_path, mode)
     # A long watchdog: noticing that the main process exited must not wait for it.
-    options = MonitorOptions(
-        period=0.1,
-        watchdog_timeout=30.0,
-        restart_backoff=0.05,
-        restart_backoff_max=0.05,
-        crash_loop_restarts=100,
-    )
-    service = MonitorService(options, lambda _config: command)
-    try:
+    options = fast_options(0.05, watchdog_timeout=30.0, crash_loop_restarts=100)
+    async with open_service(options, lambda _config: command) as service:
         service.subscribe()
         started = time.monotonic()
         await wait_until(lambda: len(child_pids(pids_file)) >= 4, timeout=20.0)
         assert time.monotonic() - started < 20.0
         # Every child of an ended run is gone, not just the main process.
         await wait_until(lambda: all(not alive(pid) for pid in child_pids(pids_file)[:-1]))
-    finally:
-        await service.close()
     await wait_until(lambda: all(not alive(pid) for pid in child_pids(pids_file)), timeout=10.0)
     assert service.status()["state"] == "stopped"
 
 
 async def test_status_says_starting_only_with_a_pid(tmp_path: Path) -> None:
     _, command = leaves_a_child(tmp_path, "hold")
-    options = MonitorOptions(
-        period=0.1,
-        watchdog_timeout=30.0,
-        restart_backoff=0.3,
-        restart_backoff_max=0.3,
-        crash_loop_restarts=100,
-    )
-    service = MonitorService(options, lambda _config: command)
+    options = fast_options(0.3, watchdog_timeout=30.0, crash_loop_restarts=100)
     longest = 0.0  # longest stretch of "starting"/"running" without a pid, in seconds
     since: float | None = None
-    try:
+    async with open_service(options, lambda _config: command) as service:
         service.subscribe()
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline:
@@ -99,27 +90,19 @@ async def test_status_says_starting_only_with_a_pid(tmp_path: Path) -> None:
                 since = None
             await asyncio.sleep(0.01)
         assert service.status()["restarts"] >= 2
-    finally:
-        await service.close()
     # The moment between the exit and its handling may be seen, never the watchdog time.
     assert longest < 0.5, longest
 
 
 async def test_a_monitor_that_reports_once_and_dies_is_a_crash_loop() -> None:
-    options = MonitorOptions(
-        period=0.1,
-        restart_backoff=0.02,
-        restart_backoff_max=0.05,
-        crash_loop_restarts=3,
-        crash_loop_window=30.0,
-        crash_loop_backoff=60.0,
+    options = fast_options(
+        0.02, 0.05, crash_loop_restarts=3, crash_loop_window=30.0, crash_loop_backoff=60.0
     )
     resolver = Resolver("trn1.2xlarge", "crash", "--crash-after", "1")
-    service = MonitorService(options, resolver, simulated_instance="trn1.2xlarge")
-    try:
+    async with open_service(options, resolver, simulated_instance="trn1.2xlarge") as service:
         subscriber = service.subscribe()
         await next_snapshot(subscriber)
-        await wait_until(lambda: service.supervisor.state == "crash_loop")
+        await reach_state(service, "crash_loop")
         status = service.status()
         assert status["crash_loop"] == {"exits": 3, "window": 30.0, "backoff": 60.0}
         assert status["next_restart_at"] - time.time() > 50
@@ -138,34 +121,24 @@ async def test_a_monitor_that_reports_once_and_dies_is_a_crash_loop() -> None:
         assert service.status()["crash_loop"] is None
         assert service.supervisor.state != "crash_loop"
         await wait_until(lambda: len(resolver.configs) > started, timeout=5.0)
-    finally:
-        await service.close()
 
 
 async def test_a_crash_loop_ends_once_the_monitor_stays_up() -> None:
-    options = MonitorOptions(
-        period=0.1,
-        restart_backoff=0.02,
-        restart_backoff_max=0.05,
-        crash_loop_restarts=2,
-        crash_loop_window=0.6,
-        crash_loop_backoff=0.1,
+    options = fast_options(
+        0.02, 0.05, crash_loop_restarts=2, crash_loop_window=0.6, crash_loop_backoff=0.1
     )
     # Crashes after 1 report twice, then (after the first crash loop) stays up.
     resolver = Resolver("trn1.2xlarge", "crash", "--crash-after", "1")
-    service = MonitorService(options, resolver)
-    try:
+    async with open_service(options, resolver) as service:
         subscriber = service.subscribe()
-        await wait_until(lambda: service.supervisor.state == "crash_loop")
+        await reach_state(service, "crash_loop")
         resolver.argv = ("trn1.2xlarge", "idle", ())
         await next_snapshot(subscriber)
         # Healthy reports for less than the window keep the state...
         assert service.supervisor.state == "crash_loop"
         # ...and for longer end it.
-        await wait_until(lambda: service.supervisor.state == "running", timeout=10.0)
+        await reach_state(service, "running", timeout=10.0)
         assert service.status()["crash_loop"] is None
-    finally:
-        await service.close()
 
 
 KEEPS_A_MONITOR = textwrap.dedent(
