@@ -1,7 +1,9 @@
-"""Validates REST responses (and request bodies) against jupyterlab_neuron/openapi.yaml."""
+"""Validates REST responses (and request bodies) against jupyterlab_neuron/openapi.yaml,
+and calls the compile-cache API through ``jp_fetch`` with every reply validated."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from tornado.httpclient import HTTPClientError
 
 import jupyterlab_neuron
 
@@ -63,3 +66,49 @@ def validate_request(path: str, method: str, body: Any) -> None:
         "schema",
     ]
     _validate_at(pointer, body)
+
+
+async def call(
+    jp_fetch: Any,
+    method: str,
+    template: str,
+    *parts: str,
+    status: int = 200,
+    body: Any = None,
+    params: dict[str, str] | None = None,
+    lang: str = "en",
+) -> Any:
+    """Call the API, check the status and validate the reply against the document."""
+    options: dict[str, Any] = {
+        "method": method,
+        "headers": {"Accept-Language": lang},
+        "params": params or {},
+    }
+    if body is not None:
+        validate_request(template, method, body)
+        options["body"] = json.dumps(body)
+    try:
+        response = await jp_fetch("jupyterlab-neuron", "cache", *parts, **options)
+        code, raw = response.code, response.body
+    except HTTPClientError as error:
+        assert error.response is not None
+        code, raw = error.code, error.response.body
+    payload = json.loads(raw.decode("utf-8"))
+    assert code == status, payload
+    validate_response(template, method, code, payload)
+    return payload
+
+
+async def clean_as_previewed(
+    jp_fetch: Any, request: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dry run of ``request``, then the cleaning of exactly that plan (its token)."""
+    dry = await call(jp_fetch, "POST", "/cache/clean", "clean", body={**request, "dry_run": True})
+    done = await call(
+        jp_fetch,
+        "POST",
+        "/cache/clean",
+        "clean",
+        body={**request, "dry_run": False, "plan_token": dry["plan_token"]},
+    )
+    return dry, done

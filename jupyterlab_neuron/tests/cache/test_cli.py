@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,14 @@ from jupyterlab_neuron.cli.cache import LIST_KEYS, format_bytes, parse_size
 from neuron_kernel_helpers.i18n import display_width
 
 from .builders import V2023, V2024, CacheTree
+from .conftest import CacheCommand
 
 M1 = "MODULE_11111111111111111111+d41d8cd9"
 M2 = "MODULE_22222222222222222222+d41d8cd9"
 M23 = "MODULE_10344627350939427397+39f12043"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("NEURON_CC_FLAGS", "NEURON_COMPILE_CACHE_URL", "JUPYTERLAB_NEURON_CACHE_ROOTS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 @pytest.fixture
@@ -37,13 +35,14 @@ def filled(tree: CacheTree) -> CacheTree:
     return tree
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    assert main(list(argv)) == 0
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def cli(filled: CacheTree, capsys: pytest.CaptureFixture[str]) -> CacheCommand:
+    """``jupyter neuron cache`` on the filled root."""
+    return CacheCommand(capsys, filled.root)
 
 
-def test_status_json(filled: CacheTree, capsys: pytest.CaptureFixture[str]) -> None:
-    data = run_json(capsys, "cache", "status", "--root", str(filled.root), "--json")
+def test_status_json(filled: CacheTree, cli: CacheCommand) -> None:
+    data = cli.json("status")
     (root,) = data["roots"]
     assert root["path"] == str(filled.root)
     assert root["total_bytes"] == 300 + 10 + len("ERROR [neuronx-cc]: compilation failed\n") + 10
@@ -66,38 +65,34 @@ def test_status_finds_the_environments_root_without_root_option(
     filled: CacheTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEURON_CC_FLAGS", f"--cache_dir={filled.root}")
-    data = run_json(capsys, "cache", "status", "--json")
+    data = CacheCommand(capsys).json("status")
     active = data["roots"][0]
     assert active["path"] == str(filled.root) and active["active"]
     assert active["sources"] == ["NEURON_CC_FLAGS", "project"]  # cwd holds it too
 
 
-def test_status_text_in_both_languages(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["cache", "status", "--root", str(filled.root), "--lang", "ja"]) == 0
-    japanese = capsys.readouterr().out
+def test_status_text_in_both_languages(cli: CacheCommand) -> None:
+    assert cli("status", "--lang", "ja") == 0
+    japanese = cli.out()
     assert "コンパイルキャッシュ" in japanese and "古いロック 1" in japanese
-    assert main(["cache", "status", "--root", str(filled.root), "--lang", "en"]) == 0
-    english = capsys.readouterr().out
+    assert cli("status", "--lang", "en") == 0
+    english = cli.out()
     assert "stale lock 1" in english and "(newest)" in english
 
 
 def test_status_lists_the_states_with_japanese_punctuation(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str]
+    filled: CacheTree, cli: CacheCommand
 ) -> None:
-    assert main(["cache", "status", "--root", str(filled.root), "--lang", "ja"]) == 0
-    japanese = capsys.readouterr().out
+    assert cli("status", "--lang", "ja") == 0
+    japanese = cli.out()
     assert "状態別: 成功 1、失敗 1、コンパイル中 0、古いロック 1、空 0" in japanese
     assert "," not in japanese.replace(str(filled.root), "")
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_list_columns_line_up_by_display_width(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str], lang: str
-) -> None:
-    assert main(["cache", "list", "--root", str(filled.root), "--lang", lang]) == 0
-    lines = capsys.readouterr().out.splitlines()
+def test_list_columns_line_up_by_display_width(cli: CacheCommand, lang: str) -> None:
+    assert cli("list", "--lang", lang) == 0
+    lines = cli.out().splitlines()
     assert len(lines) == 4  # header and three entries
     # The size column is right-aligned: its cells end at the same display column,
     # and the version column starts at the same display column, on every line.
@@ -111,50 +106,34 @@ def test_list_columns_line_up_by_display_width(
     assert len(ends) == 1 and len(starts) == 1
 
 
-def test_clean_dry_run_text_is_a_preview(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str]
-) -> None:
-    argv = ["cache", "clean", "--root", str(filled.root), "--failed", "--stale-locks", "--dry-run"]
-    assert main([*argv, "--lang", "ja"]) == 0
-    japanese = capsys.readouterr().out.splitlines()
+def test_clean_dry_run_text_is_a_preview(filled: CacheTree, cli: CacheCommand) -> None:
+    argv = ["--failed", "--stale-locks", "--dry-run"]
+    assert cli("clean", *argv, "--lang", "ja") == 0
+    japanese = cli.out().splitlines()
     assert japanese[0] == f"削除対象: 2 件、解放される容量: {format_bytes(10 + 39)}"
     assert japanese[-1] == "ドライランのため、何も削除していません。"
     kinds = sorted(line.split()[0] for line in japanese[1:3])
     assert kinds == ["エントリ", "ロックファイル"]
-    assert main([*argv, "--lang", "en"]) == 0
-    english = capsys.readouterr().out.splitlines()
+    assert cli("clean", *argv, "--lang", "en") == 0
+    english = cli.out().splitlines()
     assert english[0] == f"To remove: 2 item(s); space freed: {format_bytes(10 + 39)}"
     assert (filled.root / V2024 / M2).is_dir()
 
 
-def test_list_json_and_state_filter(filled: CacheTree, capsys: pytest.CaptureFixture[str]) -> None:
-    items = run_json(capsys, "cache", "list", "--root", str(filled.root), "--json")
+def test_list_json_and_state_filter(filled: CacheTree, cli: CacheCommand) -> None:
+    items = cli.json("list")
     assert len(items) == 3 and all(tuple(item) == LIST_KEYS for item in items)
-    failed = run_json(
-        capsys, "cache", "list", "--root", str(filled.root), "--state", "failed", "--json"
-    )
+    failed = cli.json("list", "--state", "failed")
     assert [(item["module"], item["state"]) for item in failed] == [(M2, "failed")]
     assert failed[0]["root"] == str(filled.root) and failed[0]["version"] == V2024
-    assert main(["cache", "list", "--root", str(filled.root), "--state", "poisoned"]) == 2
-    assert "poisoned" in capsys.readouterr().err
-    assert main(["cache", "list", "--root", str(filled.root), "--lang", "ja"]) == 0
-    assert "失敗" in capsys.readouterr().out
+    assert cli("list", "--state", "poisoned") == 2
+    assert "poisoned" in cli.err()
+    assert cli("list", "--lang", "ja") == 0
+    assert "失敗" in cli.out()
 
 
-def test_clean_dry_run_json_removes_nothing(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str]
-) -> None:
-    data = run_json(
-        capsys,
-        "cache",
-        "clean",
-        "--root",
-        str(filled.root),
-        "--failed",
-        "--stale-locks",
-        "--dry-run",
-        "--json",
-    )
+def test_clean_dry_run_json_removes_nothing(filled: CacheTree, cli: CacheCommand) -> None:
+    data = cli.json("clean", "--failed", "--stale-locks", "--dry-run")
     assert data["dry_run"] is True
     assert len(data["removed"]) == 2 and data["bytes_freed"] == 10 + 39
     assert set(data) >= {"removed", "bytes_freed", "dry_run"}
@@ -162,11 +141,11 @@ def test_clean_dry_run_json_removes_nothing(
 
 
 def test_clean_without_yes_and_without_terminal_refuses(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    filled: CacheTree, cli: CacheCommand, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # piped input is not a terminal
-    assert main(["cache", "clean", "--root", str(filled.root), "--failed", "--lang", "en"]) == 1
-    assert "no terminal" in capsys.readouterr().err
+    assert cli("clean", "--failed", "--lang", "en") == 1
+    assert "no terminal" in cli.err()
     assert (filled.root / V2024 / M2).is_dir()
 
 
@@ -178,80 +157,42 @@ class _Terminal(io.StringIO):
 @pytest.mark.parametrize(("answer", "removed"), [("y\n", True), ("n\n", False), ("\n", False)])
 def test_clean_asks_on_a_terminal(
     filled: CacheTree,
-    capsys: pytest.CaptureFixture[str],
+    cli: CacheCommand,
     monkeypatch: pytest.MonkeyPatch,
     answer: str,
     removed: bool,
 ) -> None:
     monkeypatch.setattr("sys.stdin", _Terminal(answer))
     monkeypatch.setattr("sys.stderr", _Terminal())
-    status = main(["cache", "clean", "--root", str(filled.root), "--failed", "--lang", "ja"])
+    status = cli("clean", "--failed", "--lang", "ja")
     assert status == (0 if removed else 1)
     assert (filled.root / V2024 / M2).exists() is not removed
-    assert "削除しますか" in __import__("sys").stderr.getvalue()
+    assert "削除しますか" in sys.stderr.getvalue()
 
 
-def test_clean_yes_json(filled: CacheTree, capsys: pytest.CaptureFixture[str]) -> None:
-    data = run_json(
-        capsys, "cache", "clean", "--root", str(filled.root), "--failed", "--yes", "--json"
-    )
+def test_clean_yes_json(filled: CacheTree, cli: CacheCommand) -> None:
+    data = cli.json("clean", "--failed", "--yes")
     assert data["dry_run"] is False and len(data["removed"]) == 1
     assert data["bytes_freed"] == 49
     assert not (filled.root / V2024 / M2).exists()
-    again = run_json(
-        capsys, "cache", "clean", "--root", str(filled.root), "--failed", "--yes", "--json"
-    )
+    again = cli.json("clean", "--failed", "--yes")
     assert again["removed"] == [] and again["bytes_freed"] == 0
 
 
-def test_clean_by_entry_id_version_and_size(
-    filled: CacheTree, capsys: pytest.CaptureFixture[str]
-) -> None:
-    items = run_json(capsys, "cache", "list", "--root", str(filled.root), "--json")
+def test_clean_by_entry_id_version_and_size(cli: CacheCommand) -> None:
+    items = cli.json("list")
     success = next(item["id"] for item in items if item["state"] == "success")
-    data = run_json(
-        capsys,
-        "cache",
-        "clean",
-        "--root",
-        str(filled.root),
-        "--entry",
-        success,
-        "--dry-run",
-        "--json",
-    )
+    data = cli.json("clean", "--entry", success, "--dry-run")
     assert data["removed"] == [success] and data["bytes_freed"] == 300
-    data = run_json(
-        capsys,
-        "cache",
-        "clean",
-        "--root",
-        str(filled.root),
-        "--version",
-        V2023,
-        "--dry-run",
-        "--json",
-    )
+    data = cli.json("clean", "--version", V2023, "--dry-run")
     assert len(data["removed"]) == 2
     assert any(item.endswith(M23) for item in data["removed"])  # the entry, then its folder
-    data = run_json(
-        capsys,
-        "cache",
-        "clean",
-        "--root",
-        str(filled.root),
-        "--max-size",
-        "100",
-        "--dry-run",
-        "--json",
-    )
+    data = cli.json("clean", "--max-size", "100", "--dry-run")
     assert success in data["removed"]
-    assert main(["cache", "clean", "--root", str(filled.root), "--entry", "nope", "--yes"]) == 2
-    assert (
-        main(["cache", "clean", "--root", str(filled.root), "--version", "nope", "--dry-run"]) == 2
-    )
-    assert main(["cache", "clean", "--root", str(filled.root), "--yes"]) == 2  # nothing chosen
-    capsys.readouterr()
+    assert cli("clean", "--entry", "nope", "--yes") == 2
+    assert cli("clean", "--version", "nope", "--dry-run") == 2
+    assert cli("clean", "--yes") == 2  # nothing chosen
+    cli.out()
 
 
 def test_wipe_needs_exactly_one_root(
@@ -259,66 +200,30 @@ def test_wipe_needs_exactly_one_root(
 ) -> None:
     other = CacheTree(tmp_path / "other")
     other.entry(V2024, M1, "success")
-    assert (
-        main(
-            [
-                "cache",
-                "clean",
-                "--root",
-                str(filled.root),
-                "--root",
-                str(other.root),
-                "--wipe",
-                "--yes",
-            ]
-        )
-        == 2
-    )
-    data = run_json(
-        capsys, "cache", "clean", "--root", str(other.root), "--wipe", "--yes", "--json"
-    )
+    assert CacheCommand(capsys, filled.root, other.root)("clean", "--wipe", "--yes") == 2
+    data = CacheCommand(capsys, other.root).json("clean", "--wipe", "--yes")
     assert len(data["removed"]) == 2  # the entry and its version folder
     assert (filled.root / V2024 / M1).exists()
 
 
-def test_conflict_exit_status(
-    filled: CacheTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_conflict_exit_status(cli: CacheCommand, monkeypatch: pytest.MonkeyPatch) -> None:
     def changed(self: CompileCacheService, request: Any, token: Any) -> Any:
         raise CacheConflictError("error.conflict")
 
     monkeypatch.setattr(CompileCacheService, "clean", changed)
-    assert (
-        main(["cache", "clean", "--root", str(filled.root), "--failed", "--yes", "--lang", "en"])
-        == 3
-    )
-    assert "dry run" in capsys.readouterr().err
+    assert cli("clean", "--failed", "--yes", "--lang", "en") == 3
+    assert "dry run" in cli.err()
 
 
 def test_simulate_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
-    data = run_json(
-        capsys,
-        "simulate",
-        "cache",
-        "--out",
-        str(out),
-        "--entries",
-        "25",
-        "--versions",
-        "2",
-        "--failed-ratio",
-        "0.2",
-        "--locked",
-        "1",
-        "--seed",
-        "5",
-        "--json",
-    )
+    argv = ["simulate", "cache", "--out", str(out), "--entries", "25", "--versions", "2"]
+    assert main([*argv, "--failed-ratio", "0.2", "--locked", "1", "--seed", "5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["entries"] == 25 and data["simulated"] is True
     assert data["counts"]["failed"] == 5 and data["counts"]["locked"] == 1
     assert len(data["versions"]) == 2
-    status = run_json(capsys, "cache", "status", "--root", str(out), "--json")
+    status = CacheCommand(capsys, out).json("status")
     assert status["roots"][0]["simulated"] is True
     assert status["roots"][0]["counts"]["failed"] == 5
     argv = ["simulate", "cache", "--out", str(tmp_path / "text"), "--entries", "10"]

@@ -20,7 +20,13 @@ from jupyterlab_neuron.cache.service import CompileCacheService
 from jupyterlab_neuron.simulator.cache_tree import generate_cache_tree
 
 from .builders import V2024, write
-from .openapi_contract import spec, validate_request, validate_response
+from .openapi_contract import (
+    call,
+    clean_as_previewed,
+    spec,
+    validate_request,
+    validate_response,
+)
 
 pytestmark = pytest.mark.usefixtures("jp_serverapp")
 
@@ -67,37 +73,6 @@ def cache_service(server: ServerApp) -> CompileCacheService:
 def _no_compiler_running(jp_serverapp: ServerApp) -> None:
     """The machine's process table must not decide "compiling" in these tests."""
     cache_service(jp_serverapp).scanner.compiler_probe = StaticCompilerProbe()
-
-
-async def call(
-    jp_fetch: Any,
-    method: str,
-    template: str,
-    *parts: str,
-    status: int = 200,
-    body: Any = None,
-    params: dict[str, str] | None = None,
-    lang: str = "en",
-) -> Any:
-    """Call the API, check the status and validate the reply against the document."""
-    options: dict[str, Any] = {
-        "method": method,
-        "headers": {"Accept-Language": lang},
-        "params": params or {},
-    }
-    if body is not None:
-        validate_request(template, method, body)
-        options["body"] = json.dumps(body)
-    try:
-        response = await jp_fetch("jupyterlab-neuron", "cache", *parts, **options)
-        code, raw = response.code, response.body
-    except HTTPClientError as error:
-        assert error.response is not None
-        code, raw = error.code, error.response.body
-    payload = json.loads(raw.decode("utf-8"))
-    assert code == status, payload
-    validate_response(template, method, code, payload)
-    return payload
 
 
 def test_the_document_is_valid_openapi() -> None:
@@ -190,16 +165,9 @@ async def test_clean_dry_run_then_real_run(jp_fetch: Any, cache_root: Path) -> N
     roots = await call(jp_fetch, "GET", "/cache/roots", "roots")
     root_id = next(r["id"] for r in roots["roots"] if r["path"] == str(cache_root))
     request = {"failed": True, "roots": [root_id]}
-    dry = await call(jp_fetch, "POST", "/cache/clean", "clean", body={**request, "dry_run": True})
+    dry, done = await clean_as_previewed(jp_fetch, request)
     assert dry["dry_run"] is True and len(dry["removed"]) == 6
     assert dry["bytes_freed"] == sum(item["bytes"] for item in dry["items"]) > 0
-    done = await call(
-        jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
-        body={**request, "dry_run": False, "plan_token": dry["plan_token"]},
-    )
     assert sorted(done["removed"]) == sorted(dry["removed"])
     assert done["bytes_freed"] == dry["bytes_freed"]
     status = await call(jp_fetch, "GET", "/cache/status", "status")

@@ -10,7 +10,7 @@ from traitlets.config import Config
 
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe
 
-from ..test_handlers import call
+from ..openapi_contract import call, clean_as_previewed
 from .conftest import entry_objects, put_all
 
 pytestmark = pytest.mark.usefixtures("jp_serverapp")
@@ -80,15 +80,8 @@ async def test_s3_root_through_the_rest_api(
     assert "ERROR: it failed" in detail["log_tail"]
 
     request = {"roots": [root["id"]], "failed": True}
-    dry = await call(jp_fetch, "POST", "/cache/clean", "clean", body={**request, "dry_run": True})
+    dry, done = await clean_as_previewed(jp_fetch, request)
     assert len(dry["removed"]) == 3
-    done = await call(
-        jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
-        body={**request, "dry_run": False, "plan_token": dry["plan_token"]},
-    )
     assert sorted(done["removed"]) == sorted(dry["removed"]) and done["failed"] == []
     left = s3.list_objects_v2(Bucket=bucket, Prefix="team/")["Contents"]
     assert not any(
