@@ -8,7 +8,7 @@ import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import type { IClusterHistory, IClusterNode } from '../api/cluster';
-import { formatBytes, neuronIcon } from '../components';
+import { followLanguage, formatBytes, neuronIcon } from '../components';
 import type { INeuronI18n } from '../tokens';
 import {
   COLOR_STEPS,
@@ -69,7 +69,10 @@ export class ClusterViewContent extends Widget {
     });
     this._canvas.addEventListener('click', event => this._onClick(event));
     this.model.changed.connect(this.update, this);
-    this._i18n.changed.connect(this._onLanguage, this);
+    followLanguage(this, this._i18n, () => {
+      this.update();
+      this._renderDetail();
+    });
   }
 
   readonly model: ClusterModel;
@@ -90,7 +93,6 @@ export class ClusterViewContent extends Widget {
     }
     this.model.setVisible(false, this.id);
     this.model.changed.disconnect(this.update, this);
-    this._i18n.changed.disconnect(this._onLanguage, this);
     super.dispose();
   }
 
@@ -144,11 +146,6 @@ export class ClusterViewContent extends Widget {
   }
   protected onResize(msg: Widget.ResizeMessage): void {
     this.update();
-  }
-
-  private _onLanguage(): void {
-    this.update();
-    this._renderDetail();
   }
 
   private _render(): void {
@@ -437,12 +434,9 @@ export class ClusterViewWidget extends MainAreaWidget<ClusterViewContent> {
     this.id = 'jupyterlab-neuron-cluster';
     this.title.icon = neuronIcon;
     this.title.closable = true;
-    const setTitle = () => {
+    followLanguage(this, options.i18n, () => {
       this.title.label = options.i18n.trans.__('Neuron Cluster');
-    };
-    setTitle();
-    options.i18n.changed.connect(setTitle);
-    this.disposed.connect(() => options.i18n.changed.disconnect(setTitle));
+    });
   }
 }
 

@@ -4,12 +4,12 @@
  */
 
 import type { CommandRegistry } from '@lumino/commands';
-import React, { useEffect, useReducer } from 'react';
+import React from 'react';
 
+import { useRerenderOn } from '../components';
 import type { NeuronPanel } from '../panel';
-import type { INeuronI18n } from '../tokens';
+import { CommandIDs, type INeuronI18n } from '../tokens';
 import type { ClusterModel } from './model';
-import { CommandIDs } from '../tokens';
 
 /**
  * The one-line summary (or why there is none).
@@ -20,13 +20,7 @@ export function ClusterSummaryLine(props: {
   onOpenView?: () => void;
 }): JSX.Element {
   const { model, i18n, onOpenView } = props;
-  const [, changed] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => {
-    model.changed.connect(changed);
-    return () => {
-      model.changed.disconnect(changed);
-    };
-  }, [model]);
+  useRerenderOn(model.changed);
   const trans = i18n.trans;
   const answer = model.answer;
   let line: string;

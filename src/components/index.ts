@@ -4,8 +4,10 @@
 
 export * from './DryRunDialog';
 export * from './Facts';
+export * from './followLanguage';
 export * from './formatBytes';
 export * from './icons';
+export * from './LabelledSelect';
 export * from './Notice';
 export * from './RefreshButton';
 export * from './Section';

@@ -5,7 +5,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { VisibilityWidget } from '../components';
+import { VisibilityWidget, followLanguage } from '../components';
 import type { INeuronI18n, INeuronMonitor } from '../tokens';
 import { formatPercent, summarizeUtilization } from './format';
 import { stateLabel } from './MonitorState';
@@ -91,15 +91,7 @@ export class MonitorStatusItem extends VisibilityWidget {
     this._i18n = options.i18n;
     this._onClick = options.onClick;
     this.addClass('jp-Neuron-StatusItemWidget');
-    this._i18n.changed.connect(this._onLanguageChanged, this);
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
-    super.dispose();
+    followLanguage(this, this._i18n);
   }
 
   protected render(): JSX.Element {
@@ -116,10 +108,6 @@ export class MonitorStatusItem extends VisibilityWidget {
   protected onVisibilityChanged(visible: boolean): void {
     this._visibility.visible = visible;
     this._model.setVisible('status-bar', visible);
-  }
-
-  private _onLanguageChanged(): void {
-    this.update();
   }
 
   private _model: INeuronMonitor;

@@ -6,7 +6,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { VisibilityWidget, neuronIcon } from '../components';
+import { VisibilityWidget, followLanguage, neuronIcon } from '../components';
 import type { INeuronI18n } from '../tokens';
 
 /**
@@ -24,8 +24,9 @@ export class NeuronPanel extends SidePanel {
     this.addClass('jp-Neuron-Panel');
     this.title.icon = neuronIcon;
     this.header.addWidget(new PanelHeading(this._i18n));
-    this._i18n.changed.connect(this._onLanguageChanged, this);
-    this._updateTitle();
+    followLanguage(this, this._i18n, () => {
+      this.title.caption = this._i18n.trans.__('AWS Neuron');
+    });
   }
 
   /**
@@ -41,23 +42,6 @@ export class NeuronPanel extends SidePanel {
   addSection(section: NeuronPanel.ISection): void {
     this._sections.push(section);
     this.addWidget(new SectionWidget(section, this._i18n));
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
-    super.dispose();
-  }
-
-  private _onLanguageChanged(): void {
-    this._updateTitle();
-  }
-
-  private _updateTitle(): void {
-    const trans = this._i18n.trans;
-    this.title.caption = trans.__('AWS Neuron');
   }
 
   private _i18n: INeuronI18n;
@@ -104,21 +88,12 @@ class PanelHeading extends ReactWidget {
     super();
     this._i18n = i18n;
     this.addClass('jp-Neuron-Panel-heading');
-    i18n.changed.connect(this._onLanguageChanged, this);
-  }
-
-  dispose(): void {
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
-    super.dispose();
+    followLanguage(this, i18n);
   }
 
   protected render(): JSX.Element {
     const trans = this._i18n.trans;
     return <h2 className="jp-Neuron-Panel-title">{trans.__('AWS Neuron')}</h2>;
-  }
-
-  private _onLanguageChanged(): void {
-    this.update();
   }
 
   private _i18n: INeuronI18n;
@@ -132,19 +107,12 @@ class SectionWidget extends VisibilityWidget {
   constructor(section: NeuronPanel.ISection, i18n: INeuronI18n) {
     super();
     this._section = section;
-    this._i18n = i18n;
     this.id = `jp-Neuron-section-${section.id}`;
     this.addClass('jp-Neuron-PanelSection');
-    this._updateLabel();
-    i18n.changed.connect(this._onLanguageChanged, this);
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
-    super.dispose();
+    followLanguage(this, i18n, () => {
+      this.title.label = section.label(i18n.trans);
+      this.update();
+    });
   }
 
   protected render(): React.ReactElement {
@@ -155,15 +123,5 @@ class SectionWidget extends VisibilityWidget {
     this._section.setVisible?.(visible);
   }
 
-  private _onLanguageChanged(): void {
-    this._updateLabel();
-    this.update();
-  }
-
-  private _updateLabel(): void {
-    this.title.label = this._section.label(this._i18n.trans);
-  }
-
   private _section: NeuronPanel.ISection;
-  private _i18n: INeuronI18n;
 }
