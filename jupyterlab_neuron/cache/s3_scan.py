@@ -150,7 +150,7 @@ def scan_s3_root(
 
 def s3_entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[str, Any]:
     """The detail of an S3 entry: its keys (from the scan), compile flags and log tail."""
-    from .scanner import DETAIL_MAX_FILES
+    from .scanner import DETAIL_MAX_FILES, detail_payload, log_tail_text
 
     bucket, folder = s3_store.split_url(entry.root)
     prefix = f"{entry.version}/{entry.module}/"
@@ -182,26 +182,15 @@ def s3_entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[st
             elif name == LOG_NAME and entry.has_log and log_tail is None:
                 raw = s3_store.read_range(bucket, folder + key, LOG_TAIL_BYTES, tail=True)
                 cut = len(raw) >= LOG_TAIL_BYTES
-                lines = raw.decode("utf-8", "replace").splitlines()
-                log_truncated = cut or len(lines) > log_tail_lines
-                if cut and lines:
-                    lines = lines[1:]
-                log_tail = "\n".join(lines[-log_tail_lines:])
+                log_tail, log_truncated = log_tail_text(raw, cut, log_tail_lines)
     except Exception as err:
         error = s3_store.error_text(err)
-    data = entry.to_dict()
-    data.update(
-        {
-            "contents": files,
-            "contents_truncated": truncated,
-            "flags": flags,
-            "log_tail": log_tail,
-            "log_truncated": log_truncated,
-            "locks": [
-                {"path": lock.relpath, "mtime": round(lock.mtime_ns / 1e9, 3)}
-                for lock in entry.locks
-            ],
-            "detail_error": error,
-        }
+    return detail_payload(
+        entry,
+        contents=files,
+        contents_truncated=truncated,
+        flags=flags,
+        log_tail=log_tail,
+        log_truncated=log_truncated,
+        error=error,
     )
-    return data

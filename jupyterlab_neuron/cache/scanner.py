@@ -1151,21 +1151,49 @@ def entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[str, 
                 if entry.has_log:
                     tail = _read_at(entry_fd, entry.subdirs, LOG_NAME, LOG_TAIL_BYTES)
                     if tail is not None:
-                        text = tail[0].decode("utf-8", "replace")
-                        lines = text.splitlines()
-                        log_truncated = tail[1] or len(lines) > log_tail_lines
-                        if tail[1] and lines:
-                            lines = lines[1:]  # the first line was cut in the middle
-                        log_tail = "\n".join(lines[-log_tail_lines:])
+                        log_tail, log_truncated = log_tail_text(*tail, log_tail_lines)
         except FileNotFoundError:
             error = "not_found"
         except OSError as err:
             error = err.strerror or str(err)
+    return detail_payload(
+        entry,
+        contents=files,
+        contents_truncated=truncated_listing,
+        flags=flags,
+        log_tail=log_tail,
+        log_truncated=log_truncated,
+        error=error,
+    )
+
+
+def log_tail_text(raw: bytes, cut: bool, max_lines: int) -> tuple[str, bool]:
+    """The last ``max_lines`` lines of a log read from its end, and whether anything
+    was left out. ``cut``: the read started inside the file, so its first line is
+    partial and dropped."""
+    lines = raw.decode("utf-8", "replace").splitlines()
+    truncated = cut or len(lines) > max_lines
+    if cut and lines:
+        lines = lines[1:]
+    return "\n".join(lines[-max_lines:]), truncated
+
+
+def detail_payload(
+    entry: CacheEntry,
+    *,
+    contents: list[dict[str, Any]],
+    contents_truncated: bool,
+    flags: list[str] | str | None,
+    log_tail: str | None,
+    log_truncated: bool,
+    error: str | None,
+) -> dict[str, Any]:
+    """The JSON detail of an entry (local or S3) from what was read of it."""
     data = entry.to_dict()
     data.update(
         {
-            "contents": files,
-            "contents_truncated": truncated_listing,
+            "contents": contents,
+            "contents_truncated": contents_truncated,
             "flags": flags,
             "log_tail": log_tail,
             "log_truncated": log_truncated,

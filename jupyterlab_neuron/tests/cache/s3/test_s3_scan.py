@@ -12,8 +12,10 @@ from jupyterlab_neuron.cache import s3_store
 from jupyterlab_neuron.cache.listing import EntryQuery
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe
 from jupyterlab_neuron.cache.roots import discover_roots
+from jupyterlab_neuron.cache.scanner import CompileCacheScanner, entry_details
 from jupyterlab_neuron.cache.service import CacheServiceConfig, CompileCacheService
 
+from ..builders import CacheTree, scan
 from .conftest import entry_objects, put_all
 
 V1 = "neuronxcc-2.14.227.0+2d4f85be"
@@ -224,3 +226,27 @@ def test_s3_roots_in_the_roots_environment_variable(monkeypatch: pytest.MonkeyPa
         "S3://other/x",
         "s3",
     ]
+
+
+def test_a_long_log_ends_the_same_on_s3_as_on_disk(
+    s3: Any, bucket: str, tree: CacheTree, scanner: CompileCacheScanner
+) -> None:
+    # More than the 64 KiB read from the end: the first line read is cut and dropped.
+    log = "".join(f"line {n}\n" for n in range(20_000))
+    module = "MODULE_bbbbbbbbbbbbbbbbbbbb+22222222"
+    objects = entry_objects("team/cache/", V2, module, "failed")
+    objects[f"team/cache/{V2}/{module}/model.log"] = log.encode()
+    put_all(s3, bucket, objects)
+    service = service_for(f"s3://{bucket}/team/cache")
+    (failed,) = service.snapshot(refresh=True).entries
+    on_s3 = service.entry_detail(failed.id)
+
+    tree.entry(V2, module, "failed", log=log, flags=["--model-type=transformer"])
+    (local,) = scan(scanner, tree).entries
+    on_disk = entry_details(local, log_tail_lines=200)
+
+    assert on_s3["log_truncated"] is True and on_disk["log_truncated"] is True
+    assert on_s3["log_tail"].splitlines() == [f"line {n}" for n in range(19_800, 20_000)]
+    assert on_s3["log_tail"] == on_disk["log_tail"]
+    assert on_s3["flags"] == on_disk["flags"] == ["--model-type=transformer"]
+    assert set(on_s3) == set(on_disk)
