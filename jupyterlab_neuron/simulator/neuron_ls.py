@@ -12,13 +12,11 @@ from typing import TextIO
 from neuron_kernel_helpers.instances import INSTANCE_TYPES, InstanceType
 
 from . import FAIL_ENV, FAILURE_MODES
+from .arguments import add_fail_argument, add_instance_argument
 from .devices import simulated_devices, simulated_instance_id
 
 #: The sub-command name, which is also the simulated tool's file name.
 NAME = "neuron-ls"
-
-#: The instance to simulate when ``--instance`` is not given.
-INSTANCE_ENV = "JUPYTERLAB_NEURON_SIMULATE"
 
 GIB = 1024**3
 
@@ -119,42 +117,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _instance_name(value: str) -> str:
-    if value not in INSTANCE_TYPES:
-        known = ", ".join(INSTANCE_TYPES)
-        raise argparse.ArgumentTypeError(f"unknown instance type {value!r} (known: {known})")
-    return value
-
-
-def _failure_mode(value: str) -> str:
-    if value and value not in FAILURE_MODES:
-        raise argparse.ArgumentTypeError(
-            f"unknown failure mode {value!r} (known: {', '.join(FAILURE_MODES)})"
-        )
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``neuron-ls`` sub-command."""
     parser = subparsers.add_parser(
         NAME, help="simulated neuron-ls", description="Print what neuron-ls prints."
     )
-    default_instance = os.environ.get(INSTANCE_ENV) or None
-    parser.add_argument(
-        "--instance",
-        type=_instance_name,
-        default=default_instance,
-        required=default_instance is None,
-        help=f"instance type to simulate (default: ${INSTANCE_ENV})",
-    )
+    add_instance_argument(parser)
     parser.add_argument(
         "-j", "--json-output", action="store_true", help="print JSON, one object per device"
     )
-    parser.add_argument(
-        "--fail",
-        type=_failure_mode,
-        default=None,
-        metavar="MODE",
-        help=f"simulate a failure: {', '.join(FAILURE_MODES)} (default: ${FAIL_ENV})",
-    )
+    add_fail_argument(parser)
     parser.set_defaults(func=run)

@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 from neuron_kernel_helpers.instances import INSTANCE_TYPES, InstanceType
 
 from . import FAIL_ENV, FAILURE_MODES
+from .arguments import add_fail_argument, add_instance_argument, one_of
 from .devices import simulated_instance_id
 from .workload import running_workloads, workloads_folder
 
@@ -41,7 +42,6 @@ from .workload import running_workloads, workloads_folder
 NAME = "neuron-monitor"
 
 #: Environment variables read when the matching option is not given.
-INSTANCE_ENV = "JUPYTERLAB_NEURON_SIMULATE"
 SCENARIO_ENV = "JUPYTERLAB_NEURON_MONITOR_SCENARIO"
 SEED_ENV = "JUPYTERLAB_NEURON_MONITOR_SEED"
 RUNTIME_PIDS_ENV = "JUPYTERLAB_NEURON_MONITOR_RUNTIME_PIDS"
@@ -698,21 +698,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _instance_name(value: str) -> str:
-    if value not in INSTANCE_TYPES:
-        known = ", ".join(INSTANCE_TYPES)
-        raise argparse.ArgumentTypeError(f"unknown instance type {value!r} (known: {known})")
-    return value
-
-
-def _scenario(value: str) -> str:
-    if value not in SCENARIOS:
-        raise argparse.ArgumentTypeError(
-            f"unknown scenario {value!r} (known: {', '.join(SCENARIOS)})"
-        )
-    return value
-
-
 def _positive(value: str) -> float:
     seconds = parse_duration(value)
     if seconds is None:
@@ -748,18 +733,11 @@ def register(
         description="Stream what neuron-monitor streams: one JSON report per line. "
         "The output is simulated, not from real Neuron hardware.",
     )
-    default_instance = os.environ.get(INSTANCE_ENV) or None
-    parser.add_argument(
-        "--instance",
-        type=_instance_name,
-        default=default_instance,
-        required=default_instance is None,
-        help=f"instance type to simulate (default: ${INSTANCE_ENV})",
-    )
+    add_instance_argument(parser)
     env_scenario = os.environ.get(SCENARIO_ENV, "").strip()
     parser.add_argument(
         "--scenario",
-        type=_scenario,
+        type=one_of("scenario", SCENARIOS),
         default=env_scenario if env_scenario in SCENARIOS else DEFAULT_SCENARIO,
         help="; ".join(f"{name}: {what}" for name, what in SCENARIOS.items())
         + f" (default: ${SCENARIO_ENV}, else {DEFAULT_SCENARIO})",
@@ -800,11 +778,5 @@ def register(
         metavar="N",
         help="crash scenario: reports written before the tool exits with status 1 (default: 3)",
     )
-    parser.add_argument(
-        "--fail",
-        choices=tuple(FAILURE_MODES),
-        default=None,
-        metavar="MODE",
-        help=f"simulate a failure: {', '.join(FAILURE_MODES)} (default: ${FAIL_ENV})",
-    )
+    add_fail_argument(parser)
     parser.set_defaults(func=run)

@@ -31,9 +31,10 @@ from neuron_kernel_helpers.i18n import Messages, resolve_lang
 from neuron_kernel_helpers.instances import INSTANCE_TYPES, visible_cores
 from neuron_kernel_helpers.kernel_cores import kernel_cores
 
+from .arguments import INSTANCE_ENV, one_of
+
 NAME = "workload"
 FOLDER_ENV = "JUPYTERLAB_NEURON_SIMULATED_WORKLOADS"
-INSTANCE_ENV = "JUPYTERLAB_NEURON_SIMULATE"
 
 TEXT = Messages(
     {
@@ -134,6 +135,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--seconds", type=float, default=30.0, help="how long (default: 30)")
     parser.add_argument(
         "--instance",
+        type=one_of("instance type", INSTANCE_TYPES),
         default=os.environ.get(INSTANCE_ENV) or None,
         help=f"instance type when NEURON_RT_VISIBLE_CORES is unset (default: ${INSTANCE_ENV})",
     )

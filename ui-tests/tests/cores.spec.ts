@@ -1,10 +1,14 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { languageSettings, PANEL_ID, setMonitorHook } from './helpers';
+import {
+  languageSettings,
+  openPanelSection,
+  PANEL_ID,
+  setMonitorHook
+} from './helpers';
 
 /**
  * NeuronCores per kernel on the simulated trn1.2xlarge (two NeuronCores):
@@ -46,25 +50,6 @@ test.afterAll(() => {
   setMonitorHook('scenario', null);
   fs.rmSync(KERNEL_DIR, { recursive: true, force: true });
 });
-
-async function openCoresSection(
-  page: IJupyterLabPageFixture
-): Promise<Locator> {
-  await page.sidebar.openTab(PANEL_ID);
-  const titles = page.locator(`[id="${PANEL_ID}"] .jp-AccordionPanel-title`);
-  await expect(titles.first()).toBeVisible();
-  const count = await titles.count();
-  for (let i = 0; i < count; i++) {
-    const title = titles.nth(i);
-    const wanted =
-      (await title.getAttribute('aria-controls')) === 'jp-Neuron-section-cores';
-    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
-    if (expanded !== wanted) {
-      await title.click();
-    }
-  }
-  return page.locator('#jp-Neuron-section-cores');
-}
 
 /** Wait until the monitor reports no process outside Jupyter. */
 async function waitForIdleCores(page: IJupyterLabPageFixture): Promise<void> {
@@ -156,7 +141,7 @@ for (const [language, heading, hint, idle, busy] of [
         await expect(button).toHaveText('NC 1', SLOW);
         expect(await button.getAttribute('title')).toContain(hint);
 
-        const section = await openCoresSection(page);
+        const section = await openPanelSection(page, 'cores');
         await expect(
           page.locator(
             `[id="${PANEL_ID}"] .jp-AccordionPanel-title[aria-controls="jp-Neuron-section-cores"]`

@@ -31,7 +31,13 @@ export function languageSettings(language: 'auto' | 'ja' | 'en') {
  */
 export async function openPanelSection(
   page: IJupyterLabPageFixture,
-  section: 'environment' | 'monitor' | 'compile-cache' | 'templates' | 'cluster'
+  section:
+    | 'environment'
+    | 'monitor'
+    | 'compile-cache'
+    | 'templates'
+    | 'cluster'
+    | 'cores'
 ): Promise<Locator> {
   await page.sidebar.openTab(PANEL_ID);
   const titles = page.locator(`[id="${PANEL_ID}"] .jp-AccordionPanel-title`);

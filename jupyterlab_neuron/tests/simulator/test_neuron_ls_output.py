@@ -177,11 +177,30 @@ def test_module_entry_point_in_process(capsys: pytest.CaptureFixture[str]) -> No
     assert len(json.loads(capsys.readouterr().out)) == 12
 
 
-def test_unknown_instance_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["neuron-ls", "--instance", "p5.48xlarge"], "unknown instance type 'p5.48xlarge'"),
+        (["neuron-monitor", "--instance", "p5.48xlarge"], "unknown instance type 'p5.48xlarge'"),
+        (["workload", "--instance", "p5.48xlarge"], "unknown instance type 'p5.48xlarge'"),
+        (["neuron-ls", "--instance", "inf2.xlarge", "--fail", "explode"], "unknown failure mode"),
+        (
+            ["neuron-monitor", "--instance", "inf2.xlarge", "--fail", "explode"],
+            "unknown failure mode 'explode' (known: no-device, hang,",
+        ),
+        (
+            ["neuron-monitor", "--instance", "inf2.xlarge", "--scenario", "party"],
+            "unknown scenario 'party' (known: ",
+        ),
+    ],
+)
+def test_unknown_values_are_usage_errors_naming_the_known_ones(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["neuron-ls", "--instance", "p5.48xlarge"])
+        main(argv)
     assert exit_info.value.code == 2
-    assert "unknown instance type 'p5.48xlarge'" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_write_tool_scripts_validates(tmp_path: Path) -> None:
