@@ -199,9 +199,10 @@ export interface INeuronEnvironment extends IDisposable {
   readonly changed: ISignal<INeuronEnvironment, void>;
 
   /**
-   * Tell the model whether a view of it is on screen.
+   * Tell the model whether one of its views is on screen. Each view passes
+   * its own `viewer` name; the model fetches while any of them is visible.
    */
-  setVisible(visible: boolean): void;
+  setVisible(visible: boolean, viewer?: string): void;
 
   /**
    * Re-run the Neuron tools on the server (`?refresh=1`) and reload the report.
@@ -273,10 +274,15 @@ export interface INeuronTemplates extends IDisposable {
   >;
 
   /**
-   * Tell the model whether a view of it is on screen: the list is fetched
-   * the first time one is.
+   * Whether a view of the list is on screen.
    */
-  setVisible(visible: boolean): void;
+  readonly isVisible: boolean;
+
+  /**
+   * Tell the model whether one of its views (named by `viewer`) is on
+   * screen: the list is fetched the first time one is.
+   */
+  setVisible(visible: boolean, viewer?: string): void;
 
   /**
    * Load the list unless it is loaded or loading; resolves when it is there
@@ -615,7 +621,9 @@ export interface INeuronMonitor extends IDisposable {
   readonly history: INeuronMonitorHistory;
   /** The message of the last failure when `connection` is `error`. */
   readonly error: string | null;
-  /** Whether any view is visible (the model receives data only then). */
+  /** Whether any view is on screen. */
+  readonly isVisible: boolean;
+  /** Whether the stream runs (a view is on screen and the browser tab shown). */
   readonly isActive: boolean;
   /** Emitted with each snapshot handed to the views. */
   readonly snapshotChanged: ISignal<INeuronMonitor, MonitorAPI.MonitorSnapshot>;
@@ -627,7 +635,7 @@ export interface INeuronMonitor extends IDisposable {
    * Tell the model whether one view (named by `viewer`, unique per view) is
    * on screen. The stream runs while at least one is.
    */
-  setVisible(viewer: string, visible: boolean): void;
+  setVisible(visible: boolean, viewer?: string): void;
   /** Ask the server to start neuron-monitor again (after a failure). */
   restart(): Promise<void>;
 }

@@ -198,13 +198,13 @@ export class MonitorDashboardContent extends Widget {
     this._shown = shown;
     if (shown) {
       this._model.changed.connect(this._onModelChanged, this);
-      this._model.setVisible(this._viewer, true);
+      this._model.setVisible(true, this._viewer);
       this._cores?.changed.connect(this._onModelChanged, this);
       this._cores?.setVisible(true, this._viewer);
       this.scheduleRender();
     } else {
       this._model.changed.disconnect(this._onModelChanged, this);
-      this._model.setVisible(this._viewer, false);
+      this._model.setVisible(false, this._viewer);
       this._cores?.changed.disconnect(this._onModelChanged, this);
       this._cores?.setVisible(false, this._viewer);
       this._cancelFrame();

@@ -23,7 +23,7 @@ import type * as MonitorAPI from '../api/monitor';
 /**
  * The live NeuronCore monitor shared by every view.
  *
- * Views call `setVisible(viewer, visible)`; the stream runs while at least one
+ * Views call `setVisible(visible, viewer)`; the stream runs while at least one
  * of them is visible and the browser tab is shown. Each time it connects, the
  * server's history since the newest sample held is fetched, so the charts
  * have no gap after a view was hidden.
@@ -131,7 +131,14 @@ export class MonitorModel implements INeuronMonitor {
     return this._isDisposed;
   }
 
-  setVisible(viewer: string, visible: boolean): void {
+  /**
+   * Whether a view of the monitor is on screen.
+   */
+  get isVisible(): boolean {
+    return this._viewers.size > 0;
+  }
+
+  setVisible(visible: boolean, viewer = 'default'): void {
     if (this._isDisposed) {
       return;
     }

@@ -150,7 +150,7 @@ export function createMonitorSection(
     ),
     setVisible: visible => {
       visibility.visible = visible;
-      model.setVisible('panel-section', visible);
+      model.setVisible(visible, 'panel-section');
     }
   };
 }

@@ -107,7 +107,7 @@ export class MonitorStatusItem extends VisibilityWidget {
 
   protected onVisibilityChanged(visible: boolean): void {
     this._visibility.visible = visible;
-    this._model.setVisible('status-bar', visible);
+    this._model.setVisible(visible, 'status-bar');
   }
 
   private _model: INeuronMonitor;

@@ -163,7 +163,7 @@ export class DiagnosisActions implements IDiagnosisActions {
    * Receive monitor snapshots while a holders list is on screen.
    */
   watchHolders(viewer: string, visible: boolean): void {
-    this._monitor?.setVisible(viewer, visible);
+    this._monitor?.setVisible(visible, viewer);
   }
 
   /**

@@ -486,7 +486,7 @@ export class StepChecks {
     monitor.snapshotChanged.connect(this._onSnapshot, this);
     // A running training step needs the data even while the guide is hidden.
     // Only snapshots from now on count: the last one predates the step.
-    monitor.setVisible(this._viewer, true);
+    monitor.setVisible(true, this._viewer);
   }
 
   private _stopWatching(): void {
@@ -496,7 +496,7 @@ export class StepChecks {
     }
     this._watchingMonitor = false;
     monitor.snapshotChanged.disconnect(this._onSnapshot, this);
-    monitor.setVisible(this._viewer, false);
+    monitor.setVisible(false, this._viewer);
   }
 
   private _onSnapshot(

@@ -82,7 +82,7 @@ describe('MonitorModel', () => {
   it('opens the stream under the base URL with the token and language', () => {
     const i18n = new NeuronI18n({ setting: 'ja' });
     createModel({ i18n });
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
 
     expect(FakeWebSocket.instances).toHaveLength(1);
     const url = new URL(FakeWebSocket.latest.url);
@@ -101,7 +101,7 @@ describe('MonitorModel', () => {
       snapshots.push(snapshot.seq)
     );
     model.statusChanged.connect((_, status) => states.push(status.state));
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     const socket = FakeWebSocket.latest;
     socket.open();
     expect(model.connection).toBe('websocket');
@@ -141,7 +141,7 @@ describe('MonitorModel', () => {
 
   it('asks for history since its newest sample when it reconnects', async () => {
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.open();
     FakeWebSocket.latest.receive({ type: 'snapshot', snapshot: trainDual(3) });
     await waitUntil(() => server.requestsTo('monitor/history').length === 1);
@@ -149,8 +149,8 @@ describe('MonitorModel', () => {
       null
     );
 
-    model.setVisible('dashboard', false);
-    model.setVisible('dashboard', true);
+    model.setVisible(false, 'dashboard');
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.open();
     await waitUntil(() => server.requestsTo('monitor/history').length === 2);
     const second = server.requestsTo('monitor/history')[1].query;
@@ -171,7 +171,7 @@ describe('MonitorModel', () => {
     createModel({ pollTimeout: 7, reconnectDelay: 60_000 });
     const seqs: number[] = [];
     model.snapshotChanged.connect((_, snapshot) => seqs.push(snapshot.seq));
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     // A proxy refuses the upgrade: the socket closes before it ever opened.
     FakeWebSocket.latest.fail();
 
@@ -196,7 +196,7 @@ describe('MonitorModel', () => {
       .spyOn(console, 'warn')
       .mockImplementation(() => undefined);
     createModel();
-    model.setVisible('status-bar', true);
+    model.setVisible(true, 'status-bar');
     await waitUntil(() => model.snapshot !== null);
     expect(model.connection).toBe('polling');
     expect(warn).toHaveBeenCalled();
@@ -205,7 +205,7 @@ describe('MonitorModel', () => {
 
   it('reports a missing server extension while polling', async () => {
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.fail();
     await waitUntil(() => model.connection === 'server-missing');
     expect(model.snapshot).toBeNull();
@@ -217,10 +217,10 @@ describe('MonitorModel', () => {
       jsonResponse(200, { status: makeStatus(), snapshot: trainDual(1) })
     );
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.fail();
     await waitUntil(() => model.connection === 'polling');
-    model.setVisible('dashboard', false);
+    model.setVisible(false, 'dashboard');
     const count = server.requestsTo('monitor/snapshot').length;
     await settle(300);
     expect(server.requestsTo('monitor/snapshot').length).toBe(count);
@@ -243,12 +243,12 @@ describe('MonitorModel', () => {
       });
     });
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.fail();
     await waitUntil(() => server.requestsTo('monitor/snapshot').length === 2);
     const waiting = server.requestsTo('monitor/snapshot')[1];
     expect(waiting.signal.aborted).toBe(false);
-    model.setVisible('dashboard', false);
+    model.setVisible(false, 'dashboard');
     expect(waiting.signal.aborted).toBe(true);
     expect(model.connection).toBe('idle');
   });
@@ -259,7 +259,7 @@ describe('MonitorModel', () => {
       jsonResponse(200, { status: makeStatus(), snapshot: trainDual(1) })
     );
     createModel({ reconnectDelay: 20 });
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.fail();
     await waitUntil(() => model.connection === 'polling');
     // The proxy still refuses: polling goes on and the next try waits longer.
@@ -284,7 +284,7 @@ describe('MonitorModel', () => {
 
   it('keeps at most historyLength samples, the newest ones', () => {
     createModel({ historyLength: 12 });
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     const socket = FakeWebSocket.latest;
     socket.open();
     for (let seq = 1; seq <= 25; seq++) {
@@ -305,43 +305,48 @@ describe('MonitorModel', () => {
 
   it('pauses while every view is hidden and resumes when one is shown', () => {
     createModel();
-    model.setVisible('dashboard', true);
-    model.setVisible('status-bar', true);
+    model.setVisible(true, 'dashboard');
+    model.setVisible(true, 'status-bar');
     const first = FakeWebSocket.latest;
     first.open();
 
-    model.setVisible('dashboard', false);
+    model.setVisible(false, 'dashboard');
     expect(first.closedByClient).toBe(false);
     expect(model.isActive).toBe(true);
+    expect(model.isVisible).toBe(true);
 
-    model.setVisible('status-bar', false);
+    model.setVisible(false, 'status-bar');
     expect(first.closedByClient).toBe(true);
     expect(model.isActive).toBe(false);
+    expect(model.isVisible).toBe(false);
     expect(model.connection).toBe('idle');
 
     // Nothing from the old socket is taken any more.
     first.receive({ type: 'snapshot', snapshot: trainDual(9) });
     expect(model.snapshot).toBeNull();
 
-    model.setVisible('panel-section', true);
+    model.setVisible(true, 'panel-section');
     expect(FakeWebSocket.instances).toHaveLength(2);
   });
 
   it('pauses while the browser tab is hidden', () => {
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     const socket = FakeWebSocket.latest;
     socket.open();
     page.setHidden(true);
     expect(socket.closedByClient).toBe(true);
     expect(model.connection).toBe('idle');
+    // The view is still shown in its tab: only the stream pauses.
+    expect(model.isVisible).toBe(true);
+    expect(model.isActive).toBe(false);
     page.setHidden(false);
     expect(FakeWebSocket.instances).toHaveLength(2);
   });
 
   it('reopens a socket that closes after it was open', async () => {
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     FakeWebSocket.latest.open();
     FakeWebSocket.latest.fail();
     await waitUntil(() => FakeWebSocket.instances.length === 2);
@@ -354,7 +359,7 @@ describe('MonitorModel', () => {
     createModel({ updatePeriod: 80 });
     const seqs: number[] = [];
     model.snapshotChanged.connect((_, snapshot) => seqs.push(snapshot.seq));
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     const socket = FakeWebSocket.latest;
     socket.open();
     for (let seq = 1; seq <= 5; seq++) {
@@ -381,7 +386,7 @@ describe('MonitorModel', () => {
 
   it('does not take a snapshot twice', () => {
     createModel();
-    model.setVisible('dashboard', true);
+    model.setVisible(true, 'dashboard');
     const socket = FakeWebSocket.latest;
     socket.open();
     socket.receive({ type: 'snapshot', snapshot: makeSnapshot({ seq: 4 }) });

@@ -23,11 +23,15 @@ export class StubMonitor implements INeuronMonitor {
     new Signal(this);
   readonly changed: Signal<INeuronMonitor, void> = new Signal(this);
 
-  get isActive(): boolean {
+  get isVisible(): boolean {
     return [...this.visibility.values()].some(visible => visible);
   }
 
-  setVisible(viewer: string, visible: boolean): void {
+  get isActive(): boolean {
+    return this.isVisible;
+  }
+
+  setVisible(visible: boolean, viewer = 'default'): void {
     this.visibility.set(viewer, visible);
   }
 

@@ -33,11 +33,15 @@ export class FakeMonitor implements INeuronMonitor {
   readonly statusChanged = new Signal<this, MonitorAPI.MonitorStatus>(this);
   readonly changed = new Signal<this, void>(this);
 
-  get isActive(): boolean {
+  get isVisible(): boolean {
     return this.viewers.size > 0;
   }
 
-  setVisible(viewer: string, visible: boolean): void {
+  get isActive(): boolean {
+    return this.isVisible;
+  }
+
+  setVisible(visible: boolean, viewer = 'default'): void {
     if (visible) {
       this.viewers.add(viewer);
     } else {
