@@ -213,6 +213,25 @@ def _note_period(group: dict[str, Any], periods: list[float]) -> None:
             periods.append(value)
 
 
+def _metric_group(
+    parent: dict[str, Any],
+    name: str,
+    errors: list[GroupError],
+    periods: list[float],
+    pid: int | None = None,
+) -> tuple[dict[str, Any] | None, str]:
+    """A metric group of a report (``None`` unless an object) and its error message;
+    its period goes to ``periods``, its error to ``errors``."""
+    group = parent.get(name)
+    if not isinstance(group, dict):
+        return None, ""
+    _note_period(group, periods)
+    message = _error(group)
+    if message:
+        errors.append(GroupError(name, message, pid))
+    return group, message
+
+
 # --- instance and hardware ----------------------------------------------------
 
 
@@ -316,14 +335,9 @@ def _runtime(
     report = _dict(entry.get("report"))
 
     def group(name: str) -> dict[str, Any] | None:
-        value = report.get(name)
-        if not isinstance(value, dict):
-            return None
-        _note_period(value, periods)
-        message = _error(value)
+        value, message = _metric_group(report, name, errors, periods, pid)
         if message:
             process.group_errors[name] = message
-            errors.append(GroupError(name, message, pid))
         return value
 
     utilization: dict[int, float] = {}
@@ -619,14 +633,7 @@ def _system_data(
     ecc: dict[int, dict[str, int]] = {}
 
     def group(name: str) -> dict[str, Any] | None:
-        data = value.get(name)
-        if not isinstance(data, dict):
-            return None
-        _note_period(data, periods)
-        message = _error(data)
-        if message:
-            errors.append(GroupError(name, message))
-        return data
+        return _metric_group(value, name, errors, periods)[0]
 
     vcpu = group("vcpu_usage")
     if vcpu is not None:

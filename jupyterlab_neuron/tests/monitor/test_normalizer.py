@@ -112,6 +112,15 @@ def test_older_capture_without_flops_and_with_errors() -> None:
     }
 
 
+def test_a_system_group_error_is_reported_without_a_pid() -> None:
+    report = load_fixture("inf2_flops.json")
+    report["system_data"]["memory_info"]["error"] = "cannot read /proc/meminfo"
+    snap = normalize_report(report, seq=1, timestamp=1000.0).to_dict()
+    errors = {(e["group"], e["pid"]): e["message"] for e in snap["errors"]}
+    assert errors[("memory_info", None)] == "cannot read /proc/meminfo"
+    assert all(not p["group_errors"] for p in snap["processes"])
+
+
 def test_trn2_physical_cores_and_logical_config() -> None:
     snap = normalized("trn2_v3d")
     assert snap["hardware"]["logical_neuroncore_config"] == 2
