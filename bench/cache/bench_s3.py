@@ -23,36 +23,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER = REPO / "jupyterlab_neuron" / "tests" / "cache" / "s3" / "s3_server.py"
+sys.path.insert(0, str(REPO))
+
+from jupyterlab_neuron.tests.cache.s3.s3_server import running_server  # noqa: E402
+
 BUCKET = "bench"
 PREFIX = "shared/cache/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the S3 server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the S3 server did not start")
 
 
 def main() -> None:
@@ -61,24 +43,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(SERVER), str(port), BUCKET, PREFIX, str(args.entries)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port, process)
+    with running_server(BUCKET, PREFIX, args.entries, timeout=300) as endpoint:
         os.environ.update(
             {
                 "AWS_ACCESS_KEY_ID": "bench",
                 "AWS_SECRET_ACCESS_KEY": "bench",
                 "AWS_DEFAULT_REGION": "us-east-1",
                 "AWS_EC2_METADATA_DISABLED": "true",
-                "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+                "AWS_ENDPOINT_URL": endpoint,
             }
         )
-        sys.path.insert(0, str(REPO))
         import boto3
 
         from jupyterlab_neuron.cache.processes import StaticCompilerProbe
@@ -120,13 +94,6 @@ def main() -> None:
             f"status / listing: {ratio_min:.2f}x (min), {ratio_median:.2f}x (median); "
             f"target <= 1.3x: {verdict}"
         )
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 if __name__ == "__main__":

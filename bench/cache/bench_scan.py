@@ -27,7 +27,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from jupyterlab_neuron.cache.listing import EntryIndex, EntryQuery  # noqa: E402
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe  # noqa: E402
 from jupyterlab_neuron.cache.roots import describe_root  # noqa: E402
 from jupyterlab_neuron.cache.scanner import CompileCacheScanner  # noqa: E402
+from jupyterlab_neuron.cluster.demo import free_port  # noqa: E402
 from jupyterlab_neuron.simulator.cache_tree import generate_cache_tree  # noqa: E402
 
 
@@ -129,12 +129,6 @@ def scanner_peak_rss(root: Path) -> tuple[float, float, int]:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout.split()
     return float(output[0]), float(output[1]), int(output[2])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fetch(url: str, token: str) -> tuple[float, dict]:

@@ -25,7 +25,6 @@ import contextlib
 import dataclasses
 import os
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from jupyterlab_neuron.cluster.demo import PROMETHEUS, free_port
 from jupyterlab_neuron.cluster.service import SNAPSHOT_QUERIES
 from jupyterlab_neuron.monitor.normalizer import normalize_report
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
+from neuron_kernel_helpers.command_runner import stop_process_group
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
 NODES = 64
@@ -126,16 +126,6 @@ def start_jupyter(folder: Path, prometheus: str) -> tuple[subprocess.Popen, str,
     return process, f"http://127.0.0.1:{port}", token
 
 
-def stop(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 async def measure(prometheus: str, jupyter: str, token: str, rounds: int) -> None:
     headers = {"Authorization": f"token {token}"}
     # The raw calls ask for the same uncompressed answers as the server's client does.
@@ -204,8 +194,8 @@ def main() -> int:
             asyncio.run(measure(prometheus_url, jupyter_url, token, args.rounds))
         finally:
             stop_feeding.set()
-            stop(jupyter)
-            stop(prometheus)
+            stop_process_group(jupyter, grace=10)
+            stop_process_group(prometheus, grace=10)
     return 0
 
 

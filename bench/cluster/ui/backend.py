@@ -23,7 +23,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_cluster import serve_nodes, start_prometheus, stop
+from bench_cluster import serve_nodes, start_prometheus
+
+from neuron_kernel_helpers.command_runner import stop_process_group
 
 
 def main() -> int:
@@ -50,7 +52,7 @@ def main() -> int:
             print(f"{len(ports)} simulated nodes scraped by Prometheus at {url}", flush=True)
             done.wait()
         finally:
-            stop(prometheus)
+            stop_process_group(prometheus, grace=10)
     return 0
 
 

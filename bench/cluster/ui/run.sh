@@ -11,11 +11,6 @@
 # (default 8891) change the run.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-# The benchmark uses the browser-test packages of ui-tests/.
-if [ ! -e "$here/node_modules" ]; then
-  ln -s "$root/ui-tests/node_modules" "$here/node_modules"
-fi
 url_file=$(mktemp -t jupyterlab-neuron-bench-prometheus.XXXXXX)
 rm -f "$url_file"
 python "$here/backend.py" "$url_file" &
@@ -32,5 +27,4 @@ while [ ! -s "$url_file" ]; do
 done
 BENCH_PROMETHEUS_URL=$(cat "$url_file")
 export BENCH_PROMETHEUS_URL
-cd "$here"
-"$root/ui-tests/node_modules/.bin/playwright" test -c playwright.config.js
+sh "$here/../../ui_common/playwright.sh" "$here"

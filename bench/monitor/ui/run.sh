@@ -11,15 +11,9 @@
 # change the run.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-# The benchmark uses the browser-test packages of ui-tests/.
-if [ ! -e "$here/node_modules" ]; then
-  ln -s "$root/ui-tests/node_modules" "$here/node_modules"
-fi
 log=$(mktemp -t jupyterlab-neuron-bench-writes.XXXXXX)
 export BENCH_LOG="$log"
-cd "$here"
 status=0
-"$root/ui-tests/node_modules/.bin/playwright" test -c playwright.config.js || status=$?
+sh "$here/../../ui_common/playwright.sh" "$here" || status=$?
 rm -f "$log"
 exit $status

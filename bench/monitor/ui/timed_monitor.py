@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 
+from jupyterlab_neuron.monitor.launch import simulator_argv
+
 
 def main() -> int:
     """Relay the simulator's lines, logging when each was written."""
@@ -26,21 +28,7 @@ def main() -> int:
     parser.add_argument("--instance", required=True)
     parser.add_argument("--scenario", required=True)
     args, passed_on = parser.parse_known_args()
-    argv = [
-        sys.executable,
-        "-W",
-        "ignore",
-        "-m",
-        "jupyterlab_neuron.simulator",
-        "neuron-monitor",
-        "--instance",
-        args.instance,
-        "--scenario",
-        args.scenario,
-        "--seed",
-        "7",
-        *passed_on,
-    ]
+    argv = simulator_argv(args.instance, "--scenario", args.scenario, "--seed", "7", *passed_on)
     child = subprocess.Popen(argv, stdout=subprocess.PIPE)
     signal.signal(signal.SIGTERM, lambda signum, _frame: (child.terminate(), sys.exit(0)))
     out = sys.stdout.buffer

@@ -9,14 +9,9 @@ nothing ever leaves the machine. Each test gets its own bucket.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +21,8 @@ pytest.importorskip("moto")
 
 from jupyterlab_neuron.cache import s3_store
 
-SERVER = Path(__file__).with_name("s3_server.py")
+from .s3_server import running_server
+
 BIG_BUCKET = "big-tree"
 BIG_PREFIX = "big/cache/"
 BIG_COUNT = 10_000
@@ -42,56 +38,24 @@ AWS_ENV = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the S3 server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the S3 server did not start")
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """URL of a moto S3 server started for this session; the AWS variables point at it."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(SERVER), str(port), BIG_BUCKET, BIG_PREFIX, str(BIG_COUNT)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
     saved = {name: os.environ.get(name) for name in [*AWS_ENV, "AWS_ENDPOINT_URL", "AWS_PROFILE"]}
-    try:
-        wait_for_port(port, process, timeout=120)
-        os.environ.update(AWS_ENV)
-        os.environ.pop("AWS_PROFILE", None)
-        os.environ["AWS_ENDPOINT_URL"] = endpoint
-        s3_store.reset_client()
-        yield endpoint
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        s3_store.reset_client()
-        process.terminate()
+    with running_server(BIG_BUCKET, BIG_PREFIX, BIG_COUNT) as endpoint:
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            os.environ.update(AWS_ENV)
+            os.environ.pop("AWS_PROFILE", None)
+            os.environ["AWS_ENDPOINT_URL"] = endpoint
+            s3_store.reset_client()
+            yield endpoint
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            s3_store.reset_client()
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,23 @@ straight into the server's store (HTTP PUTs of tens of thousands of keys take
 minutes; listing them afterwards goes through the S3 API like any other
 request). Entry ``i`` has ``model.neff`` of ``i % 97 + 1`` bytes, and a
 ``model.done`` unless ``i % 10 == 0``, in two compiler versions.
+
+The tests' session fixture and ``bench/cache/bench_s3.py`` start it the same
+way, with :func:`running_server`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
-from moto.server import ThreadedMotoServer
+from jupyterlab_neuron.cluster.demo import free_port
+from neuron_kernel_helpers.command_runner import stop_process_group
 
 ACCOUNT = "123456789012"
 VERSIONS = ("neuronxcc-2.14.227.0+2d4f85be", "neuronxcc-2.15.128.0+56dc5a86")
@@ -39,7 +48,44 @@ def fill(bucket: str, prefix: str, count: int) -> None:
         backend.put_object(bucket, key, body)
 
 
+@contextlib.contextmanager
+def running_server(bucket: str, prefix: str, count: int, timeout: float = 120.0) -> Iterator[str]:
+    """This server in a subprocess on a free loopback port, ``prefix`` of ``bucket``
+    holding ``count`` generated entries: yields its URL, stops it on exit.
+
+    Raises:
+        RuntimeError: the server exited or did not answer within ``timeout`` seconds.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__)), str(port), bucket, prefix, str(count)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_port(port, process, timeout)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process_group(process, grace=10)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the S3 server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the S3 server did not start")
+
+
 def main() -> None:
+    from moto.server import ThreadedMotoServer
+
     port = int(sys.argv[1])
     if len(sys.argv) > 4:
         fill(sys.argv[2], sys.argv[3], int(sys.argv[4]))
