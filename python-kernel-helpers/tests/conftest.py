@@ -40,6 +40,15 @@ def write_script(path: Path, body: str) -> Path:
     return path
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (zombies may linger unreaped)."""
+    psutil = pytest.importorskip("psutil")
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 @pytest.fixture
 def fake_tool(tmp_path: Path) -> FakeTool:
     """Factory writing a fake ``neuron-ls`` (or another tool) into ``tmp_path/bin``.

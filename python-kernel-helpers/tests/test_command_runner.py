@@ -3,22 +3,22 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from neuron_kernel_helpers.command_runner import run_command, stop_process_group
 
-from .conftest import write_script
+from .conftest import process_alive, write_script
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process exists and is not a zombie (zombies may linger unreaped)."""
-    psutil = pytest.importorskip("psutil")
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
+def _wait_until(condition: Callable[[], bool], seconds: float = 10) -> bool:
+    """Whether ``condition()`` holds within ``seconds`` (checked every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_captures_output_and_status(tmp_path: Path) -> None:
@@ -50,10 +50,7 @@ def test_hang_kills_the_whole_process_group(tmp_path: Path) -> None:
     assert result.timed_out and result.exit_status is None
     assert time.monotonic() - started < 10
     child = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(child)
+    assert _wait_until(lambda: not process_alive(child), 5)
 
 
 def test_undecodable_output_is_replaced(tmp_path: Path) -> None:
@@ -69,27 +66,18 @@ def test_stop_process_group_terminates_the_whole_group(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = write_script(tmp_path / "long", f"sleep 60 &\necho $! > {pid_file}\nwait\n")
     process = _start_group(script)
-    deadline = time.monotonic() + 10
-    while not pid_file.exists() or not pid_file.read_text().strip():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    assert _wait_until(lambda: pid_file.exists() and pid_file.read_text().strip() != "")
     stop_process_group(process, grace=5)
     assert process.returncode == -signal.SIGTERM
     child = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(child)
+    assert _wait_until(lambda: not process_alive(child), 5)
 
 
 def test_stop_process_group_kills_what_ignores_sigterm(tmp_path: Path) -> None:
     ready = tmp_path / "ready"
     script = write_script(tmp_path / "stubborn", f"trap '' TERM\ntouch {ready}\nsleep 60\n")
     process = _start_group(script)
-    deadline = time.monotonic() + 10
-    while not ready.exists():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    assert _wait_until(ready.exists)
     started = time.monotonic()
     stop_process_group(process, grace=0.5)
     assert process.returncode == -signal.SIGKILL

@@ -21,6 +21,8 @@ from neuron_kernel_helpers.launcher import (
     search_folders,
 )
 
+from .conftest import process_alive
+
 
 def python_command(code: str) -> list[str]:
     return [sys.executable, "-c", textwrap.dedent(code)]
@@ -173,15 +175,6 @@ def test_no_hint_for_unknown_failures() -> None:
     assert hints_for("SyntaxError: invalid syntax", "en") == ()
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process exists and is not a zombie."""
-    psutil = pytest.importorskip("psutil")
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 def test_group_alive_ignores_zombies(monkeypatch: pytest.MonkeyPatch) -> None:
     psutil = pytest.importorskip("psutil")
     from neuron_kernel_helpers.launcher import _group_alive
@@ -231,7 +224,7 @@ def test_interrupting_stops_the_command_and_its_workers() -> None:
         launch(command, stream=stream, lang="en")
     line = next(line for line in stream.getvalue().splitlines() if line.startswith("pids"))
     pids = [int(value) for value in line.split()[1:]]
-    assert not any(_alive(pid) for pid in pids)
+    assert not any(process_alive(pid) for pid in pids)
     assert "Interrupted: the command and its worker processes were stopped" in stream.getvalue()
 
 
