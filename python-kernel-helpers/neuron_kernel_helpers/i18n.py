@@ -162,3 +162,9 @@ def format_table(
 def list_separator(lang: Lang) -> str:
     """The separator of a run-in list: ``、`` in Japanese, ``, `` in English."""
     return "、" if lang == "ja" else ", "
+
+
+def parenthesized(text: str, note: str, lang: Lang) -> str:
+    """``text`` followed by ``note`` in parentheses: ``41（python）`` in Japanese
+    (full-width, no space), ``41 (python)`` in English."""
+    return f"{text}（{note}）" if lang == "ja" else f"{text} ({note})"

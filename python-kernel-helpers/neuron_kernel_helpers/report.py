@@ -22,6 +22,7 @@ from .i18n import (
     format_table,
     list_separator,
     pad_to_width,
+    parenthesized,
     resolve_lang,
 )
 
@@ -147,9 +148,8 @@ def format_id_ranges(ids: Iterable[int]) -> str:
 def _processes_text(processes: Sequence[Mapping[str, Any]], lang: Lang) -> str:
     if not processes:
         return LABELS("none", lang)
-    opening, closing = ("（", "）") if lang == "ja" else (" (", ")")
     return list_separator(lang).join(
-        f"{p.get('pid')}{opening}{p.get('command') or '?'}{closing}" for p in processes
+        parenthesized(str(p.get("pid")), p.get("command") or "?", lang) for p in processes
     )
 
 
@@ -159,16 +159,14 @@ def _cache_text(cache: Mapping[str, Any], lang: Lang) -> str:
         notes.append(LABELS("cache.remote", lang))
     if cache.get("disabled"):
         notes.append(LABELS("cache.disabled", lang))
-    separator = "、" if lang == "ja" else ", "
-    opening, closing = ("（", "）") if lang == "ja" else (" (", ")")
-    return f"{cache.get('root')}{opening}{separator.join(notes)}{closing}"
+    return parenthesized(str(cache.get("root")), list_separator(lang).join(notes), lang)
 
 
 def _workers_text(workers: Mapping[str, Any], lang: Lang) -> str:
     counts = list(workers.get("counts") or [])
     if not counts:
         return LABELS("workers.inference_only", lang)
-    shown = ("、" if lang == "ja" else ", ").join(str(count) for count in counts)
+    shown = list_separator(lang).join(str(count) for count in counts)
     if not workers.get("recommended"):
         return LABELS("workers.none_free", lang, counts=shown)
     return LABELS(
@@ -178,6 +176,14 @@ def _workers_text(workers: Mapping[str, Any], lang: Lang) -> str:
         cores=workers.get("visible_cores"),
         counts=shown,
     )
+
+
+def _simulated_text(data: Mapping[str, Any], lang: Lang) -> str | None:
+    """The warning of a simulated report, ``None`` for a real one."""
+    if not data.get("simulated"):
+        return None
+    instance = data.get("simulated_instance") or data.get("instance_type") or "?"
+    return LABELS("simulated", lang, instance=instance)
 
 
 def _summary_rows(data: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
@@ -202,7 +208,7 @@ def _summary_rows(data: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
         )
         if data.get("logical_neuroncore_config"):
             config = LABELS("logical_config", lang, config=data["logical_neuroncore_config"])
-            cores = f"{cores}, {config}" if lang == "en" else f"{cores}、{config}"
+            cores = list_separator(lang).join((cores, config))
         rows.append((LABELS("neuroncores", lang), cores))
         memory = data.get("device_memory_bytes")
         if memory:
@@ -261,9 +267,9 @@ def _device_headers(lang: Lang) -> list[str]:
 def format_environment_text(data: Mapping[str, Any], lang: Lang = "en") -> str:
     """The report as aligned plain text (for terminals and ``repr``)."""
     lines = [LABELS("title", lang)]
-    if data.get("simulated"):
-        instance = data.get("simulated_instance") or data.get("instance_type") or "?"
-        lines.append("!! " + LABELS("simulated", lang, instance=instance))
+    simulated = _simulated_text(data, lang)
+    if simulated:
+        lines.append("!! " + simulated)
     summary = _summary_rows(data, lang)
     width = max(display_width(label) for label, _ in summary) + 1
     lines += [f"  {pad_to_width(label, width)}: {value}" for label, value in summary]
@@ -302,10 +308,9 @@ def _cell(tag: str, value: object) -> str:
 def format_environment_html(data: Mapping[str, Any], lang: Lang = "en") -> str:
     """The report as a small, escaped HTML fragment (for notebooks)."""
     parts = [_STYLE, '<div class="neuron-env">', _cell("h4", LABELS("title", lang))]
-    if data.get("simulated"):
-        instance = data.get("simulated_instance") or data.get("instance_type") or "?"
-        text = html.escape(LABELS("simulated", lang, instance=instance))
-        parts.append(f'<p class="neuron-env-simulated">{text}</p>')
+    simulated = _simulated_text(data, lang)
+    if simulated:
+        parts.append(f'<p class="neuron-env-simulated">{html.escape(simulated)}</p>')
     parts.append("<table>")
     for label, value in _summary_rows(data, lang):
         parts.append(f"<tr>{_cell('th', label)}{_cell('td', value)}</tr>")

@@ -9,6 +9,7 @@ from neuron_kernel_helpers.i18n import (
     lang_from_accept_language,
     list_separator,
     pad_to_width,
+    parenthesized,
     resolve_lang,
 )
 
@@ -122,3 +123,8 @@ def test_format_table_handles_no_rows_and_custom_indent() -> None:
 def test_list_separator_is_japanese_in_japanese() -> None:
     assert list_separator("ja") == "、"
     assert list_separator("en") == ", "
+
+
+def test_parenthesized_uses_full_width_parentheses_in_japanese() -> None:
+    assert parenthesized("41", "python", "ja") == "41（python）"
+    assert parenthesized("41", "python", "en") == "41 (python)"

@@ -189,3 +189,18 @@ def test_workers_row_in_both_languages(
     assert japanese in format_environment_text(data, "ja")
     data["workers"] = None
     assert "torchrun workers" not in format_environment_text(data, "en")
+
+
+def test_compile_cache_and_logical_cores_rows_in_both_languages(
+    tmp_path: Path, fake_tool: FakeTool
+) -> None:
+    fake_tool(json_out=[device(0), device(1)], table_out="instance-type: trn2.3xlarge\n")
+    data = _data(tmp_path)
+    data["logical_neuroncore_config"] = 2
+    data["compile_cache"] = {"root": "s3://team/cache", "source": "NEURON_CC_FLAGS", "remote": True}
+    english = format_environment_text(data, "en")
+    assert "s3://team/cache (from NEURON_CC_FLAGS, remote (S3))" in english
+    assert ", logical NeuronCores, LNC=2" in english
+    japanese = format_environment_text(data, "ja")
+    assert "s3://team/cache（NEURON_CC_FLAGS で指定、リモート（S3））" in japanese
+    assert "）、論理 NeuronCore、LNC=2" in japanese
