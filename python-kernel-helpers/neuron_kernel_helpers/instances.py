@@ -179,103 +179,102 @@ _TRN1_32_WORKERS = (1, 2, 8, 32)
 _TRN2_48_LNC2_WORKERS = (1, 4, 16, 64)
 
 
-def _inf1(name: str, devices: int) -> InstanceType:
-    return InstanceType(
-        name=name,
-        family="inf1",
-        devices=devices,
-        cores_per_device=4,
-        neuroncore_version="NC-v1",
-        memory_per_device_bytes=8 * GIB,
-        interconnect="none" if devices == 1 else "ring",
-        device_type="inferentia",
-        device_version="v1",
-        core_version="v1",
-        worker_counts=(),
-        worker_counts_basis="inference-only",
-    )
+@dataclass(frozen=True)
+class _Device:
+    """What every instance carrying this Neuron device has in common."""
+
+    device_type: str
+    cores_per_device: int
+    neuroncore_version: str
+    memory_per_device_bytes: int
+    device_version: str
+    core_version: str
+    #: How two or more of these devices are linked (one device: ``none``).
+    links: Interconnect
 
 
-def _inf2(
+_INFERENTIA = _Device("inferentia", 4, "NC-v1", 8 * GIB, "v1", "v1", "ring")
+_INFERENTIA2 = _Device("inferentia2", 2, "NC-v2", 32 * GIB, "v2", "v2", "ring")
+_TRAINIUM = _Device("trainium", 2, "NC-v2", 32 * GIB, "v2", "v2", "torus-2d")
+_TRAINIUM2 = _Device("trainium2", 8, "NC-v3", 96 * GIB, "v4", "v3d", "torus-2d")
+
+
+def _instance(
     name: str,
+    device: _Device,
     devices: int,
-    workers: tuple[int, ...],
-    basis: WorkerCountsBasis,
+    workers: tuple[int, ...] = (),
+    basis: WorkerCountsBasis = "inference-only",
+    *,
+    lnc: int | None = None,
     vcpus: int | None = None,
     memory: int | None = None,
 ) -> InstanceType:
+    """One catalogue row: ``devices`` x ``device`` on the instance ``name``."""
     return InstanceType(
         name=name,
-        family="inf2",
+        family=name.split(".", 1)[0],
         devices=devices,
-        cores_per_device=2,
-        neuroncore_version="NC-v2",
-        memory_per_device_bytes=32 * GIB,
-        interconnect="none" if devices == 1 else "ring",
-        device_type="inferentia2",
-        device_version="v2",
-        core_version="v2",
+        cores_per_device=device.cores_per_device,
+        neuroncore_version=device.neuroncore_version,
+        memory_per_device_bytes=device.memory_per_device_bytes,
+        interconnect="none" if devices == 1 else device.links,
+        device_type=device.device_type,
+        device_version=device.device_version,
+        core_version=device.core_version,
         worker_counts=workers,
         worker_counts_basis=basis,
-        host_vcpus=vcpus,
-        host_memory_bytes=memory,
-    )
-
-
-def _trn1(
-    name: str,
-    family: str,
-    devices: int,
-    workers: tuple[int, ...],
-    vcpus: int | None = None,
-    memory: int | None = None,
-) -> InstanceType:
-    return InstanceType(
-        name=name,
-        family=family,
-        devices=devices,
-        cores_per_device=2,
-        neuroncore_version="NC-v2",
-        memory_per_device_bytes=32 * GIB,
-        interconnect="none" if devices == 1 else "torus-2d",
-        device_type="trainium",
-        device_version="v2",
-        core_version="v2",
-        worker_counts=workers,
-        worker_counts_basis="documented",
+        logical_neuroncore_config=lnc,
         host_vcpus=vcpus,
         host_memory_bytes=memory,
     )
 
 
 _CATALOGUE: tuple[InstanceType, ...] = (
-    _inf1("inf1.xlarge", 1),
-    _inf1("inf1.2xlarge", 1),
-    _inf1("inf1.6xlarge", 4),
-    _inf1("inf1.24xlarge", 16),
-    _inf2("inf2.xlarge", 1, _SINGLE_DEVICE_V2_WORKERS, "documented", vcpus=4, memory=16 * GIB),
-    _inf2("inf2.8xlarge", 1, _SINGLE_DEVICE_V2_WORKERS, "same-device"),
-    _inf2("inf2.24xlarge", 6, (), "inference-only"),
-    _inf2("inf2.48xlarge", 12, (), "inference-only"),
-    _trn1("trn1.2xlarge", "trn1", 1, _SINGLE_DEVICE_V2_WORKERS, vcpus=8, memory=32 * GIB),
-    _trn1("trn1.32xlarge", "trn1", 16, _TRN1_32_WORKERS, vcpus=128, memory=512 * GIB),
-    _trn1("trn1n.32xlarge", "trn1n", 16, _TRN1_32_WORKERS),
-    InstanceType(
-        name="trn2.48xlarge",
-        family="trn2",
-        devices=16,
-        cores_per_device=8,
-        neuroncore_version="NC-v3",
-        memory_per_device_bytes=96 * GIB,
-        interconnect="torus-2d",
-        device_type="trainium2",
-        device_version="v4",
-        core_version="v3d",
-        worker_counts=_TRN2_48_LNC2_WORKERS,
-        worker_counts_basis="documented",
-        logical_neuroncore_config=2,
-        host_vcpus=192,
-        host_memory_bytes=2 * TIB,
+    _instance("inf1.xlarge", _INFERENTIA, 1),
+    _instance("inf1.2xlarge", _INFERENTIA, 1),
+    _instance("inf1.6xlarge", _INFERENTIA, 4),
+    _instance("inf1.24xlarge", _INFERENTIA, 16),
+    _instance(
+        "inf2.xlarge",
+        _INFERENTIA2,
+        1,
+        _SINGLE_DEVICE_V2_WORKERS,
+        "documented",
+        vcpus=4,
+        memory=16 * GIB,
+    ),
+    _instance("inf2.8xlarge", _INFERENTIA2, 1, _SINGLE_DEVICE_V2_WORKERS, "same-device"),
+    _instance("inf2.24xlarge", _INFERENTIA2, 6),
+    _instance("inf2.48xlarge", _INFERENTIA2, 12),
+    _instance(
+        "trn1.2xlarge",
+        _TRAINIUM,
+        1,
+        _SINGLE_DEVICE_V2_WORKERS,
+        "documented",
+        vcpus=8,
+        memory=32 * GIB,
+    ),
+    _instance(
+        "trn1.32xlarge",
+        _TRAINIUM,
+        16,
+        _TRN1_32_WORKERS,
+        "documented",
+        vcpus=128,
+        memory=512 * GIB,
+    ),
+    _instance("trn1n.32xlarge", _TRAINIUM, 16, _TRN1_32_WORKERS, "documented"),
+    _instance(
+        "trn2.48xlarge",
+        _TRAINIUM2,
+        16,
+        _TRN2_48_LNC2_WORKERS,
+        "documented",
+        lnc=2,
+        vcpus=192,
+        memory=2 * TIB,
     ),
 )
 
