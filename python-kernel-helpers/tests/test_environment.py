@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from neuron_kernel_helpers.environment import collect_environment, instance_identity_from_dmi
+from neuron_kernel_helpers.packages import NEURON_PACKAGES
 
 from .conftest import GIB, FakeTool, device, write_script
 
@@ -83,14 +84,7 @@ def test_ok_report_has_exactly_the_contract_shape(tmp_path: Path, fake_tool: Fak
     assert data["tools"]["neuron_ls"] == str(tmp_path / "bin" / "neuron-ls")
     assert data["tools"]["searched"] == [str(tmp_path / "bin")]
     assert data["packages_python"] == sys.executable
-    assert set(data["packages"]) == {
-        "torch-neuronx",
-        "neuronx-cc",
-        "libneuronxla",
-        "torch-xla",
-        "transformers",
-        "optimum-neuron",
-    }
+    assert list(data["packages"]) == list(NEURON_PACKAGES)  # every one, in report order
 
 
 def test_multi_device_aggregates(tmp_path: Path, fake_tool: FakeTool) -> None:
