@@ -5,4 +5,5 @@
 
 export * from './EnvironmentView';
 export * from './model';
+export * from './plugin';
 export * from './section';

@@ -11,6 +11,7 @@ export * from './history';
 export * from './model';
 export * from './DashboardView';
 export * from './MonitorState';
+export * from './plugin';
 export * from './ProcessTable';
 export * from './profiling';
 export * from './ResourceViews';

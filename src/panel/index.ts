@@ -3,3 +3,4 @@
  */
 
 export * from './NeuronPanel';
+export * from './plugin';

@@ -11,5 +11,6 @@ export * from './insertion';
 export * from './MarkdownBlock';
 export * from './model';
 export * from './parameterForm';
+export * from './plugin';
 export * from './section';
 export * from './TemplatesView';

@@ -10,5 +10,6 @@ export * from './guide';
 export * from './GuideView';
 export * from './manager';
 export * from './offer';
+export * from './plugin';
 export * from './progress';
 export * from './session';

@@ -1,0 +1,198 @@
+/**
+ * The tutorial plugin: the guide in the right sidebar, its commands, and the
+ * offer made when a template notebook is opened (schema/tutorial.json).
+ */
+
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  ISessionContext,
+  ISessionContextDialogs
+} from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { addCategoryItems } from '../categoryItems';
+import {
+  CommandIDs,
+  INeuronCompileCache,
+  INeuronI18n,
+  INeuronMonitor,
+  INeuronTemplates
+} from '../tokens';
+import { DiagnosisActions } from './actions';
+import { TutorialGuidePanel } from './guide';
+import { TutorialManager } from './manager';
+import {
+  IOfferPreferences,
+  MAX_REMEMBERED_OFFERS,
+  offerTutorial
+} from './offer';
+
+export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-neuron:tutorial',
+  description:
+    'Adds the tutorial mode: a guide that follows a notebook step by step, checks each step and explains Neuron errors.',
+  autoStart: true,
+  requires: [INeuronI18n, INotebookTracker],
+  optional: [
+    ISettingRegistry,
+    ILayoutRestorer,
+    ICommandPalette,
+    IRenderMimeRegistry,
+    ISessionContextDialogs,
+    INeuronMonitor,
+    INeuronCompileCache,
+    INeuronTemplates
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    tracker: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    rendermime: IRenderMimeRegistry | null,
+    sessionDialogs: ISessionContext.IDialogs | null,
+    monitor: INeuronMonitor | null,
+    cache: INeuronCompileCache | null,
+    templates: INeuronTemplates | null
+  ): void => {
+    const { commands, serviceManager } = app;
+    let settings: ISettingRegistry.ISettings | null = null;
+    const manager = new TutorialManager({
+      tracker,
+      i18n,
+      monitor,
+      templates,
+      serverSettings: serviceManager.serverSettings,
+      contents: serviceManager.contents,
+      sessionDialogs,
+      save: async panel => {
+        if (settings?.get('saveProgress').composite !== false) {
+          await panel.context.save();
+        }
+      },
+      runOnNext: {
+        get: () => settings?.get('runOnNext').composite !== false,
+        set: value => {
+          settings?.set('runOnNext', value).catch(reason => {
+            console.error(
+              'jupyterlab-neuron: could not save a setting',
+              reason
+            );
+          });
+        }
+      }
+    });
+    const actions = new DiagnosisActions({
+      i18n,
+      monitor,
+      cache,
+      commands,
+      kernels: serviceManager.kernels,
+      kernelspecs: serviceManager.kernelspecs
+    });
+    const guide = new TutorialGuidePanel({
+      manager,
+      i18n,
+      rendermime,
+      actions
+    });
+    app.shell.add(guide, 'right', { rank: 650 });
+    restorer?.add(guide, TutorialGuidePanel.ID);
+
+    const startAndShow = async (panel: NotebookPanel) => {
+      await manager.start(panel);
+      app.shell.activateById(guide.id);
+    };
+
+    // Offers wait for the settings: "Don't show again" must be known first.
+    const settingsLoaded = settingRegistry
+      ? settingRegistry
+          .load(tutorialPlugin.id)
+          .then(loaded => {
+            settings = loaded;
+            loaded.changed.connect(() => manager.preferencesChanged());
+            manager.preferencesChanged();
+          })
+          .catch(reason => {
+            console.error('jupyterlab-neuron: could not load settings', reason);
+          })
+      : Promise.resolve();
+    const offered: string[] = [];
+    const preferences: IOfferPreferences = {
+      get enabled() {
+        return settings?.get('offerTutorial').composite !== false;
+      },
+      get offered() {
+        const stored = settings?.get('offeredNotebooks').composite;
+        return Array.isArray(stored) ? (stored as string[]) : offered;
+      },
+      disable: async () => {
+        await settings?.set('offerTutorial', false);
+      },
+      remember: async path => {
+        const next = [...preferences.offered.filter(p => p !== path), path];
+        offered.splice(0, offered.length, ...next);
+        await settings?.set(
+          'offeredNotebooks',
+          next.slice(-MAX_REMEMBERED_OFFERS)
+        );
+      }
+    };
+    manager.templateNotebookOpened.connect((_, panel) => {
+      void settingsLoaded.then(() => {
+        if (!panel.isDisposed && !manager.isActive(panel)) {
+          offerTutorial({
+            panel,
+            i18n,
+            preferences,
+            start: () => void startAndShow(panel)
+          });
+        }
+      });
+    });
+
+    commands.addCommand(CommandIDs.toggleTutorial, {
+      label: () => i18n.trans.__('Tutorial Mode'),
+      caption: () =>
+        i18n.trans.__(
+          'Follow this notebook step by step with the tutorial guide'
+        ),
+      isEnabled: () => tracker.currentWidget !== null,
+      isToggled: () => manager.isActive(tracker.currentWidget),
+      execute: async () => {
+        const panel = tracker.currentWidget;
+        if (!panel) {
+          return;
+        }
+        if (manager.isActive(panel)) {
+          manager.stop(panel);
+        } else {
+          await startAndShow(panel);
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.openTutorialGuide, {
+      label: () => i18n.trans.__('Open Tutorial Guide'),
+      caption: () =>
+        i18n.trans.__('Show the tutorial guide in the right sidebar'),
+      execute: () => {
+        app.shell.activateById(guide.id);
+      }
+    });
+    manager.changed.connect(() => {
+      commands.notifyCommandChanged(CommandIDs.toggleTutorial);
+    });
+    addCategoryItems(i18n, { palette }, () => [
+      { palette: { command: CommandIDs.toggleTutorial } },
+      { palette: { command: CommandIDs.openTutorialGuide } }
+    ]);
+  }
+};
