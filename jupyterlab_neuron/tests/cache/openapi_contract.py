@@ -99,6 +99,11 @@ async def call(
     return payload
 
 
+async def entries_page(jp_fetch: Any, *, status: int = 200, **params: str) -> Any:
+    """``GET cache/entries?<params>``, the reply checked against the document."""
+    return await call(jp_fetch, "GET", "/cache/entries", "entries", params=params, status=status)
+
+
 async def clean_as_previewed(
     jp_fetch: Any, request: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -23,6 +23,7 @@ from .builders import V2024, write
 from .openapi_contract import (
     call,
     clean_as_previewed,
+    entries_page,
     spec,
     validate_request,
     validate_response,
@@ -109,39 +110,21 @@ async def test_status(jp_fetch: Any, cache_root: Path) -> None:
 
 
 async def test_entry_pages_filters_and_sort(jp_fetch: Any) -> None:
-    first = await call(
-        jp_fetch,
-        "GET",
-        "/cache/entries",
-        "entries",
-        params={"limit": "25", "sort": "bytes", "order": "desc"},
-    )
+    first = await entries_page(jp_fetch, limit="25", sort="bytes", order="desc")
     assert first["total"] == 61 and len(first["items"]) == 25  # 60 + the project cache
     sizes = [item["bytes"] for item in first["items"]]
     assert sizes == sorted(sizes, reverse=True)
-    second = await call(
-        jp_fetch,
-        "GET",
-        "/cache/entries",
-        "entries",
-        params={"limit": "25", "offset": "25", "sort": "bytes"},
-    )
+    second = await entries_page(jp_fetch, limit="25", offset="25", sort="bytes")
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
-    failed = await call(
-        jp_fetch, "GET", "/cache/entries", "entries", params={"state": "failed,stale_lock"}
-    )
+    failed = await entries_page(jp_fetch, state="failed,stale_lock")
     assert failed["total"] == 8
     assert {item["state"] for item in failed["items"]} == {"failed", "stale_lock"}
-    error = await call(
-        jp_fetch, "GET", "/cache/entries", "entries", params={"state": "poisoned"}, status=400
-    )
+    error = await entries_page(jp_fetch, state="poisoned", status=400)
     assert "state" in error["message"]
 
 
 async def test_entry_detail_and_unknown_entry(jp_fetch: Any) -> None:
-    failed = await call(
-        jp_fetch, "GET", "/cache/entries", "entries", params={"state": "failed", "limit": "1"}
-    )
+    failed = await entries_page(jp_fetch, state="failed", limit="1")
     entry_id = failed["items"][0]["id"]
     assert ":" in entry_id
     # jp_fetch URL-encodes path parts, as the front end must (encodeURIComponent).
@@ -274,14 +257,12 @@ async def test_links_and_hard_links_are_documented_states(
     summary = next(root for root in status["roots"] if root["path"] == str(cache_root))
     assert summary["counts"]["link"] == 1 and status["totals"]["counts"]["link"] == 1
     assert summary["entries"] == 60  # a link is not an entry
-    page = await call(jp_fetch, "GET", "/cache/entries", "entries", params={"state": "link"})
+    page = await entries_page(jp_fetch, state="link")
     (link,) = page["items"]
     assert link["symlink"] is True and link["state"] == "link"
     entry_id = next(
         item["id"]
-        for item in (
-            await call(jp_fetch, "GET", "/cache/entries", "entries", params={"limit": "500"})
-        )["items"]
+        for item in (await entries_page(jp_fetch, limit="500"))["items"]
         if item["module"] == entry.name
     )
     detail = await call(jp_fetch, "GET", "/cache/entries/{entry_id}", "entries", entry_id)

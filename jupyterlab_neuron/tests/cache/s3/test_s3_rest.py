@@ -10,7 +10,7 @@ from traitlets.config import Config
 
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe
 
-from ..openapi_contract import call, clean_as_previewed
+from ..openapi_contract import call, clean_as_previewed, entries_page
 from .conftest import entry_objects, put_all
 
 pytestmark = pytest.mark.usefixtures("jp_serverapp")
@@ -63,18 +63,10 @@ async def test_s3_root_through_the_rest_api(
     assert summary["entries"] == 30 and summary["counts"]["failed"] == 3
     assert summary["free_bytes"] is None
 
-    page = await call(
-        jp_fetch,
-        "GET",
-        "/cache/entries",
-        "entries",
-        params={"root": root["id"], "state": "success", "limit": "10", "offset": "20"},
-    )
+    page = await entries_page(jp_fetch, root=root["id"], state="success", limit="10", offset="20")
     assert page["total"] == 27 and len(page["items"]) == 7
 
-    failed = await call(
-        jp_fetch, "GET", "/cache/entries", "entries", params={"state": "failed", "limit": "1"}
-    )
+    failed = await entries_page(jp_fetch, state="failed", limit="1")
     entry_id = failed["items"][0]["id"]
     detail = await call(jp_fetch, "GET", "/cache/entries/{entry_id}", "entries", entry_id)
     assert "ERROR: it failed" in detail["log_tail"]
