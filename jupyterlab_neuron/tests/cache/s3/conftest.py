@@ -21,32 +21,22 @@ pytest.importorskip("moto")
 
 from jupyterlab_neuron.cache import s3_store
 
-from .s3_server import running_server
+from .s3_server import aws_environment, running_server
 
 BIG_BUCKET = "big-tree"
 BIG_PREFIX = "big/cache/"
 BIG_COUNT = 10_000
 
-AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
-
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """URL of a moto S3 server started for this session; the AWS variables point at it."""
-    saved = {name: os.environ.get(name) for name in [*AWS_ENV, "AWS_ENDPOINT_URL", "AWS_PROFILE"]}
     with running_server(BIG_BUCKET, BIG_PREFIX, BIG_COUNT) as endpoint:
+        environment = aws_environment(endpoint)
+        saved = {name: os.environ.get(name) for name in [*environment, "AWS_PROFILE"]}
         try:
-            os.environ.update(AWS_ENV)
+            os.environ.update(environment)
             os.environ.pop("AWS_PROFILE", None)
-            os.environ["AWS_ENDPOINT_URL"] = endpoint
             s3_store.reset_client()
             yield endpoint
         finally:

@@ -8,12 +8,13 @@ request). Entry ``i`` has ``model.neff`` of ``i % 97 + 1`` bytes, and a
 ``model.done`` unless ``i % 10 == 0``, in two compiler versions.
 
 The tests' session fixture and ``bench/cache/bench_s3.py`` start it the same
-way, with :func:`running_server`.
+way, with :func:`running_server`, and point boto3 at it with :func:`aws_environment`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -46,6 +47,22 @@ def fill(bucket: str, prefix: str, count: int) -> None:
     backend.create_bucket(bucket, "us-east-1")
     for key, body in tree_keys(prefix, count):
         backend.put_object(bucket, key, body)
+
+
+def aws_environment(endpoint: str) -> dict[str, str]:
+    """The variables that send boto3 to the server at ``endpoint`` with dummy
+    credentials, no instance metadata and no configuration files, so that nothing
+    leaves the machine (``AWS_PROFILE`` must be unset as well)."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_ENDPOINT_URL": endpoint,
+    }
 
 
 @contextlib.contextmanager
