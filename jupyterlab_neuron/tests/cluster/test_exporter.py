@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -41,28 +42,21 @@ def without_timestamp(text: str) -> list[str]:
     return [line for line in text.splitlines() if "last_report_timestamp_seconds{" not in line]
 
 
+def start_exporter(source: str, port: int, *extra: str, **popen: Any) -> subprocess.Popen[bytes]:
+    """``jupyter neuron exporter --source SOURCE --port PORT`` (English) as a child."""
+    argv = [sys.executable, "-m", "jupyterlab_neuron.cli", "exporter", "--source", source]
+    return subprocess.Popen(
+        [*argv, "--port", str(port), "--lang", "en", *extra], stdout=subprocess.DEVNULL, **popen
+    )
+
+
 def test_source_file_is_served_as_the_server_renders_it(tmp_path: Path) -> None:
     report = json.loads((FIXTURES / "inf2_flops.json").read_text())
     source = tmp_path / "report.ndjson"
     source.write_text(json.dumps(report) + "\n")
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab_neuron.cli",
-            "exporter",
-            "--source",
-            str(source),
-            "--port",
-            str(port),
-            "--instance-id",
-            "i-0renamed",
-            "--lang",
-            "en",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    process = start_exporter(
+        str(source), port, "--instance-id", "i-0renamed", stderr=subprocess.PIPE
     )
     try:
         served = fetch_metrics(port)
@@ -125,23 +119,7 @@ def test_stdin_source_and_monitor_up() -> None:
     """`--source -` serves what arrives on stdin; once stdin ends the monitor is down."""
     report = json.loads((FIXTURES / "inf2_flops.json").read_text())
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab_neuron.cli",
-            "exporter",
-            "--source",
-            "-",
-            "--port",
-            str(port),
-            "--lang",
-            "en",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_exporter("-", port, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         assert process.stdin is not None
         process.stdin.write((json.dumps(report) + "\n").encode())
