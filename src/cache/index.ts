@@ -4,11 +4,9 @@
  */
 
 export * from './actions';
-export * from './CacheSummaryView';
-export * from './CacheView';
 export * from './entries';
 export * from './labels';
 export * from './model';
 export * from './section';
-export * from './VirtualTable';
+export * from './view';
 export * from './widget';

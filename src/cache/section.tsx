@@ -3,7 +3,7 @@ import React from 'react';
 
 import type { NeuronPanel } from '../panel';
 import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../tokens';
-import { CacheSummaryView } from './CacheSummaryView';
+import { CacheSummaryView } from './view';
 
 /**
  * The compile-cache section of the Neuron sidebar.

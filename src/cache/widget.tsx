@@ -7,7 +7,7 @@ import React from 'react';
 
 import { VisibilityWidget, neuronIcon } from '../components';
 import type { INeuronCompileCache, INeuronI18n } from '../tokens';
-import { CacheView } from './CacheView';
+import { CacheView } from './view';
 import { CacheEntryListModel } from './entries';
 
 /**

@@ -10,6 +10,7 @@ import {
   Notice,
   RefreshButton,
   Section,
+  ServerMissingNotice,
   StateBadge,
   formatBytes,
   useRerenderOn
@@ -103,12 +104,7 @@ function ModelStateNotice(
       );
     case 'server-missing':
       return (
-        <Notice
-          kind="error"
-          title={trans.__(
-            'The jupyterlab-neuron server extension is not available'
-          )}
-        >
+        <ServerMissingNotice trans={trans}>
           <p>
             {trans.__(
               'This panel cannot reach its server part. Install the package in the Python environment that runs JupyterLab, then restart JupyterLab:'
@@ -121,7 +117,7 @@ function ModelStateNotice(
             )}
           </p>
           <pre className="jp-Neuron-Command">jupyter server extension list</pre>
-        </Notice>
+        </ServerMissingNotice>
       );
     case 'version-mismatch': {
       const server = model.serverVersion;
@@ -155,8 +151,8 @@ function ModelStateNotice(
         <Notice
           kind="error"
           title={trans.__('Could not load the Neuron environment')}
+          message={model.error}
         >
-          {model.error && <p className="jp-Neuron-Message">{model.error}</p>}
           <p>
             {model.report
               ? trans.__(
@@ -289,8 +285,11 @@ function ToolError(props: IReportProps): JSX.Element {
   const { report, trans } = props;
   const error = report.error;
   return (
-    <Notice kind="error" title={trans.__('neuron-ls failed')}>
-      {error?.message && <p className="jp-Neuron-Message">{error.message}</p>}
+    <Notice
+      kind="error"
+      title={trans.__('neuron-ls failed')}
+      message={error?.message}
+    >
       {error && (
         <Facts
           items={[

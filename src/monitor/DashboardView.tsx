@@ -7,7 +7,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import type { ICores } from '../api/cores';
-import { Section, formatBytes } from '../components';
+import { LabelledSelect, Section, formatBytes } from '../components';
 import type { INeuronMonitor, INeuronMonitorSample } from '../tokens';
 import { CoreLeases } from './CoreLeases';
 import { CoreUtilization } from './CoreUtilization';
@@ -127,22 +127,16 @@ function DashboardHeader(props: IDashboardViewProps): JSX.Element {
         >
           {paused ? trans.__('Resume') : trans.__('Pause')}
         </button>
-        <label className="jp-Neuron-RangeSelect">
-          <span>{trans.__('Time range')}</span>
-          <select
-            className="jp-mod-styled"
-            value={range}
-            onChange={event =>
-              props.onRangeChange(Number(event.currentTarget.value))
-            }
-          >
-            {TIME_RANGES.map(seconds => (
-              <option key={seconds} value={seconds}>
-                {rangeLabel(seconds, trans)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabelledSelect
+          className="jp-Neuron-RangeSelect"
+          label={trans.__('Time range')}
+          value={String(range)}
+          options={TIME_RANGES.map(seconds => [
+            String(seconds),
+            rangeLabel(seconds, trans)
+          ])}
+          onChange={value => props.onRangeChange(Number(value))}
+        />
         <span className="jp-Neuron-Dashboard-updated" aria-live="off">
           {snapshot &&
             (paused

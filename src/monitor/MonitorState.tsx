@@ -7,7 +7,12 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { BadgeKind, Notice, StateBadge } from '../components';
+import {
+  BadgeKind,
+  Notice,
+  ServerMissingNotice,
+  StateBadge
+} from '../components';
 import type { INeuronMonitor, NeuronMonitorConnection } from '../tokens';
 import type * as MonitorAPI from '../api/monitor';
 
@@ -140,24 +145,22 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
   const { model, trans, onRestart } = props;
   if (model.connection === 'server-missing') {
     return (
-      <Notice
-        kind="error"
-        title={trans.__(
-          'The jupyterlab-neuron server extension is not available'
-        )}
-      >
+      <ServerMissingNotice trans={trans}>
         <p>
           {trans.__(
             'The monitor needs the server part of jupyterlab-neuron. Install the package in the Python environment that runs JupyterLab, then restart JupyterLab.'
           )}
         </p>
-      </Notice>
+      </ServerMissingNotice>
     );
   }
   if (model.connection === 'error') {
     return (
-      <Notice kind="error" title={trans.__('Cannot reach the monitor')}>
-        {model.error && <p className="jp-Neuron-Message">{model.error}</p>}
+      <Notice
+        kind="error"
+        title={trans.__('Cannot reach the monitor')}
+        message={model.error}
+      >
         <p>{trans.__('Retrying automatically.')}</p>
       </Notice>
     );
@@ -197,16 +200,19 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
         <Notice
           kind="warning"
           title={trans.__('neuron-monitor stopped; restarting it')}
+          message={status.message}
         >
-          <p className="jp-Neuron-Message">{status.message}</p>
           {exit}
           {errorLines}
         </Notice>
       );
     case 'crash_loop':
       return (
-        <Notice kind="error" title={trans.__('neuron-monitor keeps crashing')}>
-          <p className="jp-Neuron-Message">{status.message}</p>
+        <Notice
+          kind="error"
+          title={trans.__('neuron-monitor keeps crashing')}
+          message={status.message}
+        >
           {exit}
           {errorLines}
           {retry}
@@ -214,8 +220,11 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
       );
     case 'failed':
       return (
-        <Notice kind="error" title={trans.__('neuron-monitor failed')}>
-          <p className="jp-Neuron-Message">{status.message}</p>
+        <Notice
+          kind="error"
+          title={trans.__('neuron-monitor failed')}
+          message={status.message}
+        >
           {exit}
           {errorLines}
           {retry}
@@ -226,8 +235,8 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
         <Notice
           kind="warning"
           title={trans.__('neuron-monitor is not installed')}
+          message={status.message}
         >
-          <p className="jp-Neuron-Message">{status.message}</p>
           <pre className="jp-Neuron-Command">
             sudo apt-get install aws-neuronx-tools
           </pre>

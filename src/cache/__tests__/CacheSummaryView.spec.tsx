@@ -10,7 +10,7 @@ import {
   NeuronFreeDiskThreshold,
   NeuronLanguage
 } from '../../tokens';
-import { CacheSummaryView } from '../CacheSummaryView';
+import { CacheSummaryView } from '../view';
 import { FakeCompileCache } from './fakeCache';
 import type * as CacheAPI from '../../api/cache';
 

@@ -8,7 +8,7 @@ import { waitUntil as waitUntilHolds } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
 import { NeuronLanguage } from '../../tokens';
 import { CacheAction, ICacheActionTarget, runCacheAction } from '../actions';
-import { CacheView } from '../CacheView';
+import { CacheView } from '../view';
 import { CacheEntryListModel } from '../entries';
 import { CacheModel } from '../model';
 import { FakeCompileCache } from './fakeCache';

@@ -6,7 +6,7 @@ import {
   VirtualTable,
   gridTemplate,
   visibleRange
-} from '../VirtualTable';
+} from '../view/VirtualTable';
 
 interface IRow {
   id: string;

@@ -4,7 +4,7 @@ import React from 'react';
 import { FakeServer } from '../../__tests__/fakeServer';
 import { NeuronI18n } from '../../i18n';
 import { NeuronLanguage } from '../../tokens';
-import { CacheSummaryView } from '../CacheSummaryView';
+import { CacheSummaryView } from '../view';
 import { ENTRY_STATES, stateDescription, stateLabel } from '../labels';
 import { FakeCompileCache } from './fakeCache';
 import type * as CacheAPI from '../../api/cache';

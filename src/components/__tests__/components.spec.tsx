@@ -1,8 +1,11 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 
+import { nullTranslator } from '@jupyterlab/translation';
+
 import { Facts } from '../Facts';
-import { Notice } from '../Notice';
+import { LabelledSelect } from '../LabelledSelect';
+import { Notice, ServerMissingNotice } from '../Notice';
 import { Section } from '../Section';
 import { StateBadge } from '../StateBadge';
 
@@ -47,6 +50,72 @@ describe('Notice', () => {
     expect(screen.getByRole('alert').textContent).toContain('Broken');
     rerender(<Notice kind="warning" title="Careful" />);
     expect(screen.getByRole('status').textContent).toContain('Careful');
+  });
+
+  it('shows a message as written before what to do, and no empty body', () => {
+    const { container, rerender } = render(
+      <Notice kind="error" title="Broken" message={'line one\nline two'}>
+        <p>Retrying automatically.</p>
+      </Notice>
+    );
+    const body = container.querySelector('.jp-Neuron-Notice-body');
+    const paragraphs = Array.from(body?.querySelectorAll('p') ?? []);
+    expect(paragraphs.map(p => p.className)).toEqual(['jp-Neuron-Message', '']);
+    expect(paragraphs[0].textContent).toBe('line one\nline two');
+
+    rerender(<Notice kind="error" title="Broken" message={null} />);
+    expect(container.querySelector('.jp-Neuron-Notice-body')).toBeNull();
+  });
+
+  it('tells a missing server extension with the caller’s advice', () => {
+    const trans = nullTranslator.load('jupyterlab_neuron');
+    render(
+      <ServerMissingNotice trans={trans}>
+        <p>Install it.</p>
+      </ServerMissingNotice>
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert.querySelector('.jp-Neuron-Notice-title')?.textContent).toBe(
+      'The jupyterlab-neuron server extension is not available'
+    );
+    expect(alert.querySelector('.jp-Neuron-Notice-body')?.textContent).toBe(
+      'Install it.'
+    );
+  });
+});
+
+describe('LabelledSelect', () => {
+  it('labels its list and reports the value chosen', () => {
+    const chosen: string[] = [];
+    render(
+      <LabelledSelect
+        label="Root"
+        ariaLabel="Filter by root"
+        className="jp-Neuron-Example"
+        value="b"
+        options={[
+          ['', 'All roots'],
+          ['a', '/cache/a'],
+          ['b', '/cache/b']
+        ]}
+        onChange={value => chosen.push(value)}
+      />
+    );
+    const select = screen.getByRole('combobox', {
+      name: 'Filter by root'
+    }) as HTMLSelectElement;
+    expect(select.value).toBe('b');
+    expect(select.closest('label')?.className).toBe('jp-Neuron-Example');
+    expect(select.closest('label')?.querySelector('span')?.textContent).toBe(
+      'Root'
+    );
+    expect(Array.from(select.options).map(option => option.text)).toEqual([
+      'All roots',
+      '/cache/a',
+      '/cache/b'
+    ]);
+    fireEvent.change(select, { target: { value: '' } });
+    expect(chosen).toEqual(['']);
   });
 });
 
