@@ -60,6 +60,14 @@ export namespace CommandIDs {
   export const openCompileCache = 'jupyterlab-neuron:open-compile-cache';
   /** Scan the compile caches again now. */
   export const refreshCompileCache = 'jupyterlab-neuron:refresh-compile-cache';
+  /**
+   * Clean the compile caches: the dry run is shown first, and only that plan
+   * is removed once confirmed. Args: `action` (`delete-selected`,
+   * `delete-failed`, `clear-stale-locks`, `remove-old-versions`, `prune`,
+   * `wipe`), `entries?` (entry ids), `root?` (a root's id or path; every root
+   * when absent), `maxBytes?` (for `prune`). Returns the dialog's outcome.
+   */
+  export const cleanCompileCache = 'jupyterlab-neuron:clean-compile-cache';
 
   // Monitor
   /** Open (or activate) the NeuronCore dashboard in the main area. */

@@ -4,6 +4,7 @@
  */
 
 export * from './actions';
+export * from './commands';
 export * from './entries';
 export * from './labels';
 export * from './model';

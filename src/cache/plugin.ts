@@ -16,6 +16,7 @@ import { addCategoryItems } from '../categoryItems';
 import { addMainAreaView } from '../mainAreaView';
 import { followSettings } from '../settings';
 import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../tokens';
+import { addCacheCommands } from './commands';
 import { CacheModel } from './model';
 import { CacheViewWidget } from './widget';
 
@@ -82,6 +83,7 @@ export const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
         await model.refresh();
       }
     });
+    addCacheCommands({ commands, cache: model, i18n });
     addCategoryItems(i18n, { palette }, () => [
       { palette: { command: CommandIDs.refreshCompileCache } }
     ]);

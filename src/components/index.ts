@@ -8,6 +8,7 @@ export * from './followLanguage';
 export * from './formatBytes';
 export * from './icons';
 export * from './LabelledSelect';
+export * from './MarkdownBlock';
 export * from './Notice';
 export * from './RefreshButton';
 export * from './Section';

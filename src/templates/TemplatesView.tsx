@@ -13,7 +13,12 @@ import {
 } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
-import { Notice, StateBadge, useRerenderOn } from '../components';
+import {
+  MarkdownBlock,
+  Notice,
+  StateBadge,
+  useRerenderOn
+} from '../components';
 import {
   INeuronEnvironment,
   INeuronTemplates,
@@ -21,7 +26,6 @@ import {
 } from '../tokens';
 import type { TemplateDraft, TemplateDrafts } from './draft';
 import { describeRequestError } from '../request';
-import { MarkdownBlock } from './MarkdownBlock';
 import {
   FormValue,
   ParameterIssue,

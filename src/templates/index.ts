@@ -8,7 +8,6 @@ export * from './actions';
 export * from './commands';
 export * from './draft';
 export * from './insertion';
-export * from './MarkdownBlock';
 export * from './model';
 export * from './parameterForm';
 export * from './plugin';

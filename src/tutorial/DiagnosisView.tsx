@@ -92,12 +92,22 @@ function KnownFailure(props: IKnownFailureProps): JSX.Element {
   const showsHolders =
     match.actions.includes('show-core-holders') ||
     match.actions.includes('shut-down-kernel');
+  const unavailable = (action: DiagnoseAPI.DiagnoseActionId) =>
+    actions?.whyUnavailable(action, details) ?? null;
   const buttons = match.actions.filter(
     action =>
       action !== 'shut-down-kernel' &&
       action !== 'choose-kernel' &&
-      available(action) &&
+      (available(action) || unavailable(action) !== null) &&
       !(action === 'show-core-holders' && !actions?.canOpenMonitor)
+  );
+  // One sentence for the buttons that cannot work here (they share a cause).
+  const reasons = Array.from(
+    new Set(
+      buttons
+        .map(unavailable)
+        .filter((reason): reason is string => reason !== null)
+    )
   );
   return (
     <div className="jp-Neuron-Diagnosis-match">
@@ -126,11 +136,17 @@ function KnownFailure(props: IKnownFailureProps): JSX.Element {
               key={action}
               action={action}
               label={diagnosis.labels[action] ?? action}
+              unavailable={available(action) ? null : unavailable(action)}
               {...props}
             />
           ))}
         </div>
       )}
+      {reasons.map(reason => (
+        <p key={reason} className="jp-Neuron-Diagnosis-unavailable">
+          {reason}
+        </p>
+      ))}
       {showsHolders && (
         <CoreHolders
           actions={actions && available('show-core-holders') ? actions : null}
@@ -207,6 +223,8 @@ function ActionButton(
   props: IKnownFailureProps & {
     action: DiagnoseAPI.DiagnoseActionId;
     label: string;
+    /** Why the action cannot be done here (the button is disabled). */
+    unavailable: string | null;
   }
 ): JSX.Element {
   const { action, actions, details, sessionContext } = props;
@@ -244,7 +262,8 @@ function ActionButton(
       small
       className="jp-Neuron-Diagnosis-action jp-mod-styled"
       data-action={action}
-      disabled={busy}
+      disabled={busy || props.unavailable !== null}
+      title={props.unavailable ?? undefined}
       onClick={() => void run()}
     >
       {props.label}

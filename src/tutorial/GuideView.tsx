@@ -10,12 +10,12 @@ import React from 'react';
 
 import {
   BadgeKind,
+  MarkdownBlock,
   Notice,
   StateBadge,
   formatBytes,
   useRerenderOn
 } from '../components';
-import { MarkdownBlock } from '../templates/MarkdownBlock';
 import { TRANSLATION_DOMAIN } from '../tokens';
 import type { IDiagnosisActions } from './actions';
 import { EvidenceState, EvidenceView, formatCoreLine } from './checks';

@@ -1,7 +1,8 @@
 /**
  * What the action buttons of a diagnosis do: find and shut down the kernels
  * holding NeuronCores, restart or change this notebook's kernel, clean the
- * compile cache (always with its dry run first), open the other views.
+ * compile cache (through its command, always with its dry run first), open
+ * the other views.
  */
 
 import {
@@ -12,9 +13,9 @@ import {
 } from '@jupyterlab/apputils';
 import type { Kernel, KernelSpec } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { runCacheAction } from '../cache/actions';
 import { describeRequestError } from '../request';
 import {
   CommandIDs,
@@ -84,6 +85,15 @@ export interface IDiagnosisActions {
     action: DiagnoseAPI.DiagnoseActionId,
     details: Readonly<Record<string, string | number>>
   ): boolean;
+  /**
+   * Why an action the diagnosis offers cannot be done in this JupyterLab
+   * (the capability it needs is disabled), or `null`. The view shows its
+   * button disabled, with this sentence.
+   */
+  whyUnavailable(
+    action: DiagnoseAPI.DiagnoseActionId,
+    details: Readonly<Record<string, string | number>>
+  ): string | null;
   watchHolders(viewer: string, visible: boolean): void;
   holders(sessionContext: ISessionContext | null): ICoreHolder[];
   shutDownKernel(holder: ICoreHolder): Promise<boolean>;
@@ -143,13 +153,10 @@ export class DiagnosisActions implements IDiagnosisActions {
         return true;
       case 'delete-failed-cache-entry':
         return (
-          this._cache !== null &&
-          typeof details.cache_module === 'string' &&
-          typeof details.cache_entry === 'string' &&
-          !details.cache_entry.startsWith('s3://')
+          this._cache !== null && this._canClean() && namesLocalEntry(details)
         );
       case 'clear-stale-locks':
-        return this._cache !== null;
+        return this._canClean();
       case 'show-compile-cache':
         return this._commands.hasCommand(CommandIDs.openCompileCache);
       case 'show-device-memory':
@@ -157,6 +164,25 @@ export class DiagnosisActions implements IDiagnosisActions {
       default:
         return false;
     }
+  }
+
+  /**
+   * Why a compile-cache action cannot be done here: the compile-cache
+   * capability (its model and its clean command) is disabled.
+   */
+  whyUnavailable(
+    action: DiagnoseAPI.DiagnoseActionId,
+    details: Readonly<Record<string, string | number>>
+  ): string | null {
+    const needsCache =
+      action === 'clear-stale-locks' ||
+      (action === 'delete-failed-cache-entry' && namesLocalEntry(details));
+    if (!needsCache || this.isAvailable(action, details)) {
+      return null;
+    }
+    return this._i18n.trans.__(
+      'The compile cache part of jupyterlab-neuron is disabled in this JupyterLab, so this cannot be done here. Follow the steps above in a terminal.'
+    );
   }
 
   /**
@@ -295,8 +321,9 @@ export class DiagnosisActions implements IDiagnosisActions {
   }
 
   /**
-   * Delete the failed compile-cache entry named by a diagnosis, through the
-   * cache's dry run and confirmation.
+   * Delete the failed compile-cache entry named by a diagnosis: found
+   * through the compile-cache model, then removed by its clean command
+   * (dry run and confirmation first).
    */
   async deleteFailedEntry(
     details: Readonly<Record<string, string | number>>
@@ -304,7 +331,12 @@ export class DiagnosisActions implements IDiagnosisActions {
     const cache = this._cache;
     const module = details.cache_module;
     const path = details.cache_entry;
-    if (!cache || typeof module !== 'string' || typeof path !== 'string') {
+    if (
+      !cache ||
+      !this._canClean() ||
+      typeof module !== 'string' ||
+      typeof path !== 'string'
+    ) {
       return;
     }
     const trans = this._i18n.trans;
@@ -342,33 +374,24 @@ export class DiagnosisActions implements IDiagnosisActions {
       });
       return;
     }
-    await runCacheAction('delete-selected', {
-      cache,
-      translator: this._i18n,
-      target: { entries: [entry.id] },
-      showDialog: this._showDialog
-    });
+    await this._clean({ action: 'delete-selected', entries: [entry.id] });
   }
 
   /**
    * Remove the stale lock files of the compile cache named by a diagnosis
-   * (every managed cache when it names none), through the dry run.
+   * (every managed cache when it names none), through the clean command and
+   * its dry run.
    */
   async clearStaleLocks(
     details: Readonly<Record<string, string | number>>
   ): Promise<void> {
-    const cache = this._cache;
-    if (!cache) {
+    if (!this._canClean()) {
       return;
     }
-    const root =
-      cache.status?.roots.find(item => item.path === details.cache_root) ??
-      null;
-    await runCacheAction('clear-stale-locks', {
-      cache,
-      translator: this._i18n,
-      target: { root },
-      showDialog: this._showDialog
+    const root = details.cache_root;
+    await this._clean({
+      action: 'clear-stale-locks',
+      ...(typeof root === 'string' && root !== '' ? { root } : {})
     });
   }
 
@@ -440,6 +463,29 @@ export class DiagnosisActions implements IDiagnosisActions {
     this._changed.emit();
   }
 
+  /**
+   * Whether the compile-cache capability's clean command is there.
+   */
+  private _canClean(): boolean {
+    return this._commands.hasCommand(CommandIDs.cleanCompileCache);
+  }
+
+  /**
+   * Run the compile cache's clean command (it shows the dry run first).
+   */
+  private async _clean(args: ReadonlyJSONObject): Promise<void> {
+    try {
+      await this._commands.execute(CommandIDs.cleanCompileCache, args);
+    } catch (reason) {
+      Notification.error(
+        this._i18n.trans.__(
+          'The compile cache could not be cleaned: %1',
+          describeRequestError(reason, this._i18n.trans)
+        )
+      );
+    }
+  }
+
   private _i18n: INeuronI18n;
   private _monitor: INeuronMonitor | null;
   private _cache: INeuronCompileCache | null;
@@ -461,8 +507,9 @@ export namespace DiagnosisActions {
     i18n: INeuronI18n;
     /** The live monitor, when installed. */
     monitor: INeuronMonitor | null;
-    /** The compile-cache model, when installed. */
+    /** The compile-cache model, when installed (finds a diagnosis' entry). */
     cache: INeuronCompileCache | null;
+    /** The commands (the compile cache's clean command, the other views). */
     commands: CommandRegistry;
     /** The server's kernels (`app.serviceManager.kernels`). */
     kernels: Kernel.IManager;
@@ -471,4 +518,18 @@ export namespace DiagnosisActions {
     /** The dialog function (tests replace it). */
     showDialog?: typeof showDialog;
   }
+}
+
+/**
+ * Whether a diagnosis names a failed entry of a local compile cache (the
+ * entry's module and path; entries of S3 caches are not looked up).
+ */
+function namesLocalEntry(
+  details: Readonly<Record<string, string | number>>
+): boolean {
+  return (
+    typeof details.cache_module === 'string' &&
+    typeof details.cache_entry === 'string' &&
+    !details.cache_entry.startsWith('s3://')
+  );
 }

@@ -10,7 +10,11 @@ import type {
 } from '@lumino/coreutils';
 
 import { describeRequestError } from '../request';
-import type { INeuronI18n, INeuronMonitor } from '../tokens';
+import type {
+  INeuronCompileCache,
+  INeuronI18n,
+  INeuronMonitor
+} from '../tokens';
 import type {
   ITutorialStep,
   TutorialProgress,
@@ -291,6 +295,46 @@ export function evaluateEvidence(
         : { ...view, state: 'warning', reason: 'no-files' };
     }
   }
+}
+
+/**
+ * Compile-cache totals after a fresh scan, from the compile-cache model.
+ * The model fetches only for a view on screen: the check counts as one
+ * (`viewer`) while it scans.
+ *
+ * @throws Error when the compile cache is disabled in this JupyterLab or
+ *   the scan failed (the message says why, in the panel's language)
+ */
+export async function scanCacheTotals(
+  cache: INeuronCompileCache | null,
+  viewer: string,
+  i18n: INeuronI18n
+): Promise<ICacheTotals> {
+  const trans = i18n.trans;
+  if (!cache) {
+    throw new Error(
+      trans.__(
+        'The compile cache part of jupyterlab-neuron is disabled in this JupyterLab, so the compile cache cannot be measured.'
+      )
+    );
+  }
+  cache.setVisible(true, viewer);
+  try {
+    await cache.refresh();
+  } finally {
+    cache.setVisible(false, viewer);
+  }
+  const status = cache.status;
+  if (cache.state !== 'ready' || !status) {
+    throw new Error(
+      cache.error ?? trans.__('The compile cache could not be read.')
+    );
+  }
+  return {
+    entries: status.totals.entries,
+    bytes: status.totals.bytes,
+    simulated: status.simulated
+  };
 }
 
 /**

@@ -11,12 +11,15 @@ import { Contents, ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DiagnoseClient } from '../diagnose';
-import { requestAPI } from '../request';
-import type { INeuronI18n, INeuronMonitor, INeuronTemplates } from '../tokens';
-import type { ICacheTotals, ICheckServices, IFoundFile } from './checks';
+import type {
+  INeuronCompileCache,
+  INeuronI18n,
+  INeuronMonitor,
+  INeuronTemplates
+} from '../tokens';
+import { ICheckServices, IFoundFile, scanCacheTotals } from './checks';
 import { METADATA_KEY, parseTutorialMetadata } from './progress';
 import { NotebookTutorial } from './session';
-import type * as CacheAPI from '../api/cache';
 import type * as TemplatesAPI from '../api/templates';
 
 /**
@@ -27,8 +30,8 @@ export class TutorialManager {
     this._tracker = options.tracker;
     this._i18n = options.i18n;
     this._monitor = options.monitor;
+    this._cache = options.cache;
     this._templates = options.templates;
-    this._serverSettings = options.serverSettings;
     this._contents = options.contents;
     this._diagnoseClient = new DiagnoseClient({
       serverSettings: options.serverSettings
@@ -96,8 +99,7 @@ export class TutorialManager {
       diagnoseClient: this._diagnoseClient,
       monitor: this._monitor,
       checkServices: tutorial => this._checkServices(tutorial),
-      fetchStepInfo: (id, parameters, language) =>
-        this._fetchStepInfo(id, parameters, language),
+      fetchStepInfo: (id, parameters) => this._fetchStepInfo(id, parameters),
       save: this._save,
       runOnNext: this._runOnNext
     });
@@ -184,19 +186,12 @@ export class TutorialManager {
   private _checkServices(tutorial: NotebookTutorial): ICheckServices {
     return {
       monitor: this._monitor,
-      cacheTotals: async (): Promise<ICacheTotals> => {
-        const status = await requestAPI<CacheAPI.Status>(
-          'cache/status?refresh=1',
-          { method: 'GET' },
-          this._serverSettings,
-          this._i18n.language
-        );
-        return {
-          entries: status.totals.entries,
-          bytes: status.totals.bytes,
-          simulated: status.simulated
-        };
-      },
+      cacheTotals: () =>
+        scanCacheTotals(
+          this._cache,
+          `tutorial-checks:${tutorial.panel.id}`,
+          this._i18n
+        ),
       listFolder: async (path: string): Promise<IFoundFile[] | null> => {
         try {
           const model = await this._contents.get(path, { content: true });
@@ -224,26 +219,21 @@ export class TutorialManager {
     };
   }
 
+  /**
+   * What the template says of its steps, from the templates model (in the
+   * panel's language); `null` without the templates capability or when the
+   * server does not know the template.
+   */
   private async _fetchStepInfo(
     templateId: string,
-    parameters: Record<string, unknown>,
-    language: INeuronI18n['language']
+    parameters: Record<string, unknown>
   ): Promise<NotebookTutorial.ITemplateInfo | null> {
-    const get = (params: TemplatesAPI.TemplateParameterValues | null) => {
-      if (this._templates) {
-        return this._templates.getTemplate(templateId, params ?? undefined);
-      }
-      const query = new URLSearchParams({ lang: language });
-      if (params) {
-        query.set('params', JSON.stringify(params));
-      }
-      return requestAPI<TemplatesAPI.TemplateDetail>(
-        `templates/${encodeURIComponent(templateId)}?${query.toString()}`,
-        { method: 'GET' },
-        this._serverSettings,
-        language
-      );
-    };
+    const templates = this._templates;
+    if (!templates) {
+      return null;
+    }
+    const get = (params: TemplatesAPI.TemplateParameterValues | null) =>
+      templates.getTemplate(templateId, params ?? undefined);
     let detail: TemplatesAPI.TemplateDetail;
     try {
       // The notebook's own values fill the explanations' placeholders.
@@ -276,8 +266,8 @@ export class TutorialManager {
   private _tracker: INotebookTracker;
   private _i18n: INeuronI18n;
   private _monitor: INeuronMonitor | null;
+  private _cache: INeuronCompileCache | null;
   private _templates: INeuronTemplates | null;
-  private _serverSettings: ServerConnection.ISettings;
   private _contents: Contents.IManager;
   private _diagnoseClient: DiagnoseClient;
   private _save: ((panel: NotebookPanel) => Promise<void>) | null;
@@ -300,8 +290,11 @@ export namespace TutorialManager {
     i18n: INeuronI18n;
     /** The live monitor, when installed. */
     monitor: INeuronMonitor | null;
-    /** The templates model, when installed (else the API is asked directly). */
+    /** The compile-cache model, when installed (the pre-compilation check). */
+    cache: INeuronCompileCache | null;
+    /** The templates model, when installed (the steps' titles and texts). */
     templates: INeuronTemplates | null;
+    /** The application's server settings (the error diagnosis). */
     serverSettings: ServerConnection.ISettings;
     /** The contents manager (`app.serviceManager.contents`). */
     contents: Contents.IManager;

@@ -4,6 +4,7 @@ import { Signal } from '@lumino/signaling';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
+import { addCacheCommands } from '../../cache/commands';
 import { NeuronI18n } from '../../i18n';
 import { CommandIDs, INeuronCompileCache, NeuronLanguage } from '../../tokens';
 import { DiagnosisActions } from '../actions';
@@ -12,6 +13,7 @@ import type { IStepDiagnosis } from '../session';
 import {
   IRecordedDiagnosis,
   catalogues,
+  compileCacheLocked,
   failedNeffCached,
   neuroncoresUnavailable,
   packagesMissing,
@@ -92,12 +94,17 @@ function setUp(options: {
   const i18n = new NeuronI18n({ setting: options.lang });
   const kernels = fakeKernels(options.kernels ?? ['kernel-own', 'kernel-2']);
   const showDialog = dialogAnswering(options.accept ?? true);
+  const commands = options.commands ?? new CommandRegistry();
+  if (options.cache) {
+    // As the compile-cache plugin does: its model and its clean command.
+    addCacheCommands({ commands, cache: options.cache, i18n, showDialog });
+  }
   const actions = new DiagnosisActions({
     i18n,
     monitor:
       options.monitor === undefined ? new FakeMonitor() : options.monitor,
     cache: options.cache ?? null,
-    commands: options.commands ?? new CommandRegistry(),
+    commands,
     kernels: kernels as any,
     kernelspecs: fakeKernelspecs() as any,
     showDialog
@@ -169,6 +176,8 @@ function fakeCacheWith(
   return {
     entry,
     status: { roots: [{ id: 'r', path: root }] },
+    setVisible: jest.fn(),
+    refresh: jest.fn(async () => undefined),
     listEntries: jest.fn(async () => ({ items: [entry], total: 1 })),
     dryRun: jest.fn(async () => plan),
     clean: jest.fn(async () => ({ ...plan, dry_run: false }))
@@ -318,9 +327,16 @@ describe('DiagnosisView', () => {
       expect(cache.clean).not.toHaveBeenCalled();
     });
 
-    it('shows no delete button without the compile-cache service', () => {
+    it('says the entry cannot be deleted here when the compile cache is disabled', async () => {
       showDiagnosis(failedNeffCached, { lang: 'ja', cache: null });
-      expect(screen.queryByRole('button')).toBeNull();
+      const button = screen.getByRole('button', {
+        name: '失敗したキャッシュエントリを削除'
+      }) as HTMLButtonElement;
+      expect(button.disabled).toBe(true);
+      const reason =
+        'この JupyterLab では jupyterlab-neuron のコンパイルキャッシュ機能が無効になっているため、ここでは実行できません。上の手順をターミナルで行ってください。';
+      expect(button.title).toBe(reason);
+      expect(screen.getByText(reason)).toBeTruthy();
       expect(screen.getByText('対処方法')).toBeTruthy();
       // The matched line is shown.
       expect(
@@ -427,6 +443,70 @@ describe('DiagnosisView', () => {
  * the explanation shown is the entry's own, in the user's language, and each
  * of its actions is offered and does what it says.
  */
+describe('DiagnosisView: the compile cache through its command', () => {
+  const details = (compileCacheLocked.en as { details: Record<string, string> })
+    .details;
+
+  it('clears the stale locks of the root the error names, after the dry run', async () => {
+    const cache = fakeCacheWith('', details.cache_root);
+    const { showDialog } = showDiagnosis(compileCacheLocked, {
+      lang: 'en',
+      cache: cache as unknown as INeuronCompileCache
+    });
+    await act(async () => {
+      fireEvent.click(
+        screen.getByRole('button', {
+          name: catalogues.en.actions['clear-stale-locks']
+        })
+      );
+    });
+    expect(cache.dryRun).toHaveBeenCalledWith({
+      roots: ['r'],
+      stale_locks: true
+    });
+    expect(showDialog).toHaveBeenCalledTimes(1);
+    expect(cache.clean).toHaveBeenCalledWith(
+      { roots: ['r'], stale_locks: true },
+      'token-1'
+    );
+  });
+
+  it('cleans nothing in a cache this server does not manage, and says so', async () => {
+    const cache = fakeCacheWith('', '/somewhere/else');
+    const { showDialog } = showDiagnosis(compileCacheLocked, {
+      lang: 'en',
+      cache: cache as unknown as INeuronCompileCache
+    });
+    await act(async () => {
+      fireEvent.click(
+        screen.getByRole('button', {
+          name: catalogues.en.actions['clear-stale-locks']
+        })
+      );
+    });
+    // The status was asked for again before giving up on the root.
+    expect(cache.refresh).toHaveBeenCalledTimes(1);
+    expect(cache.dryRun).not.toHaveBeenCalled();
+    expect(cache.clean).not.toHaveBeenCalled();
+    expect(showDialog).toHaveBeenCalledTimes(1);
+    expect(showDialog.mock.calls[0][0].body).toContain(
+      `The compile cache ${details.cache_root} is not one this server manages`
+    );
+  });
+
+  it('keeps the buttons, disabled, when the compile cache plugin is off', () => {
+    showDiagnosis(compileCacheLocked, { lang: 'en', cache: null });
+    const button = screen.getByRole('button', {
+      name: catalogues.en.actions['clear-stale-locks']
+    }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(
+      document.querySelectorAll('.jp-Neuron-Diagnosis-unavailable')
+    ).toHaveLength(1);
+    expect(button.title).toMatch(/compile cache part .* is disabled/);
+  });
+});
+
 describe('DiagnosisView: every catalogue entry', () => {
   /** Markdown-style inline code is shown as code: compare the words. */
   const plain = (text: string) => text.replace(/`/g, '');

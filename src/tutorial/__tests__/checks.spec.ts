@@ -7,9 +7,14 @@ import {
   coreReading,
   evaluateEvidence,
   formatCoreLine,
-  joinPath
+  joinPath,
+  scanCacheTotals
 } from '../checks';
+import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
 import { settle } from '../../__tests__/waiting';
+import { CacheModel } from '../../cache/model';
+import { FakeCompileCache } from '../../cache/__tests__/fakeCache';
+import { NeuronI18n } from '../../i18n';
 import { ITutorialCell, TutorialProgress } from '../progress';
 import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
 
@@ -307,6 +312,62 @@ describe('StepChecks', () => {
     await runCell('trace-2', { ename: 'RuntimeError', evalue: 'x' });
     // No folder was scripted: listing it would have thrown.
     expect(judge('trace').state).toBe('pending');
+  });
+});
+
+describe('scanCacheTotals', () => {
+  let server: FakeServer;
+  let model: CacheModel;
+
+  beforeEach(() => {
+    server = new FakeServer();
+    model = new CacheModel({
+      serverSettings: server.serverSettings,
+      interval: 60_000
+    });
+  });
+
+  afterEach(() => model.dispose());
+
+  it('asks the compile-cache model for a fresh scan, even with no cache view open', async () => {
+    const fake = new FakeCompileCache(server, 12);
+    const i18n = new NeuronI18n({ setting: 'en' });
+    expect(model.isVisible).toBe(false);
+    const totals = await scanCacheTotals(model, 'tutorial-checks:x', i18n);
+    expect(totals).toEqual({
+      entries: 12,
+      bytes: fake.status().totals.bytes,
+      simulated: true
+    });
+    // The server scanned again (`refresh=1`) instead of answering from its
+    // last scan, and the model went back to fetching nothing.
+    expect(
+      server.requestsTo('cache/status').map(r => r.query.get('refresh'))
+    ).toContain('1');
+    expect(model.isVisible).toBe(false);
+
+    fake.entries.splice(0, 2);
+    expect(await scanCacheTotals(model, 'tutorial-checks:x', i18n)).toEqual(
+      expect.objectContaining({ entries: 10 })
+    );
+  });
+
+  it('rejects with the reason, in the panel language, when the scan fails', async () => {
+    server.routes.set('cache/status', () =>
+      jsonResponse(500, { message: 'disk on fire' })
+    );
+    const i18n = new NeuronI18n({ setting: 'ja' });
+    await expect(scanCacheTotals(model, 'v', i18n)).rejects.toThrow(
+      'disk on fire'
+    );
+    expect(model.isVisible).toBe(false);
+  });
+
+  it('rejects, saying why, without the compile-cache capability', async () => {
+    const i18n = new NeuronI18n({ setting: 'ja' });
+    await expect(scanCacheTotals(null, 'v', i18n)).rejects.toThrow(
+      'コンパイルキャッシュ機能が無効になっているため、コンパイルキャッシュを測定できません。'
+    );
   });
 });
 

@@ -37,6 +37,7 @@ function entry(id: string): IRecordedDiagnosis {
 export const neuroncoresUnavailable = entry('neuroncores-unavailable');
 export const failedNeffCached = entry('failed-neff-cached');
 export const packagesMissing = entry('neuron-packages-missing');
+export const compileCacheLocked = entry('compile-cache-locked');
 
 /** An error that matches no entry. */
 export const unknown = recording.unknown as unknown as IRecordedDiagnosis;
