@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from jupyterlab_neuron.monitor.normalizer import InstanceShape
 from jupyterlab_neuron.monitor.ownership import KernelProcess
 from jupyterlab_neuron.monitor.service import MonitorOptions, monitor_config
 from jupyterlab_neuron.monitor.supervisor import MonitorCommand
+from jupyterlab_neuron.settings import JupyterLabNeuron
 
 from .conftest import (
     Resolver,
@@ -282,3 +284,22 @@ def test_the_layout_neuron_ls_reports() -> None:
     finally:
         environment.close()
     assert shape == InstanceShape(16, 4, 96 * 1024**3)
+
+
+def test_options_follow_every_monitor_setting() -> None:
+    defaults = MonitorOptions()
+    changed: dict[str, Any] = {}
+    for option in fields(MonitorOptions):
+        if option.name == "stderr_lines":  # not a setting
+            continue
+        default = getattr(defaults, option.name)
+        if isinstance(default, tuple):
+            changed[option.name] = default[:1]
+        else:
+            changed[option.name] = type(default)(default * 2 + 1)
+    settings = JupyterLabNeuron(
+        **{f"monitor_{name}": list(v) if isinstance(v, tuple) else v for name, v in changed.items()}
+    )
+    options = MonitorOptions.from_settings(settings)
+    assert {name: getattr(options, name) for name in changed} == changed
+    assert options.stderr_lines == defaults.stderr_lines
