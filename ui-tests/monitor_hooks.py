@@ -20,9 +20,8 @@ import subprocess
 import sys
 import time
 
-#: How the simulator receives runtime pids and the server's scenario.
-RUNTIME_PIDS_ENV = "JUPYTERLAB_NEURON_MONITOR_RUNTIME_PIDS"
-SCENARIO_ENV = "JUPYTERLAB_NEURON_MONITOR_SCENARIO"
+from jupyterlab_neuron.monitor.launch import SCENARIO_ENV, simulator_argv
+from jupyterlab_neuron.simulator.neuron_monitor import RUNTIME_PIDS_ENV
 
 #: Exit status when the hook files changed (any non-zero status restarts it).
 HOOKS_CHANGED = 3
@@ -57,19 +56,7 @@ def main() -> int:
     env.pop(RUNTIME_PIDS_ENV, None)
     if pids:
         env[RUNTIME_PIDS_ENV] = pids
-    argv = [
-        sys.executable,
-        "-W",
-        "ignore",
-        "-m",
-        "jupyterlab_neuron.simulator",
-        "neuron-monitor",
-        "--instance",
-        args.instance,
-        "--scenario",
-        scenario,
-        *passed_on,
-    ]
+    argv = simulator_argv(args.instance, "--scenario", scenario, *passed_on)
     child = subprocess.Popen(argv, env=env)
 
     def stop(signum: int, _frame: object) -> None:

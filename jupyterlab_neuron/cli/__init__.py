@@ -3,7 +3,10 @@
 Each sub-command lives in its own module exposing
 ``register(subparsers) -> None``, which adds its parser and sets
 ``func(args) -> int`` as the handler. The CLI calls the same core as the
-server extension; it never duplicates core logic.
+server extension; it never duplicates core logic. Options several sub-commands
+share (``--lang``, ``--tools-path``, instance types, durations, ``--json``
+output) come from :mod:`.arguments`, neuron-monitor's sources from
+:mod:`.monitor_source`.
 """
 
 from __future__ import annotations

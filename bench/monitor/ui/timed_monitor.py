@@ -3,7 +3,8 @@
 Runs the Neuron simulator's neuron-monitor (``--instance``, ``--scenario``, and
 whatever the server appends, i.e. ``-c CONFIG``), passes each line on to the
 server unchanged, and records in ``--log`` (JSON lines) when each report line
-was written to the server: ``{"line": n, "written_at": epoch_seconds}``. Line n
+was written to the server (the moment the write starts):
+``{"line": n, "written_at": epoch_seconds}``. Line n
 is the server's snapshot seq n, as every line of these scenarios is a valid
 report and the server numbers reports from 1. A ``{"start": ...}`` record is
 written first, so a restart (which would break that numbering) is visible.
@@ -38,9 +39,11 @@ def main() -> int:
         log.flush()
         number = 0
         for line in child.stdout:
+            # Taken before the write: taken after, a relay descheduled between the two
+            # (on a loaded machine) would log a time later than the paint, a negative latency.
+            written_at = time.time()
             out.write(line)
             out.flush()
-            written_at = time.time()
             number += 1
             log.write(json.dumps({"line": number, "written_at": written_at}) + "\n")
             log.flush()
