@@ -150,23 +150,18 @@ def scan_s3_root(
 
 def s3_entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[str, Any]:
     """The detail of an S3 entry: its keys (from the scan), compile flags and log tail."""
-    from .scanner import DETAIL_MAX_FILES, detail_payload, log_tail_text
+    from .scanner import DETAIL_MAX_FILES, EntryDetail
 
     bucket, folder = s3_store.split_url(entry.root)
     prefix = f"{entry.version}/{entry.module}/"
-    files: list[dict[str, Any]] = []
-    truncated = False
-    flags: list[str] | str | None = None
-    log_tail: str | None = None
-    log_truncated = False
-    error: str | None = None
+    detail = EntryDetail()
     try:
         reply = s3_store.client().list_objects_v2(
             Bucket=bucket, Prefix=folder + prefix, MaxKeys=DETAIL_MAX_FILES
         )
-        truncated = bool(reply.get("IsTruncated"))
+        detail.contents_truncated = bool(reply.get("IsTruncated"))
         for item in reply.get("Contents", ()):
-            files.append(
+            detail.contents.append(
                 {
                     "path": item["Key"][len(folder + prefix) :],
                     "kind": "file",
@@ -176,21 +171,12 @@ def s3_entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[st
             )
         for key in entry.objects:
             name = key.rpartition("/")[2]
-            if name == FLAGS_NAME and flags is None:
+            if name == FLAGS_NAME and detail.flags is None:
                 raw = s3_store.read_range(bucket, folder + key, FLAGS_MAX_BYTES, tail=False)
-                flags = parse_compile_flags(raw)
-            elif name == LOG_NAME and entry.has_log and log_tail is None:
+                detail.flags = parse_compile_flags(raw)
+            elif name == LOG_NAME and entry.has_log and detail.log_tail is None:
                 raw = s3_store.read_range(bucket, folder + key, LOG_TAIL_BYTES, tail=True)
-                cut = len(raw) >= LOG_TAIL_BYTES
-                log_tail, log_truncated = log_tail_text(raw, cut, log_tail_lines)
+                detail.read_log_tail(raw, len(raw) >= LOG_TAIL_BYTES, log_tail_lines)
     except Exception as err:
-        error = s3_store.error_text(err)
-    return detail_payload(
-        entry,
-        contents=files,
-        contents_truncated=truncated,
-        flags=flags,
-        log_tail=log_tail,
-        log_truncated=log_truncated,
-        error=error,
-    )
+        detail.error = s3_store.error_text(err)
+    return detail.to_dict(entry)

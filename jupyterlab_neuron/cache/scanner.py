@@ -1131,80 +1131,67 @@ def parse_compile_flags(raw: bytes) -> list[str] | str | None:
 def entry_details(entry: CacheEntry, *, log_tail_lines: int = 200) -> dict[str, Any]:
     """The detail of one entry: its files, compile flags and, for a failed
     entry, the end of ``model.log``. Links are listed, never followed or read."""
-    files: list[dict[str, Any]] = []
-    flags: list[str] | str | None = None
-    log_tail: str | None = None
-    log_truncated = False
-    truncated_listing = False
-    error: str | None = None
     if entry.objects:
         from .s3_scan import s3_entry_details
 
         return s3_entry_details(entry, log_tail_lines=log_tail_lines)
+    detail = EntryDetail()
     if not entry.symlink:
         try:
             with safe_fs.opened_path(entry.root, entry.version, entry.module) as entry_fd:
-                truncated_listing = _list_files(entry_fd, "", 1, files)
+                detail.contents_truncated = _list_files(entry_fd, "", 1, detail.contents)
                 flags_raw = _read_at(entry_fd, entry.subdirs, FLAGS_NAME, FLAGS_MAX_BYTES)
                 if flags_raw is not None:
-                    flags = parse_compile_flags(flags_raw[0])
+                    detail.flags = parse_compile_flags(flags_raw[0])
                 if entry.has_log:
                     tail = _read_at(entry_fd, entry.subdirs, LOG_NAME, LOG_TAIL_BYTES)
                     if tail is not None:
-                        log_tail, log_truncated = log_tail_text(*tail, log_tail_lines)
+                        detail.read_log_tail(*tail, log_tail_lines)
         except FileNotFoundError:
-            error = "not_found"
+            detail.error = "not_found"
         except OSError as err:
-            error = err.strerror or str(err)
-    return detail_payload(
-        entry,
-        contents=files,
-        contents_truncated=truncated_listing,
-        flags=flags,
-        log_tail=log_tail,
-        log_truncated=log_truncated,
-        error=error,
-    )
+            detail.error = err.strerror or str(err)
+    return detail.to_dict(entry)
 
 
-def log_tail_text(raw: bytes, cut: bool, max_lines: int) -> tuple[str, bool]:
-    """The last ``max_lines`` lines of a log read from its end, and whether anything
-    was left out. ``cut``: the read started inside the file, so its first line is
-    partial and dropped."""
-    lines = raw.decode("utf-8", "replace").splitlines()
-    truncated = cut or len(lines) > max_lines
-    if cut and lines:
-        lines = lines[1:]
-    return "\n".join(lines[-max_lines:]), truncated
+@dataclass
+class EntryDetail:
+    """What was read of one entry (local or S3) for its detail view."""
 
+    contents: list[dict[str, Any]] = field(default_factory=list)
+    contents_truncated: bool = False
+    flags: list[str] | str | None = None
+    log_tail: str | None = None
+    log_truncated: bool = False
+    error: str | None = None
 
-def detail_payload(
-    entry: CacheEntry,
-    *,
-    contents: list[dict[str, Any]],
-    contents_truncated: bool,
-    flags: list[str] | str | None,
-    log_tail: str | None,
-    log_truncated: bool,
-    error: str | None,
-) -> dict[str, Any]:
-    """The JSON detail of an entry (local or S3) from what was read of it."""
-    data = entry.to_dict()
-    data.update(
-        {
-            "contents": contents,
-            "contents_truncated": contents_truncated,
-            "flags": flags,
-            "log_tail": log_tail,
-            "log_truncated": log_truncated,
-            "locks": [
-                {"path": lock.relpath, "mtime": round(lock.mtime_ns / 1e9, 3)}
-                for lock in entry.locks
-            ],
-            "detail_error": error,
-        }
-    )
-    return data
+    def read_log_tail(self, raw: bytes, cut: bool, max_lines: int) -> None:
+        """Keep the last ``max_lines`` lines of a log read from its end. ``cut``: the
+        read started inside the file, so its first line is partial and dropped."""
+        lines = raw.decode("utf-8", "replace").splitlines()
+        self.log_truncated = cut or len(lines) > max_lines
+        if cut and lines:
+            lines = lines[1:]
+        self.log_tail = "\n".join(lines[-max_lines:])
+
+    def to_dict(self, entry: CacheEntry) -> dict[str, Any]:
+        """JSON form (``CacheEntryDetail`` in openapi.yaml)."""
+        data = entry.to_dict()
+        data.update(
+            {
+                "contents": self.contents,
+                "contents_truncated": self.contents_truncated,
+                "flags": self.flags,
+                "log_tail": self.log_tail,
+                "log_truncated": self.log_truncated,
+                "locks": [
+                    {"path": lock.relpath, "mtime": round(lock.mtime_ns / 1e9, 3)}
+                    for lock in entry.locks
+                ],
+                "detail_error": self.error,
+            }
+        )
+        return data
 
 
 def _read_at(
