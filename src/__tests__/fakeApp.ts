@@ -37,7 +37,8 @@ export function fakeApp(
 
 /**
  * A setting registry whose plugins' composite values are `values[pluginId]`;
- * change them, then emit `changed` as a settings edit would.
+ * change them, then emit `changed` as a settings edit would. `set` stores a
+ * value and emits `changed`, as a saved setting does.
  */
 export function fakeSettingRegistry(
   values: Record<string, Record<string, unknown>>
@@ -46,10 +47,14 @@ export function fakeSettingRegistry(
   return {
     values,
     changed,
-    load: async (id: string) => ({
+    load: jest.fn(async (id: string) => ({
       get: (key: string) => ({ composite: values[id]?.[key] }),
+      set: async (key: string, value: unknown) => {
+        values[id] = { ...values[id], [key]: value };
+        changed.emit();
+      },
       changed
-    })
+    }))
   };
 }
 

@@ -31,10 +31,40 @@ describe('followSettings', () => {
     expect(seen).toEqual(['ja', 'en']);
   });
 
-  it('does nothing without a registry', () => {
+  it('does nothing without a registry', async () => {
     const apply = jest.fn();
-    followSettings(null, 'jupyterlab-neuron:plugin', apply);
+    await followSettings(null, 'jupyterlab-neuron:plugin', apply);
     expect(apply).not.toHaveBeenCalled();
+  });
+
+  it('resolves once the settings are applied, or could not be loaded', async () => {
+    let resolveLoad: (settings: unknown) => void = () => undefined;
+    const registry = {
+      load: jest.fn(() => new Promise(resolve => (resolveLoad = resolve)))
+    } as unknown as ISettingRegistry;
+    const apply = jest.fn();
+    let done = false;
+    const applied = followSettings(
+      registry,
+      'jupyterlab-neuron:tutorial',
+      apply
+    );
+    void applied.then(() => (done = true));
+    await Promise.resolve();
+    expect(done).toBe(false);
+    resolveLoad(fakeSettings({}));
+    await applied;
+    expect(apply).toHaveBeenCalledTimes(1);
+
+    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const failing = {
+      load: jest.fn().mockRejectedValue(new Error('no schema'))
+    } as unknown as ISettingRegistry;
+    await expect(
+      followSettings(failing, 'jupyterlab-neuron:tutorial', apply)
+    ).resolves.toBeUndefined();
+    expect(apply).toHaveBeenCalledTimes(1);
+    error.mockRestore();
   });
 
   it('keeps the defaults and logs when the settings cannot be loaded', async () => {

@@ -11,5 +11,6 @@ export * from './GuideView';
 export * from './manager';
 export * from './offer';
 export * from './plugin';
+export * from './preferences';
 export * from './progress';
 export * from './session';

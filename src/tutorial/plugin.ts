@@ -28,11 +28,8 @@ import {
 import { DiagnosisActions } from './actions';
 import { TutorialGuidePanel } from './guide';
 import { TutorialManager } from './manager';
-import {
-  IOfferPreferences,
-  MAX_REMEMBERED_OFFERS,
-  offerTutorial
-} from './offer';
+import { offerTutorial } from './offer';
+import { TutorialPreferences } from './preferences';
 
 export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-neuron:tutorial',
@@ -64,7 +61,10 @@ export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
     templates: INeuronTemplates | null
   ): void => {
     const { commands, serviceManager } = app;
-    let settings: ISettingRegistry.ISettings | null = null;
+    const preferences = new TutorialPreferences(
+      settingRegistry,
+      tutorialPlugin.id
+    );
     const manager = new TutorialManager({
       tracker,
       i18n,
@@ -74,22 +74,8 @@ export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
       serverSettings: serviceManager.serverSettings,
       contents: serviceManager.contents,
       sessionDialogs,
-      save: async panel => {
-        if (settings?.get('saveProgress').composite !== false) {
-          await panel.context.save();
-        }
-      },
-      runOnNext: {
-        get: () => settings?.get('runOnNext').composite !== false,
-        set: value => {
-          settings?.set('runOnNext', value).catch(reason => {
-            console.error(
-              'jupyterlab-neuron: could not save a setting',
-              reason
-            );
-          });
-        }
-      }
+      save: panel => preferences.saveProgress(panel),
+      runOnNext: preferences.runOnNext
     });
     const actions = new DiagnosisActions({
       i18n,
@@ -113,42 +99,10 @@ export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(guide.id);
     };
 
-    // Offers wait for the settings: "Don't show again" must be known first.
-    const settingsLoaded = settingRegistry
-      ? settingRegistry
-          .load(tutorialPlugin.id)
-          .then(loaded => {
-            settings = loaded;
-            loaded.changed.connect(() => manager.preferencesChanged());
-            manager.preferencesChanged();
-          })
-          .catch(reason => {
-            console.error('jupyterlab-neuron: could not load settings', reason);
-          })
-      : Promise.resolve();
-    const offered: string[] = [];
-    const preferences: IOfferPreferences = {
-      get enabled() {
-        return settings?.get('offerTutorial').composite !== false;
-      },
-      get offered() {
-        const stored = settings?.get('offeredNotebooks').composite;
-        return Array.isArray(stored) ? (stored as string[]) : offered;
-      },
-      disable: async () => {
-        await settings?.set('offerTutorial', false);
-      },
-      remember: async path => {
-        const next = [...preferences.offered.filter(p => p !== path), path];
-        offered.splice(0, offered.length, ...next);
-        await settings?.set(
-          'offeredNotebooks',
-          next.slice(-MAX_REMEMBERED_OFFERS)
-        );
-      }
-    };
+    preferences.changed.connect(() => manager.preferencesChanged());
     manager.templateNotebookOpened.connect((_, panel) => {
-      void settingsLoaded.then(() => {
+      // Offers wait for the settings: "Don't show again" must be known first.
+      void preferences.ready.then(() => {
         if (!panel.isDisposed && !manager.isActive(panel)) {
           offerTutorial({
             panel,
