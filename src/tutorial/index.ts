@@ -9,6 +9,7 @@ export * from './DiagnosisView';
 export * from './guide';
 export * from './GuideView';
 export * from './manager';
+export * from './metadata';
 export * from './offer';
 export * from './plugin';
 export * from './preferences';

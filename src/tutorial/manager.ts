@@ -18,7 +18,7 @@ import type {
   INeuronTemplates
 } from '../tokens';
 import { ICheckServices, IFoundFile, scanCacheTotals } from './checks';
-import { METADATA_KEY, parseTutorialMetadata } from './progress';
+import { isTemplateNotebook, storedTutorialOf } from './metadata';
 import { NotebookTutorial } from './session';
 import type * as TemplatesAPI from '../api/templates';
 
@@ -126,21 +126,7 @@ export class TutorialManager {
    * Whether a notebook was made from a template (or has step metadata).
    */
   static isTemplateNotebook(panel: NotebookPanel): boolean {
-    const model = panel.content.model;
-    if (!model) {
-      return false;
-    }
-    const ours = model.getMetadata(METADATA_KEY);
-    if (ours && typeof ours === 'object' && typeof ours.template === 'string') {
-      return true;
-    }
-    for (let i = 0; i < model.cells.length; i++) {
-      const cell = model.cells.get(i).getMetadata(METADATA_KEY);
-      if (cell && typeof cell === 'object' && typeof cell.step === 'string') {
-        return true;
-      }
-    }
-    return false;
+    return isTemplateNotebook(panel.content.model);
   }
 
   /**
@@ -171,10 +157,7 @@ export class TutorialManager {
       if (panel.isDisposed || !panel.content.model) {
         return;
       }
-      const stored = parseTutorialMetadata(
-        panel.content.model.getMetadata(METADATA_KEY)?.tutorial
-      );
-      if (stored.active) {
+      if (storedTutorialOf(panel.content.model).active) {
         // Opened again (or the page reloaded): resume where it was.
         void this.start(panel);
       } else if (TutorialManager.isTemplateNotebook(panel)) {

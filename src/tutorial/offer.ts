@@ -6,7 +6,7 @@ import { Notification } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import type { INeuronI18n } from '../tokens';
-import { METADATA_KEY } from './progress';
+import { templateInfoOf } from './metadata';
 
 /**
  * Most notebooks remembered as offered (the oldest are forgotten first).
@@ -45,9 +45,9 @@ export function offerTutorial(options: {
     return null;
   }
   const trans = i18n.trans;
-  const template = panel.content.model?.getMetadata(METADATA_KEY)?.template;
+  const template = templateInfoOf(panel.content.model).templateId;
   const message =
-    typeof template === 'string'
+    template !== null
       ? trans.__(
           '%1 was made from the template "%2". Follow it step by step with the tutorial guide?',
           panel.context.localPath.split('/').pop() ?? path,

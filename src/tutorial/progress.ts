@@ -7,7 +7,8 @@
  * Markdown headings instead, so the tutorial mode works on any notebook.
  * Progress (which cells ran, with what result, the current step and the
  * evidence of the checks) is kept in `metadata.jupyterlab_neuron.tutorial`
- * and survives edits: cells are followed by id, steps by their step id.
+ * (read and written by `metadata.ts`) and survives edits: cells are followed
+ * by id, steps by their step id.
  */
 
 import type {
@@ -16,10 +17,11 @@ import type {
 } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
-/**
- * The key of the notebook-level and cell-level metadata of jupyterlab-neuron.
- */
-export const METADATA_KEY = 'jupyterlab_neuron';
+import {
+  IStoredStep,
+  ITutorialMetadata,
+  parseTutorialMetadata
+} from './metadata';
 
 /**
  * The step id of the cells a whole-template rendering puts before the first
@@ -119,124 +121,6 @@ export interface ITutorialStep {
   error: IStepError | null;
   /** When the step was last completed (ISO 8601), if it was. */
   finishedAt: string | null;
-}
-
-/**
- * What `metadata.jupyterlab_neuron.tutorial` holds.
- */
-export interface ITutorialMetadata {
-  /** The format of this object. */
-  version: 1;
-  /** Whether the tutorial mode is on for the notebook. */
-  active: boolean;
-  /** The step the guide shows. */
-  current: string | null;
-  /** Per step id. */
-  steps: Record<string, IStoredStep>;
-}
-
-/**
- * What is kept of one step.
- */
-export interface IStoredStep {
-  /** The status when it was saved (recomputed from `cells` on load). */
-  status: TutorialStepStatus;
-  /** Cell id -> outcome of its last run. */
-  cells: Record<string, CellRunResult>;
-  /** The step's cells when last seen, to tell when they were deleted. */
-  seen: string[];
-  /** The title when last seen, to name a step whose cells are gone. */
-  title: string | null;
-  finished_at: string | null;
-  error: IStepError | null;
-  /** Cells of the step deleted since (net of cells added to it). */
-  removed: string[];
-  /** Whether the user moved past a step without code cells. */
-  visited: boolean;
-  /** What the step checks collected (owned by the checks). */
-  evidence: PartialJSONObject;
-}
-
-/**
- * Read `metadata.jupyterlab_neuron.tutorial` defensively: anything of the
- * wrong shape is dropped, never trusted.
- */
-export function parseTutorialMetadata(value: unknown): ITutorialMetadata {
-  const result: ITutorialMetadata = {
-    version: 1,
-    active: false,
-    current: null,
-    steps: {}
-  };
-  if (!isObject(value)) {
-    return result;
-  }
-  result.active = value.active === true;
-  result.current = typeof value.current === 'string' ? value.current : null;
-  if (isObject(value.steps)) {
-    for (const [id, raw] of Object.entries(value.steps)) {
-      if (isObject(raw)) {
-        result.steps[id] = parseStoredStep(raw);
-      }
-    }
-  }
-  return result;
-}
-
-function parseStoredStep(raw: Record<string, unknown>): IStoredStep {
-  const cells: Record<string, CellRunResult> = {};
-  if (isObject(raw.cells)) {
-    for (const [id, outcome] of Object.entries(raw.cells)) {
-      if (outcome === 'ok' || outcome === 'error') {
-        cells[id] = outcome;
-      }
-    }
-  }
-  const error =
-    isObject(raw.error) &&
-    typeof raw.error.cellId === 'string' &&
-    typeof raw.error.ename === 'string' &&
-    typeof raw.error.evalue === 'string'
-      ? {
-          cellId: raw.error.cellId,
-          ename: raw.error.ename,
-          evalue: raw.error.evalue
-        }
-      : null;
-  return {
-    status: isStatus(raw.status) ? raw.status : 'not-started',
-    cells,
-    seen: Array.isArray(raw.seen)
-      ? raw.seen.filter((id): id is string => typeof id === 'string')
-      : [],
-    title: typeof raw.title === 'string' ? raw.title : null,
-    removed: Array.isArray(raw.removed)
-      ? raw.removed.filter((id): id is string => typeof id === 'string')
-      : [],
-    finished_at: typeof raw.finished_at === 'string' ? raw.finished_at : null,
-    error,
-    visited: raw.visited === true,
-    evidence: isObject(raw.evidence)
-      ? (JSON.parse(JSON.stringify(raw.evidence)) as PartialJSONObject)
-      : {}
-  };
-}
-
-/**
- * Read a cell's step metadata (`metadata.jupyterlab_neuron`).
- */
-export function stepMetadataOf(metadata: unknown): {
-  step: string | null;
-  role: string | null;
-} {
-  const ours = isObject(metadata) ? metadata[METADATA_KEY] : null;
-  if (!isObject(ours)) {
-    return { step: null, role: null };
-  }
-  return {
-    step: typeof ours.step === 'string' && ours.step ? ours.step : null,
-    role: typeof ours.role === 'string' ? ours.role : null
-  };
 }
 
 /**
@@ -939,17 +823,4 @@ function pushId(map: Map<string, string[]>, key: string, id: string): void {
 
 function sameSteps(a: ITutorialStep[], b: ITutorialStep[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStatus(value: unknown): value is TutorialStepStatus {
-  return (
-    value === 'not-started' ||
-    value === 'running' ||
-    value === 'done' ||
-    value === 'failed'
-  );
 }

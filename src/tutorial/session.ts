@@ -15,7 +15,6 @@ import {
   NotebookPanel
 } from '@jupyterlab/notebook';
 import type { Kernel } from '@jupyterlab/services';
-import type { JSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DiagnoseClient, errorOutputOf, errorTextOfOutputs } from '../diagnose';
@@ -29,13 +28,12 @@ import {
   evaluateEvidence
 } from './checks';
 import {
-  ITutorialCell,
-  ITutorialStep,
-  ITutorialStepInfo,
-  METADATA_KEY,
-  TutorialProgress,
-  stepMetadataOf
-} from './progress';
+  notebookMetadataOf,
+  readCells,
+  templateInfoOf,
+  writeTutorialMetadata
+} from './metadata';
+import { ITutorialStep, ITutorialStepInfo, TutorialProgress } from './progress';
 import type * as DiagnoseAPI from '../api/diagnose';
 
 /**
@@ -153,7 +151,7 @@ export class NotebookTutorial implements ITutorialGuideModel {
     const model = this._model;
     this._progress = new TutorialProgress({
       cells: readCells(model),
-      metadata: this._ours().tutorial,
+      metadata: notebookMetadataOf(model).tutorial,
       setupTitle: this._i18n.trans.__('Parameters and setup')
     });
     this._progress.active = true;
@@ -205,16 +203,14 @@ export class NotebookTutorial implements ITutorialGuideModel {
   }
 
   get templateId(): string | null {
-    const template = this._ours().template;
-    return typeof template === 'string' ? template : null;
+    return templateInfoOf(this._model).templateId;
   }
 
   /**
    * The template parameters the notebook was made with.
    */
   get parameters(): Record<string, unknown> {
-    const parameters = this._ours().parameters;
-    return isObject(parameters) ? parameters : {};
+    return templateInfoOf(this._model).parameters;
   }
 
   get smoke(): boolean {
@@ -222,16 +218,11 @@ export class NotebookTutorial implements ITutorialGuideModel {
   }
 
   get simulated(): boolean {
-    const environment = this._ours().environment;
-    return isObject(environment) && environment.simulated === true;
+    return templateInfoOf(this._model).simulated;
   }
 
   get instanceType(): string | null {
-    const environment = this._ours().environment;
-    return isObject(environment) &&
-      typeof environment.instance_type === 'string'
-      ? environment.instance_type
-      : null;
+    return templateInfoOf(this._model).instanceType;
   }
 
   get progress(): TutorialProgress {
@@ -437,14 +428,6 @@ export class NotebookTutorial implements ITutorialGuideModel {
 
   private get _model(): INotebookModel {
     return this._panel.content.model!;
-  }
-
-  /**
-   * The notebook-level `metadata.jupyterlab_neuron`.
-   */
-  private _ours(): Record<string, unknown> {
-    const value = this._model?.getMetadata(METADATA_KEY);
-    return isObject(value) ? value : {};
   }
 
   private _kernelId(): string | null {
@@ -662,15 +645,7 @@ export class NotebookTutorial implements ITutorialGuideModel {
     if (this._isDisposed || !this._model) {
       return;
     }
-    const next = {
-      ...this._ours(),
-      tutorial: this._progress.toJSON() as unknown as JSONObject
-    };
-    const previous = this._ours().tutorial;
-    if (JSON.stringify(previous) === JSON.stringify(next.tutorial)) {
-      return;
-    }
-    this._model.setMetadata(METADATA_KEY, next);
+    writeTutorialMetadata(this._model, this._progress.toJSON());
   }
 
   private _requestSave(): void {
@@ -831,44 +806,3 @@ const CELLS_SETTLE_MS = 250;
 
 /** Wait after the last progress change before saving the notebook. */
 const SAVE_DELAY_MS = 800;
-
-/**
- * Read the cells of a notebook model for the progress model.
- */
-export function readCells(model: INotebookModel): ITutorialCell[] {
-  const cells: ITutorialCell[] = [];
-  for (let i = 0; i < model.cells.length; i++) {
-    const cell = model.cells.get(i);
-    const { step, role } = stepMetadataOf({
-      [METADATA_KEY]: cell.getMetadata(METADATA_KEY)
-    });
-    const isCode = cell.type === 'code';
-    const outputs = isCode ? (cell as ICodeCellModel).outputs : null;
-    let hasError = false;
-    if (outputs) {
-      for (let j = 0; j < outputs.length; j++) {
-        if (outputs.get(j).type === 'error') {
-          hasError = true;
-          break;
-        }
-      }
-    }
-    cells.push({
-      id: cell.id,
-      type:
-        cell.type === 'code' || cell.type === 'markdown' ? cell.type : 'raw',
-      step,
-      role,
-      source: cell.type === 'markdown' ? cell.sharedModel.getSource() : '',
-      executionCount: isCode
-        ? ((cell as ICodeCellModel).executionCount ?? null)
-        : null,
-      hasError
-    });
-  }
-  return cells;
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -2,9 +2,7 @@ import {
   ITutorialCell,
   ITutorialStepInfo,
   TutorialProgress,
-  firstHeading,
-  parseTutorialMetadata,
-  stepMetadataOf
+  firstHeading
 } from '../progress';
 
 /** A cell of a rendered template (`<step>-<n>` ids, as the server writes). */
@@ -379,35 +377,6 @@ describe('TutorialProgress', () => {
       runOk(progress, 'train-2');
       expect(saved.steps.train?.cells ?? {}).toEqual({});
     });
-
-    it('drops saved data of the wrong shape', () => {
-      expect(parseTutorialMetadata('nonsense')).toEqual({
-        version: 1,
-        active: false,
-        current: null,
-        steps: {}
-      });
-      const parsed = parseTutorialMetadata({
-        active: 'yes',
-        current: 7,
-        steps: {
-          prepare: {
-            status: 'exploded',
-            cells: { a: 'ok', b: 'maybe' },
-            seen: ['a', 3],
-            error: { cellId: 'a' }
-          },
-          broken: 'x'
-        }
-      });
-      expect(parsed.active).toBe(false);
-      expect(parsed.current).toBeNull();
-      expect(Object.keys(parsed.steps)).toEqual(['prepare']);
-      expect(parsed.steps.prepare.status).toBe('not-started');
-      expect(parsed.steps.prepare.cells).toEqual({ a: 'ok' });
-      expect(parsed.steps.prepare.seen).toEqual(['a']);
-      expect(parsed.steps.prepare.error).toBeNull();
-    });
   });
 
   describe('notebooks without step metadata', () => {
@@ -449,20 +418,5 @@ describe('firstHeading', () => {
     ['    # code, not a heading', null]
   ])('%j -> %j', (source, expected) => {
     expect(firstHeading(source)).toBe(expected);
-  });
-});
-
-describe('stepMetadataOf', () => {
-  it('reads the step and role of a cell', () => {
-    expect(
-      stepMetadataOf({
-        jupyterlab_neuron: { step: 'trace', role: 'code', template: 'bert-ja' }
-      })
-    ).toEqual({ step: 'trace', role: 'code' });
-    expect(stepMetadataOf({ jupyterlab_neuron: { step: '' } })).toEqual({
-      step: null,
-      role: null
-    });
-    expect(stepMetadataOf(null)).toEqual({ step: null, role: null });
   });
 });

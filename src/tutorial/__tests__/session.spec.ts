@@ -9,7 +9,7 @@ import { Signal } from '@lumino/signaling';
 import { DiagnoseClient } from '../../diagnose';
 import { NeuronI18n } from '../../i18n';
 import type { ICheckServices } from '../checks';
-import { NotebookTutorial, readCells } from '../session';
+import { NotebookTutorial } from '../session';
 import { catalogues, neuroncoresUnavailable } from './diagnoses';
 
 /**
@@ -202,33 +202,6 @@ describe('NotebookTutorial', () => {
     tutorial.diagnosis(tutorial.progress.step('train-single')!);
     expect(client.diagnose).toHaveBeenCalledTimes(1);
     tutorial.dispose();
-  });
-
-  it('reads cells with their step, outputs and execution count', () => {
-    const model = modelWith([
-      cell('prepare', 1, 'markdown'),
-      { ...cell('prepare', 2), execution_count: 1, outputs: [] }
-    ]);
-    expect(readCells(model)).toEqual([
-      {
-        id: 'prepare-1',
-        type: 'markdown',
-        step: 'prepare',
-        role: 'code',
-        source: '## prepare',
-        executionCount: null,
-        hasError: false
-      },
-      {
-        id: 'prepare-2',
-        type: 'code',
-        step: 'prepare',
-        role: 'code',
-        source: '',
-        executionCount: 1,
-        hasError: false
-      }
-    ]);
   });
 });
 
