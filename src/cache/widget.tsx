@@ -5,7 +5,7 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import React from 'react';
 
-import { VisibilityWidget, neuronIcon } from '../components';
+import { VisibilityWidget, followLanguage, neuronIcon } from '../components';
 import type { INeuronCompileCache, INeuronI18n } from '../tokens';
 import { CacheView } from './view';
 import { CacheEntryListModel } from './entries';
@@ -25,7 +25,7 @@ export class CacheViewContent extends VisibilityWidget {
       viewer: 'main-area'
     });
     this.addClass('jp-Neuron-CacheViewContent');
-    this._i18n.changed.connect(this._onLanguageChanged, this);
+    followLanguage(this, this._i18n);
   }
 
   /**
@@ -37,7 +37,6 @@ export class CacheViewContent extends VisibilityWidget {
     if (this.isDisposed) {
       return;
     }
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
     this.list.dispose();
     super.dispose();
   }
@@ -50,10 +49,6 @@ export class CacheViewContent extends VisibilityWidget {
     this.list.setVisible(visible);
   }
 
-  private _onLanguageChanged(): void {
-    this.update();
-  }
-
   private _i18n: INeuronI18n;
 }
 
@@ -63,32 +58,20 @@ export class CacheViewContent extends VisibilityWidget {
 export class CacheViewWidget extends MainAreaWidget<CacheViewContent> {
   constructor(options: CacheViewWidget.IOptions) {
     super({ content: new CacheViewContent(options) });
-    this._i18n = options.i18n;
     this.id = CacheViewWidget.ID;
     this.addClass('jp-Neuron-CacheViewWidget');
     this.title.icon = neuronIcon;
     this.title.closable = true;
-    this._showTitle();
-    this._i18n.changed.connect(this._showTitle, this);
+    followLanguage(this, options.i18n, () => this._showTitle(options.i18n));
   }
 
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._i18n.changed.disconnect(this._showTitle, this);
-    super.dispose();
-  }
-
-  private _showTitle(): void {
-    const trans = this._i18n.trans;
+  private _showTitle(i18n: INeuronI18n): void {
+    const trans = i18n.trans;
     this.title.label = trans.__('Compile cache');
     this.title.caption = trans.__(
       'Neuron compile caches: entries and cleaning'
     );
   }
-
-  private _i18n: INeuronI18n;
 }
 
 /**
