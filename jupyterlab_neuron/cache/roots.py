@@ -289,50 +289,32 @@ def describe_root(
     ``as_written`` is the value as the user wrote it, when ``configured`` is
     already resolved.
     """
+
+    def root(path: str, **state: Any) -> CacheRoot:
+        return CacheRoot(
+            id=root_id_for(path),
+            path=path,
+            configured=as_written or configured,
+            sources=tuple(sources),
+            active=active,
+            disabled=disabled,
+            **state,
+        )
+
     if is_remote_cache(configured):
         url = configured.strip()
         try:
             url = s3_store.normalize_url(url)
         except ValueError as error:
-            return CacheRoot(
-                id=root_id_for(url),
-                path=url,
-                configured=as_written or configured,
-                sources=tuple(sources),
-                state="unreadable",
-                active=active,
-                disabled=disabled,
-                detail=str(error),
-                store="s3",
-            )
+            return root(url, state="unreadable", detail=str(error), store="s3")
         usable = s3_store.boto3_available()
-        return CacheRoot(
-            id=root_id_for(url),
-            path=url,
-            configured=as_written or configured,
-            sources=tuple(sources),
-            state="ok" if usable else "remote",
-            remote=not usable,
-            active=active,
-            disabled=disabled,
-            store="s3",
-        )
+        return root(url, state="ok" if usable else "remote", remote=not usable, store="s3")
     path = _normalize_local(configured, base_dir or os.getcwd())
     state, detail = _local_state(path, access)
     simulated = state in ("ok", "read_only") and os.path.isfile(
         os.path.join(path, SIMULATED_MARKER)
     )
-    return CacheRoot(
-        id=root_id_for(path),
-        path=path,
-        configured=as_written or configured,
-        sources=tuple(sources),
-        state=state,
-        active=active,
-        disabled=disabled,
-        simulated=simulated,
-        detail=detail,
-    )
+    return root(path, state=state, detail=detail, simulated=simulated)
 
 
 def discover_roots(

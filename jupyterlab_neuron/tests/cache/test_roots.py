@@ -177,3 +177,11 @@ def test_only_cli_roots(tmp_path: Path) -> None:
     cache = _cache(tmp_path / "c")
     discovery = discover_roots(environ={}, cli_roots=[str(cache)], only_cli_roots=True)
     assert [(root.path, root.sources) for root in discovery.roots] == [(str(cache), ("cli",))]
+
+
+def test_an_s3_url_without_a_bucket_or_with_dot_parts_is_unreadable() -> None:
+    for url in ("s3://", "s3://bucket/team/../other"):
+        root = describe_root(url, ["settings"], active=True)
+        assert (root.store, root.state, root.scannable) == ("s3", "unreadable", False)
+        assert root.detail and url.rstrip("/") in root.detail
+        assert root.sources == ("settings",) and root.active and root.configured == url
