@@ -138,6 +138,31 @@ async def states_until(
             return seen
 
 
+#: One message of the monitor's WebSocket stream, parsed.
+Message = dict[str, Any]
+
+
+async def read_until(
+    ws: Any, predicate: Callable[[Message], bool], timeout: float = 30.0
+) -> list[Message]:
+    """Messages of a stream connection read until one satisfies ``predicate``
+    (included, last)."""
+    seen: list[Message] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        raw = await asyncio.wait_for(ws.read_message(), deadline - time.monotonic())
+        assert raw is not None, "the server closed the stream"
+        message = json.loads(raw)
+        seen.append(message)
+        if predicate(message):
+            return seen
+
+
+def is_snapshot(message: Message) -> bool:
+    """Whether a stream message carries a snapshot."""
+    return message["type"] == "snapshot"
+
+
 def alive(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie does not)."""
     try:

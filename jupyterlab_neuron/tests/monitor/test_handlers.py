@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,28 +19,8 @@ from tornado.httpclient import HTTPClientError
 from jupyterlab_neuron.monitor.service import MonitorService
 from jupyterlab_neuron.simulator.neuron_monitor import RUNTIME_PIDS_ENV
 
+from .conftest import Message, is_snapshot, read_until
 from .test_prometheus import promtool_check
-
-Message = dict[str, Any]
-
-
-async def read_until(
-    ws: Any, predicate: Callable[[Message], bool], timeout: float = 30.0
-) -> list[Message]:
-    """Messages read until one satisfies ``predicate`` (included, last)."""
-    seen: list[Message] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        raw = await asyncio.wait_for(ws.read_message(), deadline - time.monotonic())
-        assert raw is not None, "the server closed the stream"
-        message = json.loads(raw)
-        seen.append(message)
-        if predicate(message):
-            return seen
-
-
-def is_snapshot(message: Message) -> bool:
-    return message["type"] == "snapshot"
 
 
 def states(messages: list[Message]) -> list[str]:

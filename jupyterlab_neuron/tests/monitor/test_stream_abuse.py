@@ -11,7 +11,7 @@ import json
 import logging
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -23,8 +23,8 @@ from jupyterlab_neuron.monitor.service import MonitorService
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
+from .conftest import is_snapshot, read_until
 from .rawws import PING, RawWebSocket
-from .test_handlers import is_snapshot, read_until
 
 
 class Records(logging.Handler):
@@ -55,18 +55,18 @@ def server_log(jp_serverapp: Any) -> Iterator[Records]:
         logger.removeHandler(handler)
 
 
-def stream_path(base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/jupyterlab-neuron/monitor/stream"
+@pytest.fixture
+def open_raw(
+    jp_http_port: int, jp_base_url: str, jp_auth_header: dict[str, str]
+) -> Callable[[], Awaitable[RawWebSocket]]:
+    """Opens a raw WebSocket to the server's monitor stream with a 4 KiB receive buffer."""
+    path = f"{jp_base_url.rstrip('/')}/jupyterlab-neuron/monitor/stream"
+    token = jp_auth_header["Authorization"].split(" ", 1)[1]
 
+    def connect() -> Awaitable[RawWebSocket]:
+        return RawWebSocket.connect(jp_http_port, path, token, receive_buffer=4096)
 
-def token_of(auth_header: dict[str, str]) -> str:
-    return auth_header["Authorization"].split(" ", 1)[1]
-
-
-async def open_raw(
-    port: int, base_url: str, auth_header: dict[str, str], **options: Any
-) -> RawWebSocket:
-    return await RawWebSocket.connect(port, stream_path(base_url), token_of(auth_header), **options)
+    return connect
 
 
 async def read_all(ws: RawWebSocket, timeout: float) -> tuple[int, str]:
@@ -92,16 +92,14 @@ async def read_all(ws: RawWebSocket, timeout: float) -> tuple[int, str]:
 
 async def test_a_ping_flood_from_a_client_that_never_reads_is_bounded(
     jp_ws_fetch: Any,
-    jp_http_port: int,
-    jp_base_url: str,
-    jp_auth_header: dict[str, str],
+    open_raw: Callable[[], Awaitable[RawWebSocket]],
     monitor_service: MonitorService,
     server_log: Records,
 ) -> None:
     viewer = await jp_ws_fetch("jupyterlab-neuron", "monitor", "stream")
     try:
         await read_until(viewer, is_snapshot)
-        flooder = await open_raw(jp_http_port, jp_base_url, jp_auth_header, receive_buffer=4096)
+        flooder = await open_raw()
         sent = 0
         chunk = PING * 1000
         for _ in range(100):  # 100,000 pings (1 MB), as fast as the server takes them
@@ -129,15 +127,13 @@ async def test_a_ping_flood_from_a_client_that_never_reads_is_bounded(
 
 async def test_clients_that_vanish_with_answers_pending_log_once_at_most(
     jp_ws_fetch: Any,
-    jp_http_port: int,
-    jp_base_url: str,
-    jp_auth_header: dict[str, str],
+    open_raw: Callable[[], Awaitable[RawWebSocket]],
     monitor_service: MonitorService,
     server_log: Records,
 ) -> None:
     clients = 5
     for _ in range(clients):
-        ws = await open_raw(jp_http_port, jp_base_url, jp_auth_header, receive_buffer=4096)
+        ws = await open_raw()
         await ws.send_raw(PING * 150)  # under the flood limit: answered, then reset
         ws.abort()
     viewer = await jp_ws_fetch("jupyterlab-neuron", "monitor", "stream")
