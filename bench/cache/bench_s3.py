@@ -31,7 +31,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from jupyterlab_neuron.tests.cache.s3.s3_server import running_server  # noqa: E402
+from jupyterlab_neuron.tests.cache.s3.s3_server import (  # noqa: E402
+    aws_environment,
+    running_server,
+)
 
 BUCKET = "bench"
 PREFIX = "shared/cache/"
@@ -44,15 +47,8 @@ def main() -> None:
     args = parser.parse_args()
 
     with running_server(BUCKET, PREFIX, args.entries, timeout=300) as endpoint:
-        os.environ.update(
-            {
-                "AWS_ACCESS_KEY_ID": "bench",
-                "AWS_SECRET_ACCESS_KEY": "bench",
-                "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_EC2_METADATA_DISABLED": "true",
-                "AWS_ENDPOINT_URL": endpoint,
-            }
-        )
+        os.environ.update(aws_environment(endpoint))
+        os.environ.pop("AWS_PROFILE", None)
         import boto3
 
         from jupyterlab_neuron.cache.processes import StaticCompilerProbe
