@@ -6,11 +6,9 @@ a real child through the simulated tools folder, exactly like a real tool.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
-import time
 from typing import Any
 
 import pytest
@@ -19,7 +17,7 @@ from tornado.httpclient import HTTPClientError
 from jupyterlab_neuron.monitor.service import MonitorService
 from jupyterlab_neuron.simulator.neuron_monitor import RUNTIME_PIDS_ENV
 
-from .conftest import Message, is_snapshot, read_until
+from .conftest import Message, is_snapshot, read_until, wait_until
 from .test_prometheus import promtool_check
 
 
@@ -51,10 +49,7 @@ async def test_stream_pushes_status_then_snapshots(
     finally:
         ws.close()
     # The server notices the closed socket and drops the subscriber.
-    deadline = time.monotonic() + 30
-    while monitor_service.status()["subscribers"] and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert monitor_service.status()["subscribers"] == 0
+    await wait_until(lambda: monitor_service.status()["subscribers"] == 0)
 
 
 async def test_many_tabs_share_one_child(jp_ws_fetch: Any, monitor_service: MonitorService) -> None:
@@ -212,9 +207,7 @@ async def test_restart_after_failure(
 ) -> None:
     monkeypatch.setenv("JUPYTERLAB_NEURON_SIMULATOR_FAIL", "crash")
     await jp_fetch("jupyterlab-neuron", "monitor", "snapshot")
-    deadline = time.monotonic() + 30
-    while monitor_service.status()["state"] != "failed" and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    await wait_until(lambda: monitor_service.status()["state"] == "failed")
     status = json.loads((await jp_fetch("jupyterlab-neuron", "monitor", "status")).body)
     assert status["state"] == "failed"
     assert "2" in status["message"]
