@@ -12,7 +12,7 @@ import { Notice, StateBadge, useRerenderOn } from '../components';
 import { stripAnsi } from '../diagnose';
 import { TRANSLATION_DOMAIN } from '../tokens';
 import type { ICoreHolder, IDiagnosisActions } from './actions';
-import type { IStepDiagnosis } from './session';
+import type { IStepDiagnosis } from './diagnosis';
 import type * as DiagnoseAPI from '../api/diagnose';
 
 /**

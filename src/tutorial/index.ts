@@ -5,6 +5,7 @@
 
 export * from './actions';
 export * from './checks';
+export * from './diagnosis';
 export * from './DiagnosisView';
 export * from './guide';
 export * from './GuideView';

@@ -17,7 +17,7 @@ import {
 import type { Kernel } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DiagnoseClient, errorOutputOf, errorTextOfOutputs } from '../diagnose';
+import { errorOutputOf, errorTextOfOutputs } from '../diagnose';
 import type { INeuronI18n, INeuronMonitor } from '../tokens';
 import {
   EvidenceView,
@@ -27,6 +27,7 @@ import {
   coreReading,
   evaluateEvidence
 } from './checks';
+import { IStepDiagnosis, StepDiagnoses } from './diagnosis';
 import {
   notebookMetadataOf,
   readCells,
@@ -34,7 +35,6 @@ import {
   writeTutorialMetadata
 } from './metadata';
 import { ITutorialStep, ITutorialStepInfo, TutorialProgress } from './progress';
-import type * as DiagnoseAPI from '../api/diagnose';
 
 /**
  * The CSS class of the cells of the step the guide shows.
@@ -45,24 +45,6 @@ export const CURRENT_STEP_CELL_CLASS = 'jp-Neuron-TutorialCell';
  * The CSS class of the cells of a failed step the guide shows.
  */
 export const FAILED_STEP_CELL_CLASS = 'jp-Neuron-TutorialCell-failed';
-
-/**
- * The diagnosis of a failed step.
- */
-export interface IStepDiagnosis {
-  stepId: string;
-  cellId: string;
-  /** The error text sent to the server (stream outputs and traceback). */
-  text: string;
-  state: 'loading' | 'ready' | 'error';
-  result: DiagnoseAPI.Diagnosis | null;
-  /** The catalogue's fallback, for an unknown error. */
-  fallback: DiagnoseAPI.DiagnoseCatalogue['fallback'] | null;
-  /** Action id -> button label, from the catalogue. */
-  labels: Record<string, string>;
-  /** Why the diagnosis failed, when `state` is `error`. */
-  error: string | null;
-}
 
 /**
  * The live reading of the NeuronCores during a training step.
@@ -133,7 +115,11 @@ export class NotebookTutorial implements ITutorialGuideModel {
   constructor(options: NotebookTutorial.IOptions) {
     this._panel = options.panel;
     this._i18n = options.i18n;
-    this._diagnoseClient = options.diagnoseClient;
+    this._diagnoses = new StepDiagnoses({
+      client: options.diagnoseClient,
+      i18n: this._i18n
+    });
+    this._diagnoses.changed.connect(this._emitChanged, this);
     this._monitor = options.monitor;
     this._fetchStepInfo = options.fetchStepInfo;
     this._save = options.save ?? null;
@@ -277,21 +263,21 @@ export class NotebookTutorial implements ITutorialGuideModel {
     if (step.status !== 'failed' || !step.error) {
       return null;
     }
+    const cellId = step.error.cellId;
     const existing = this._diagnoses.get(step.id);
-    if (existing && existing.cellId === step.error.cellId) {
+    if (existing && existing.cellId === cellId) {
       return existing;
     }
     // After a reload: the failed cell's saved outputs still hold the error.
-    const cell = this._cellModel(step.error.cellId);
+    const cell = this._cellModel(cellId);
     if (!cell || cell.type !== 'code') {
       return null;
     }
-    const outputs = (cell as ICodeCellModel).outputs.toJSON();
-    if (!errorOutputOf(outputs)) {
-      return null;
-    }
-    this._diagnose(step.id, step.error.cellId, errorTextOfOutputs(outputs));
-    return this._diagnoses.get(step.id) ?? null;
+    return this._diagnoses.forOutputs(
+      step.id,
+      cellId,
+      (cell as ICodeCellModel).outputs.toJSON()
+    );
   }
 
   get runOnNext(): boolean {
@@ -419,6 +405,7 @@ export class NotebookTutorial implements ITutorialGuideModel {
     }
     this._clearHighlight();
     this._checks.dispose();
+    this._diagnoses.dispose();
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
     this._i18n.changed.disconnect(this._onLanguageChanged, this);
@@ -519,7 +506,7 @@ export class NotebookTutorial implements ITutorialGuideModel {
     });
     const step = this._progress.stepOf(model.id);
     if (step) {
-      this._diagnose(step.id, model.id, errorTextOfOutputs(outputs));
+      this._diagnoses.request(step.id, model.id, errorTextOfOutputs(outputs));
     }
   }
 
@@ -562,10 +549,7 @@ export class NotebookTutorial implements ITutorialGuideModel {
   private _onLanguageChanged(): void {
     this._progress.setupTitle = this._i18n.trans.__('Parameters and setup');
     void this._loadStepInfo();
-    // Diagnoses are written in one language: ask again in the new one.
-    for (const diagnosis of Array.from(this._diagnoses.values())) {
-      this._diagnose(diagnosis.stepId, diagnosis.cellId, diagnosis.text);
-    }
+    this._diagnoses.refresh();
   }
 
   private async _loadStepInfo(): Promise<void> {
@@ -585,60 +569,6 @@ export class NotebookTutorial implements ITutorialGuideModel {
     this._templateTitle = template?.title ?? null;
     this._progress.setStepInfo(template?.steps ?? null);
     this._emitChanged();
-  }
-
-  private _diagnose(stepId: string, cellId: string, text: string): void {
-    const language = this._i18n.language;
-    const token = {};
-    this._diagnosisTokens.set(stepId, token);
-    const entry: IStepDiagnosis = {
-      stepId,
-      cellId,
-      text,
-      state: 'loading',
-      result: null,
-      fallback: null,
-      labels: {},
-      error: null
-    };
-    this._diagnoses.set(stepId, entry);
-    this._emitChanged();
-    const work = async () => {
-      const [result, catalogue] = await Promise.all([
-        this._diagnoseClient.diagnose(text, language),
-        this._diagnoseClient.catalogue(language)
-      ]);
-      return {
-        result,
-        fallback: result.match ? null : catalogue.fallback,
-        labels: catalogue.actions
-      };
-    };
-    work()
-      .then(({ result, fallback, labels }) => {
-        if (this._diagnosisTokens.get(stepId) !== token || this._isDisposed) {
-          return;
-        }
-        this._diagnoses.set(stepId, {
-          ...entry,
-          state: 'ready',
-          result,
-          fallback,
-          labels
-        });
-        this._emitChanged();
-      })
-      .catch(reason => {
-        if (this._diagnosisTokens.get(stepId) !== token || this._isDisposed) {
-          return;
-        }
-        this._diagnoses.set(stepId, {
-          ...entry,
-          state: 'error',
-          error: reason instanceof Error ? reason.message : String(reason)
-        });
-        this._emitChanged();
-      });
   }
 
   private _writeMetadata(): void {
@@ -714,7 +644,6 @@ export class NotebookTutorial implements ITutorialGuideModel {
 
   private _panel: NotebookPanel;
   private _i18n: INeuronI18n;
-  private _diagnoseClient: DiagnoseClient;
   private _monitor: INeuronMonitor | null;
   private _fetchStepInfo: NotebookTutorial.StepInfoFetcher;
   private _save: ((panel: NotebookPanel) => Promise<void>) | null;
@@ -726,8 +655,7 @@ export class NotebookTutorial implements ITutorialGuideModel {
   private _progress: TutorialProgress;
   private _checks: StepChecks;
   private _templateTitle: string | null = null;
-  private _diagnoses = new Map<string, IStepDiagnosis>();
-  private _diagnosisTokens = new Map<string, object>();
+  private _diagnoses: StepDiagnoses;
   private _cellsTimer: ReturnType<typeof setTimeout> | null = null;
   private _saveTimer: ReturnType<typeof setTimeout> | null = null;
   private _isDisposed = false;
@@ -762,7 +690,8 @@ export namespace NotebookTutorial {
     /** The notebook (its context must be ready). */
     panel: NotebookPanel;
     i18n: INeuronI18n;
-    diagnoseClient: DiagnoseClient;
+    /** The error catalogue's client (`DiagnoseClient`). */
+    diagnoseClient: StepDiagnoses.IClient;
     /** The live monitor, when installed. */
     monitor: INeuronMonitor | null;
     /** The services of the step checks of this notebook. */

@@ -9,7 +9,7 @@ import { NeuronI18n } from '../../i18n';
 import { CommandIDs, INeuronCompileCache, NeuronLanguage } from '../../tokens';
 import { DiagnosisActions } from '../actions';
 import { DiagnosisView } from '../DiagnosisView';
-import type { IStepDiagnosis } from '../session';
+import type { IStepDiagnosis } from '../diagnosis';
 import {
   IRecordedDiagnosis,
   catalogues,

@@ -13,12 +13,8 @@ import {
 } from '../checks';
 import { GuideView } from '../GuideView';
 import { ITutorialCell, ITutorialStep, TutorialProgress } from '../progress';
-import {
-  ILiveCores,
-  IStepDiagnosis,
-  ITutorialGuideModel,
-  needsRun
-} from '../session';
+import type { IStepDiagnosis } from '../diagnosis';
+import { ILiveCores, ITutorialGuideModel, needsRun } from '../session';
 import { catalogues, neuroncoresUnavailable } from './diagnoses';
 import { snapshotOf } from './fakes';
 
