@@ -15,13 +15,10 @@ from typing import Any, TextIO
 from neuron_kernel_helpers.i18n import LANGUAGES
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
+from ..simulator.arguments import one_of
 
-def instance_type_argument(value: str) -> str:
-    """argparse type: a known instance type name."""
-    if value not in INSTANCE_TYPES:
-        known = ", ".join(INSTANCE_TYPES)
-        raise argparse.ArgumentTypeError(f"unknown instance type {value!r} (known: {known})")
-    return value
+#: argparse type: a known instance type name (the simulated tools check theirs the same way).
+instance_type_argument = one_of("instance type", INSTANCE_TYPES)
 
 
 def positive_seconds(value: str) -> float:
