@@ -20,6 +20,17 @@ V2024 = "neuronxcc-2.15.128.0+56dc5a86"
 V2023 = "neuronxcc-2.8.0.25+a3ad0f342"
 V2022 = "USER_neuroncc-2.4.0.21+b7621be18"
 
+#: Entry (module) folder names: 2024 naming (``+`` hash), 2023, 2022 and its inner folder.
+M1 = "MODULE_11111111111111111111+d41d8cd9"
+M2 = "MODULE_22222222222222222222+d41d8cd9"
+M3 = "MODULE_33333333333333333333+d41d8cd9"
+M4 = "MODULE_44444444444444444444+d41d8cd9"
+M24 = "MODULE_98ba4c9111d5882d2331+39f12043"
+M24B = "MODULE_0123456789abcdef0123+d41d8cd9"
+M23 = "MODULE_10344627350939427397+39f12043"
+M22 = "MODULE_10344627350939427397"
+INNER = "MODULE_0_SyncTensorsGraph.314_10344627350939427397_ip-172-31-60-112-3ba6bb0f"
+
 #: A long time ago, so every lock written at this time is stale.
 OLD = time.time() - 7 * 86400
 

@@ -1,18 +1,23 @@
 """Fixtures of the cache tests: a cache root in ``tmp_path``, a fake process
-table, a scanner, a folder outside every root that must stay intact, and
-``jupyter neuron cache`` run in the test's process on chosen roots."""
+table, a scanner, a folder outside every root that must stay intact, a service
+on the root and its cleaning, and ``jupyter neuron cache`` run in the test's
+process on chosen roots."""
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jupyterlab_neuron.cache.actions import CleanRequest
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe
 from jupyterlab_neuron.cache.scanner import CompileCacheScanner
+from jupyterlab_neuron.cache.service import CacheServiceConfig, CompileCacheService
 from jupyterlab_neuron.cli import main
 
 from .builders import CacheTree, write
@@ -85,3 +90,57 @@ class CacheCommand:
     def err(self) -> str:
         """What went to stderr since the last read."""
         return self.capsys.readouterr().err
+
+
+def mode_bits_access(path: str, mode: int) -> bool:
+    """``os.access`` as an unprivileged owner sees it (tests may run as root,
+    which ignores permission bits)."""
+    bits = stat.S_IMODE(os.stat(path).st_mode)
+    wanted = {os.R_OK: 0o400, os.W_OK: 0o200, os.X_OK: 0o100}
+    return all(bits & wanted[flag] for flag in wanted if mode & flag)
+
+
+class FakeMonitor:
+    """Stands in for the monitor service: which models are loaded."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+
+    def loaded_model_paths(self) -> set[str]:
+        return set(self.paths)
+
+
+def make_service(
+    tree: CacheTree,
+    probe: StaticCompilerProbe,
+    monitor: FakeMonitor | None = None,
+    **config: Any,
+) -> CompileCacheService:
+    """A service on ``tree``'s root only, with the fake process table (and monitor)."""
+    return CompileCacheService(
+        CacheServiceConfig(cli_roots=[str(tree.root)], only_cli_roots=True, **config),
+        compiler_probe=probe,
+        loaded_models=(lambda: monitor) if monitor is not None else None,
+    )
+
+
+def ids(service: CompileCacheService, *modules: str) -> tuple[str, ...]:
+    """The entry ids of ``modules``, from a fresh scan."""
+    by_module = {entry.module: entry.id for entry in service.snapshot(refresh=True).entries}
+    return tuple(by_module[module] for module in modules)
+
+
+def present(tree: CacheTree) -> set[str]:
+    """The entry folder names left in ``tree``'s version folders."""
+    return {
+        path.name
+        for version in tree.root.iterdir()
+        if version.name.startswith(("neuronxcc-", "USER_"))
+        for path in version.iterdir()
+    }
+
+
+def clean_as_planned(service: CompileCacheService, request: CleanRequest) -> dict[str, Any]:
+    """The dry run of ``request``, then the cleaning of exactly that plan (English JSON)."""
+    plan = service.plan(request)
+    return service.clean(request, plan.token).to_dict("en")

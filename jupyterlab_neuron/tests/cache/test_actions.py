@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 import threading
 import time
 from pathlib import Path
@@ -21,64 +20,25 @@ from jupyterlab_neuron.cache.errors import (
     UnknownIdError,
 )
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe
-from jupyterlab_neuron.cache.service import CacheServiceConfig, CompileCacheService
+from jupyterlab_neuron.cache.service import CompileCacheService
 
-from .builders import OLD, V2022, V2023, V2024, CacheTree, running, write
-
-M1 = "MODULE_11111111111111111111+d41d8cd9"
-M2 = "MODULE_22222222222222222222+d41d8cd9"
-M3 = "MODULE_33333333333333333333+d41d8cd9"
-M4 = "MODULE_44444444444444444444+d41d8cd9"
-M23 = "MODULE_10344627350939427397+39f12043"
-M22 = "MODULE_10344627350939427397"
-INNER = "MODULE_0_SyncTensorsGraph.314_10344627350939427397_ip-172-31-60-112-3ba6bb0f"
-
-
-class FakeMonitor:
-    """Stands in for the monitor service: which models are loaded."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.paths = paths
-
-    def loaded_model_paths(self) -> set[str]:
-        return set(self.paths)
-
-
-def _mode_bits_access(path: str, mode: int) -> bool:
-    bits = stat.S_IMODE(os.stat(path).st_mode)
-    return not (mode & os.W_OK and not bits & 0o200)
-
-
-def make_service(
-    tree: CacheTree,
-    probe: StaticCompilerProbe,
-    monitor: FakeMonitor | None = None,
-    **config: Any,
-) -> CompileCacheService:
-    return CompileCacheService(
-        CacheServiceConfig(cli_roots=[str(tree.root)], only_cli_roots=True, **config),
-        compiler_probe=probe,
-        loaded_models=(lambda: monitor) if monitor is not None else None,
-    )
-
-
-def ids(service: CompileCacheService, *modules: str) -> tuple[str, ...]:
-    by_module = {entry.module: entry.id for entry in service.snapshot(refresh=True).entries}
-    return tuple(by_module[module] for module in modules)
-
-
-def present(tree: CacheTree) -> set[str]:
-    return {
-        path.name
-        for version in tree.root.iterdir()
-        if version.name.startswith(("neuronxcc-", "USER_"))
-        for path in version.iterdir()
-    }
-
-
-def run(service: CompileCacheService, request: CleanRequest) -> dict[str, Any]:
-    plan = service.plan(request)
-    return service.clean(request, plan.token).to_dict("en")
+from .builders import (
+    INNER,
+    M1,
+    M2,
+    M3,
+    M4,
+    M22,
+    M23,
+    OLD,
+    V2022,
+    V2023,
+    V2024,
+    CacheTree,
+    running,
+    write,
+)
+from .conftest import FakeMonitor, clean_as_planned, ids, make_service, mode_bits_access, present
 
 
 @pytest.fixture
@@ -123,7 +83,7 @@ def test_delete_all_failed_in_every_naming(tree: CacheTree, service: CompileCach
     tree.entry(V2024, M2, "success")
     tree.entry(V2023, M23, "failed")
     tree.entry(V2022, M22, "failed", inner=INNER)
-    done = run(service, CleanRequest(failed=True))
+    done = clean_as_planned(service, CleanRequest(failed=True))
     assert len(done["removed"]) == 3
     assert present(tree) == {M2}
     assert all(item["reasons"] == ["failed"] for item in done["items"])
@@ -134,7 +94,7 @@ def test_clear_stale_locks_removes_only_the_lock_files(
 ) -> None:
     locked = tree.entry(V2024, M1, "locked")
     inner_locked = tree.entry(V2022, M22, "locked", inner=INNER)
-    done = run(service, CleanRequest(stale_locks=True))
+    done = clean_as_planned(service, CleanRequest(stale_locks=True))
     assert sorted(item["kind"] for item in done["items"]) == ["lock", "lock"]
     assert done["bytes_freed"] == 0
     assert sorted(os.listdir(locked)) == ["model.hlo_module.pb"]
@@ -163,7 +123,7 @@ def test_old_versions_keep_the_newest_and_remove_emptied_version_folders(
     write(tree.root / V2023 / "notes.txt", b"12345")
     tree.entry(V2022, M22, "failed", inner=INNER)
     write(tree.root / "README", b"mine")
-    done = run(service, CleanRequest(old_versions=True))
+    done = clean_as_planned(service, CleanRequest(old_versions=True))
     kinds = sorted((item["kind"], item["version"]) for item in done["items"])
     assert kinds == [("entry", V2022), ("entry", V2023), ("version", V2022), ("version", V2023)]
     log_bytes = len("ERROR [neuronx-cc]: compilation failed\n")
@@ -178,7 +138,7 @@ def test_a_version_folder_with_unknown_folders_is_kept(
     tree.entry(V2024, M1, "success")
     tree.entry(V2023, M23, "success")
     (tree.root / V2023 / "something-else").mkdir()
-    done = run(service, CleanRequest(old_versions=True))
+    done = clean_as_planned(service, CleanRequest(old_versions=True))
     assert [item["kind"] for item in done["items"]] == ["entry"]
     assert [item["reason"] for item in done["skipped"]] == ["version_kept"]
     assert (tree.root / V2023 / "something-else").is_dir()
@@ -189,7 +149,7 @@ def test_remove_a_chosen_version(tree: CacheTree, service: CompileCacheService) 
     tree.entry(V2023, M23, "success")
     snapshot = service.snapshot(refresh=True)
     newest = next(v for v in snapshot.roots[0].versions if v.name == V2024)
-    run(service, CleanRequest(versions=(newest.id,)))
+    clean_as_planned(service, CleanRequest(versions=(newest.id,)))
     assert sorted(os.listdir(tree.root)) == sorted([V2023, "lock"])
 
 
@@ -200,7 +160,7 @@ def test_prune_to_a_size_quota_least_recently_used_first(
         entry = tree.entry(V2024, module, "success", size=100)  # 300 bytes each
         used = OLD + 1000 * (4 - index)  # M4 used longest ago
         os.utime(entry / "model.neff", (used, OLD))
-    done = run(service, CleanRequest(max_bytes=650))
+    done = clean_as_planned(service, CleanRequest(max_bytes=650))
     assert [item["module"] for item in done["items"]] == sorted([M4, M3])
     assert all(item["reasons"] == ["quota"] for item in done["items"])
     assert present(tree) == {M1, M2}
@@ -226,7 +186,7 @@ def test_wipe_needs_one_root_and_keeps_what_is_not_the_cache(
     with pytest.raises(InvalidRequestError):
         service.plan(CleanRequest(wipe=True))
     root_id = service.discover().roots[0].id
-    done = run(service, CleanRequest(wipe=True, roots=(root_id,)))
+    done = clean_as_planned(service, CleanRequest(wipe=True, roots=(root_id,)))
     assert sorted(item["kind"] for item in done["items"]) == [
         "entry",
         "entry",
@@ -246,7 +206,7 @@ def test_never_touches_compiling_or_in_use_entries(
     service = make_service(tree, probe, monitor)
     root_id = service.discover().roots[0].id
     request = CleanRequest(entries=ids(service, M1, M2, M3), wipe=True, roots=(root_id,))
-    done = run(service, request)
+    done = clean_as_planned(service, request)
     assert [item["module"] for item in done["items"]] == [M3]
     assert sorted((item["reason"], item["path"].split("/")[-1]) for item in done["skipped"]) == [
         ("compiling", M1),
@@ -273,7 +233,7 @@ def test_unknown_ids_are_refused(tree: CacheTree, service: CompileCacheService) 
 
 def test_read_only_root_is_refused(tree: CacheTree, probe: StaticCompilerProbe) -> None:
     tree.entry(V2024, M1, "failed")
-    service = make_service(tree, probe, access=_mode_bits_access)
+    service = make_service(tree, probe, access=mode_bits_access)
     tree.root.chmod(0o555)
     try:
         with pytest.raises(CacheConflictError) as caught:
@@ -294,7 +254,7 @@ def test_a_linked_entry_is_removed_as_a_link_only(
     tree.entry(V2024, M1, "success")
     os.symlink(outside, tree.root / V2024 / M2)
     (entry_id,) = ids(service, M2)
-    done = run(service, CleanRequest(entries=(entry_id,)))
+    done = clean_as_planned(service, CleanRequest(entries=(entry_id,)))
     assert done["removed"] == [entry_id] and done["bytes_freed"] == 0
     assert done["items"][0]["symlink"] is True
     assert not os.path.lexists(tree.root / V2024 / M2)
@@ -307,7 +267,7 @@ def test_a_link_inside_an_entry_is_never_followed(
     entry = tree.entry(V2024, M1, "failed", size=10)
     os.symlink(outside / "precious.bin", entry / "model.neff.bak")
     os.symlink(outside, entry / "more")
-    done = run(service, CleanRequest(failed=True))
+    done = clean_as_planned(service, CleanRequest(failed=True))
     assert done["bytes_freed"] == 10 + len("ERROR [neuronx-cc]: compilation failed\n")
     assert present(tree) == set()
 
@@ -319,7 +279,7 @@ def test_a_linked_old_version_is_removed_as_a_link(
     elsewhere = CacheTree(tmp_path / "elsewhere")
     elsewhere.entry(V2023, M23, "success")
     os.symlink(elsewhere.root / V2023, tree.root / V2023)
-    done = run(service, CleanRequest(old_versions=True))
+    done = clean_as_planned(service, CleanRequest(old_versions=True))
     assert [(item["kind"], item["symlink"]) for item in done["items"]] == [("version", True)]
     assert not os.path.lexists(tree.root / V2023)
     assert (elsewhere.root / V2023 / M23 / "model.neff").exists()
@@ -432,7 +392,7 @@ def test_a_trash_folder_that_is_a_link_is_refused(
 ) -> None:
     tree.entry(V2024, M1, "failed")
     os.symlink(outside, tree.root / ".jupyterlab-neuron-trash")
-    done = run(service, CleanRequest(failed=True))
+    done = clean_as_planned(service, CleanRequest(failed=True))
     assert done["removed"] == [] and len(done["failed"]) == 1
     assert present(tree) == {M1}
     assert sorted(os.listdir(outside)) == ["model.done", "model.neff", "precious.bin"]
@@ -506,7 +466,7 @@ def test_each_removal_is_logged(
 ) -> None:
     tree.entry(V2024, M1, "failed")
     with caplog.at_level(logging.INFO, logger="jupyterlab_neuron.cache"):
-        run(service, CleanRequest(failed=True))
+        clean_as_planned(service, CleanRequest(failed=True))
     messages = [record.getMessage() for record in caplog.records]
     assert any("removed entry" in message and M1 in message for message in messages)
     assert any("removed 1 item(s)" in message for message in messages)

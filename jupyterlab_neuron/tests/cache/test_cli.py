@@ -16,13 +16,8 @@ from jupyterlab_neuron.cli import main
 from jupyterlab_neuron.cli.cache import LIST_KEYS, format_bytes, parse_size
 from neuron_kernel_helpers.i18n import display_width
 
-from .builders import V2023, V2024, CacheTree
+from .builders import M1, M2, M23, V2023, V2024, CacheTree
 from .conftest import CacheCommand
-
-M1 = "MODULE_11111111111111111111+d41d8cd9"
-M2 = "MODULE_22222222222222222222+d41d8cd9"
-M23 = "MODULE_10344627350939427397+39f12043"
-
 
 pytestmark = pytest.mark.usefixtures("cli_isolated")
 

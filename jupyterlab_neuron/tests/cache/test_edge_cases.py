@@ -13,8 +13,8 @@ from jupyterlab_neuron.cache.listing import EntryQuery
 from jupyterlab_neuron.cache.processes import StaticCompilerProbe
 from jupyterlab_neuron.cache.service import CompileCacheService
 
-from .builders import OLD, V2024, CacheTree, write
-from .test_actions import M1, M2, M3, ids, make_service, present, run
+from .builders import M1, M2, M3, OLD, V2024, CacheTree, write
+from .conftest import clean_as_planned, ids, make_service, present
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_an_entry_holding_a_lock_folder_or_link_can_be_removed(
     snapshot = service.snapshot(refresh=True)
     # Like the scanner: only a regular file is a lock.
     assert {entry.module: entry.locked for entry in snapshot.entries} == {M1: False, M2: False}
-    done = run(service, CleanRequest(failed=True))
+    done = clean_as_planned(service, CleanRequest(failed=True))
     assert done["failed"] == []
     assert sorted(done["removed"]) == sorted(ids_of(snapshot, M1, M2))
     assert present(tree) == set()
@@ -64,7 +64,7 @@ def test_a_link_where_an_entry_folder_belongs_is_a_link_not_an_empty_entry(
     assert page["items"][0]["symlink"] is True
     # Removed as a link only (the outside fixture checks its files are intact).
     (link_id,) = ids(service, M2)
-    done = run(service, CleanRequest(entries=(link_id,)))
+    done = clean_as_planned(service, CleanRequest(entries=(link_id,)))
     assert done["removed"] == [link_id] and done["bytes_freed"] == 0
     assert not os.path.lexists(tree.root / V2024 / M2)
     assert present(tree) == {M1, M3}
@@ -76,7 +76,7 @@ def test_links_are_not_pruned_by_a_size_quota_nor_wiped_as_failed(
     tree.entry(V2024, M1, "success")
     os.symlink(outside, tree.root / V2024 / M2)
     os.utime(tree.root / V2024 / M2, (OLD - 3600, OLD - 3600), follow_symlinks=False)
-    done = run(service, CleanRequest(max_bytes=0))
+    done = clean_as_planned(service, CleanRequest(max_bytes=0))
     assert [item["path"] for item in done["items"]] == [f"{V2024}/{M1}"]
     assert present(tree) == {M2}
 

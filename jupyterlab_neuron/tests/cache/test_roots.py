@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,7 @@ from jupyterlab_neuron.cache.roots import (
 )
 
 from .builders import V2024, write
-
-
-def _mode_bits_access(path: str, mode: int) -> bool:
-    """``os.access`` as an unprivileged owner sees it (tests may run as root,
-    which ignores permission bits)."""
-    bits = stat.S_IMODE(os.stat(path).st_mode)
-    wanted = {os.R_OK: 0o400, os.W_OK: 0o200, os.X_OK: 0o100}
-    return all(bits & wanted[flag] for flag in wanted if mode & flag)
+from .conftest import mode_bits_access
 
 
 def _cache(path: Path) -> Path:
@@ -142,12 +134,12 @@ def test_read_only_and_unreadable_roots(tmp_path: Path) -> None:
     unreadable = _cache(tmp_path / "secret")
     unreadable.chmod(0o000)
     try:
-        ro = describe_root(str(read_only), ["settings"], access=_mode_bits_access)
+        ro = describe_root(str(read_only), ["settings"], access=mode_bits_access)
         assert ro.state == "read_only" and ro.scannable and not ro.writable
         english = ro.message("en")
         assert f"{read_only}/lock" in english and "runtime" in english
         assert "ランタイム" in ro.message("ja")
-        hidden = describe_root(str(unreadable), ["settings"], access=_mode_bits_access)
+        hidden = describe_root(str(unreadable), ["settings"], access=mode_bits_access)
         assert hidden.state == "unreadable" and not hidden.scannable
         assert "読み取れません" in hidden.message("ja")
     finally:

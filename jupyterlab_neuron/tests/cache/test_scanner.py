@@ -23,13 +23,21 @@ from jupyterlab_neuron.cache.scanner import (
     version_sort_key,
 )
 
-from .builders import OLD, V2022, V2023, V2024, CacheTree, running, scan, write
-
-M24 = "MODULE_98ba4c9111d5882d2331+39f12043"
-M24B = "MODULE_0123456789abcdef0123+d41d8cd9"
-M23 = "MODULE_10344627350939427397+39f12043"
-M22 = "MODULE_10344627350939427397"
-INNER = "MODULE_0_SyncTensorsGraph.314_10344627350939427397_ip-172-31-60-112-3ba6bb0f"
+from .builders import (
+    INNER,
+    M22,
+    M23,
+    M24,
+    M24B,
+    OLD,
+    V2022,
+    V2023,
+    V2024,
+    CacheTree,
+    running,
+    scan,
+    write,
+)
 
 
 def by_module(snapshot: object) -> dict[str, object]:
