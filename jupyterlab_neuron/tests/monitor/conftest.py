@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -47,6 +49,16 @@ REPORT_VARIANTS = [
 def load_fixture(name: str) -> Any:
     """A JSON fixture of this folder."""
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def promtool_check(text: str) -> subprocess.CompletedProcess[str]:
+    """``promtool check metrics`` on ``text``; skips the test without promtool."""
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (Debian package 'prometheus'); CI installs it")
+    return subprocess.run(
+        [promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60
+    )
 
 
 def simulator_argv(instance: str, scenario: str, *extra: str) -> list[str]:

@@ -17,8 +17,7 @@ from tornado.httpclient import HTTPClientError
 from jupyterlab_neuron.monitor.service import MonitorService
 from jupyterlab_neuron.simulator.neuron_monitor import RUNTIME_PIDS_ENV
 
-from .conftest import Message, is_snapshot, read_until, wait_until
-from .test_prometheus import promtool_check
+from .conftest import Message, is_snapshot, promtool_check, read_until, wait_until
 
 
 def states(messages: list[Message]) -> list[str]:

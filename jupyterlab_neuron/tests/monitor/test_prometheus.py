@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
-import subprocess
 
 import pytest
 
@@ -17,22 +15,13 @@ from jupyterlab_neuron.monitor.prometheus import (
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
-from .conftest import REPORT_VARIANTS, load_fixture
+from .conftest import REPORT_VARIANTS, load_fixture, promtool_check
 
-PROMTOOL = shutil.which("promtool")
 COMMON = (
     'availability_zone="ap-northeast-1a",instance_id="i-0123456789abcdef0",'
     'instance_name="bert-notebook",instance_type="inf2.xlarge",region="ap-northeast-1",'
     'subnet_id="subnet-0a1b2c3d4e5f67890"'
 )
-
-
-def promtool_check(text: str) -> subprocess.CompletedProcess[str]:
-    if PROMTOOL is None:
-        pytest.skip("promtool is not installed (Debian package 'prometheus'); CI installs it")
-    return subprocess.run(
-        [PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60
-    )
 
 
 def samples(text: str) -> dict[str, float]:
