@@ -5,6 +5,7 @@
 
 import type { ICommandPalette, IPaletteItem } from '@jupyterlab/apputils';
 import type { ILauncher } from '@jupyterlab/launcher';
+import type { CommandRegistry } from '@lumino/commands';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import type { INeuronI18n } from './tokens';
@@ -39,6 +40,28 @@ export function addCategoryItems(
   items: () => CategoryItem[]
 ): CategoryItems {
   return new CategoryItems(i18n, targets, items);
+}
+
+/**
+ * Add commands, each with a palette item in the "Neuron" category (the
+ * commands a plugin offers besides its main-area view).
+ *
+ * @param commands - the commands, by id, in the palette's order
+ * @returns the palette items (see {@link addCategoryItems})
+ */
+export function addPaletteCommands(
+  registry: CommandRegistry,
+  i18n: INeuronI18n,
+  palette: ICommandPalette | null,
+  commands: Record<string, CommandRegistry.ICommandOptions>
+): CategoryItems {
+  const ids = Object.keys(commands);
+  for (const id of ids) {
+    registry.addCommand(id, commands[id]);
+  }
+  return addCategoryItems(i18n, { palette }, () =>
+    ids.map(command => ({ palette: { command } }))
+  );
 }
 
 /**

@@ -12,7 +12,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { addCategoryItems } from '../categoryItems';
+import { addPaletteCommands } from '../categoryItems';
 import { addMainAreaView } from '../mainAreaView';
 import { followSettings } from '../settings';
 import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../tokens';
@@ -72,21 +72,20 @@ export const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
       launcher,
       restorer
     });
-    commands.addCommand(CommandIDs.refreshCompileCache, {
-      label: () => i18n.trans.__('Rescan Compile Caches'),
-      caption: () => i18n.trans.__('Scan the compile caches again now'),
-      execute: async () => {
-        // A hidden model fetches nothing: show the view first.
-        if (!model.isVisible) {
-          await commands.execute(CommandIDs.openCompileCache);
+    addPaletteCommands(commands, i18n, palette, {
+      [CommandIDs.refreshCompileCache]: {
+        label: () => i18n.trans.__('Rescan Compile Caches'),
+        caption: () => i18n.trans.__('Scan the compile caches again now'),
+        execute: async () => {
+          // A hidden model fetches nothing: show the view first.
+          if (!model.isVisible) {
+            await commands.execute(CommandIDs.openCompileCache);
+          }
+          await model.refresh();
         }
-        await model.refresh();
       }
     });
     addCacheCommands({ commands, cache: model, i18n });
-    addCategoryItems(i18n, { palette }, () => [
-      { palette: { command: CommandIDs.refreshCompileCache } }
-    ]);
     return model;
   }
 };

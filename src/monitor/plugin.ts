@@ -14,7 +14,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { Signal } from '@lumino/signaling';
 
-import { addCategoryItems } from '../categoryItems';
+import { addPaletteCommands } from '../categoryItems';
 import type { CoresModel } from '../cores/model';
 import { INeuronCores } from '../cores/plugin';
 import { addMainAreaView } from '../mainAreaView';
@@ -97,15 +97,14 @@ export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
       launcher,
       restorer
     });
-    commands.addCommand(CommandIDs.restartMonitor, {
-      label: () => i18n.trans.__('Restart neuron-monitor'),
-      caption: () =>
-        i18n.trans.__("Start the server's neuron-monitor again now"),
-      execute: () => model.restart()
+    addPaletteCommands(commands, i18n, palette, {
+      [CommandIDs.restartMonitor]: {
+        label: () => i18n.trans.__('Restart neuron-monitor'),
+        caption: () =>
+          i18n.trans.__("Start the server's neuron-monitor again now"),
+        execute: () => model.restart()
+      }
     });
-    addCategoryItems(i18n, { palette }, () => [
-      { palette: { command: CommandIDs.restartMonitor } }
-    ]);
 
     statusBar?.registerStatusItem('jupyterlab-neuron:monitor-status', {
       item: new MonitorStatusItem({

@@ -12,7 +12,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { createCompileCacheSection } from '../cache/section';
-import { addCategoryItems } from '../categoryItems';
+import { addPaletteCommands } from '../categoryItems';
 import type { ClusterModel } from '../cluster/model';
 import { INeuronCluster } from '../cluster/plugin';
 import { createClusterSection } from '../cluster/section';
@@ -98,29 +98,27 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(panel, 'left', { rank: 900 });
     restorer?.add(panel, NeuronPanel.ID);
 
-    const { commands } = app;
-    commands.addCommand(CommandIDs.openPanel, {
-      label: () => i18n.trans.__('Open Neuron Panel'),
-      caption: () => i18n.trans.__('Show the AWS Neuron sidebar'),
-      icon: args => (args.isPalette ? undefined : neuronIcon),
-      execute: () => {
-        app.shell.activateById(panel.id);
+    addPaletteCommands(app.commands, i18n, palette, {
+      [CommandIDs.openPanel]: {
+        label: () => i18n.trans.__('Open Neuron Panel'),
+        caption: () => i18n.trans.__('Show the AWS Neuron sidebar'),
+        icon: args => (args.isPalette ? undefined : neuronIcon),
+        execute: () => {
+          app.shell.activateById(panel.id);
+        }
+      },
+      [CommandIDs.refreshEnvironment]: {
+        label: () => i18n.trans.__('Refresh Neuron Environment'),
+        caption: () =>
+          i18n.trans.__(
+            'Run the Neuron tools again and reload the environment'
+          ),
+        execute: async () => {
+          // Showing the panel first: a hidden model fetches nothing.
+          app.shell.activateById(panel.id);
+          await environment.refresh();
+        }
       }
     });
-    commands.addCommand(CommandIDs.refreshEnvironment, {
-      label: () => i18n.trans.__('Refresh Neuron Environment'),
-      caption: () =>
-        i18n.trans.__('Run the Neuron tools again and reload the environment'),
-      execute: async () => {
-        // Showing the panel first: a hidden model fetches nothing.
-        app.shell.activateById(panel.id);
-        await environment.refresh();
-      }
-    });
-
-    addCategoryItems(i18n, { palette }, () => [
-      { palette: { command: CommandIDs.openPanel } },
-      { palette: { command: CommandIDs.refreshEnvironment } }
-    ]);
   }
 };

@@ -17,7 +17,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { addCategoryItems } from '../categoryItems';
+import { addPaletteCommands } from '../categoryItems';
 import {
   CommandIDs,
   INeuronCompileCache,
@@ -114,40 +114,38 @@ export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
       });
     });
 
-    commands.addCommand(CommandIDs.toggleTutorial, {
-      label: () => i18n.trans.__('Tutorial Mode'),
-      caption: () =>
-        i18n.trans.__(
-          'Follow this notebook step by step with the tutorial guide'
-        ),
-      isEnabled: () => tracker.currentWidget !== null,
-      isToggled: () => manager.isActive(tracker.currentWidget),
-      execute: async () => {
-        const panel = tracker.currentWidget;
-        if (!panel) {
-          return;
+    addPaletteCommands(commands, i18n, palette, {
+      [CommandIDs.toggleTutorial]: {
+        label: () => i18n.trans.__('Tutorial Mode'),
+        caption: () =>
+          i18n.trans.__(
+            'Follow this notebook step by step with the tutorial guide'
+          ),
+        isEnabled: () => tracker.currentWidget !== null,
+        isToggled: () => manager.isActive(tracker.currentWidget),
+        execute: async () => {
+          const panel = tracker.currentWidget;
+          if (!panel) {
+            return;
+          }
+          if (manager.isActive(panel)) {
+            manager.stop(panel);
+          } else {
+            await startAndShow(panel);
+          }
         }
-        if (manager.isActive(panel)) {
-          manager.stop(panel);
-        } else {
-          await startAndShow(panel);
+      },
+      [CommandIDs.openTutorialGuide]: {
+        label: () => i18n.trans.__('Open Tutorial Guide'),
+        caption: () =>
+          i18n.trans.__('Show the tutorial guide in the right sidebar'),
+        execute: () => {
+          app.shell.activateById(guide.id);
         }
-      }
-    });
-    commands.addCommand(CommandIDs.openTutorialGuide, {
-      label: () => i18n.trans.__('Open Tutorial Guide'),
-      caption: () =>
-        i18n.trans.__('Show the tutorial guide in the right sidebar'),
-      execute: () => {
-        app.shell.activateById(guide.id);
       }
     });
     manager.changed.connect(() => {
       commands.notifyCommandChanged(CommandIDs.toggleTutorial);
     });
-    addCategoryItems(i18n, { palette }, () => [
-      { palette: { command: CommandIDs.toggleTutorial } },
-      { palette: { command: CommandIDs.openTutorialGuide } }
-    ]);
   }
 };
