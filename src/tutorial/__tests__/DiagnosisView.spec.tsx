@@ -438,21 +438,11 @@ describe('DiagnosisView', () => {
   });
 });
 
-/**
- * Every entry of the catalogue, as the server diagnoses its recorded sample:
- * the explanation shown is the entry's own, in the user's language, and each
- * of its actions is offered and does what it says.
- */
 describe('DiagnosisView: the compile cache through its command', () => {
   const details = (compileCacheLocked.en as { details: Record<string, string> })
     .details;
 
-  it('clears the stale locks of the root the error names, after the dry run', async () => {
-    const cache = fakeCacheWith('', details.cache_root);
-    const { showDialog } = showDiagnosis(compileCacheLocked, {
-      lang: 'en',
-      cache: cache as unknown as INeuronCompileCache
-    });
+  async function clearStaleLocks(): Promise<void> {
     await act(async () => {
       fireEvent.click(
         screen.getByRole('button', {
@@ -460,6 +450,15 @@ describe('DiagnosisView: the compile cache through its command', () => {
         })
       );
     });
+  }
+
+  it('clears the stale locks of the root the error names, after the dry run', async () => {
+    const cache = fakeCacheWith('', details.cache_root);
+    const { showDialog } = showDiagnosis(compileCacheLocked, {
+      lang: 'en',
+      cache: cache as unknown as INeuronCompileCache
+    });
+    await clearStaleLocks();
     expect(cache.dryRun).toHaveBeenCalledWith({
       roots: ['r'],
       stale_locks: true
@@ -477,13 +476,7 @@ describe('DiagnosisView: the compile cache through its command', () => {
       lang: 'en',
       cache: cache as unknown as INeuronCompileCache
     });
-    await act(async () => {
-      fireEvent.click(
-        screen.getByRole('button', {
-          name: catalogues.en.actions['clear-stale-locks']
-        })
-      );
-    });
+    await clearStaleLocks();
     // The status was asked for again before giving up on the root.
     expect(cache.refresh).toHaveBeenCalledTimes(1);
     expect(cache.dryRun).not.toHaveBeenCalled();
@@ -507,6 +500,11 @@ describe('DiagnosisView: the compile cache through its command', () => {
   });
 });
 
+/**
+ * Every entry of the catalogue, as the server diagnoses its recorded sample:
+ * the explanation shown is the entry's own, in the user's language, and each
+ * of its actions is offered and does what it says.
+ */
 describe('DiagnosisView: every catalogue entry', () => {
   /** Markdown-style inline code is shown as code: compare the words. */
   const plain = (text: string) => text.replace(/`/g, '');

@@ -17,18 +17,7 @@ import type { IStepDiagnosis } from '../diagnosis';
 import { ILiveCores, ITutorialGuideModel, needsRun } from '../session';
 import { catalogues, neuroncoresUnavailable } from './diagnoses';
 import { snapshotOf } from './fakes';
-
-function code(id: string, step: string): ITutorialCell {
-  return {
-    id,
-    type: 'code',
-    step,
-    role: 'code',
-    source: '',
-    executionCount: null,
-    hasError: false
-  };
-}
+import { codeCell as code } from './notebooks';
 
 function explanation(id: string, step: string, heading: string): ITutorialCell {
   return { ...code(id, step), type: 'markdown', source: `## ${heading}` };

@@ -17,24 +17,16 @@ import { FakeCompileCache } from '../../cache/__tests__/fakeCache';
 import { NeuronI18n } from '../../i18n';
 import { ITutorialCell, TutorialProgress } from '../progress';
 import { FakeMonitor, kernelOf, monitorProcess, snapshotOf } from './fakes';
+import { codeCell } from './notebooks';
 
 const PARAMETERS = { workers: 2, work_dir: 'bert-ja-neuron', smoke: false };
 
 function cells(): ITutorialCell[] {
-  const code = (id: string, step: string): ITutorialCell => ({
-    id,
-    type: 'code',
-    step,
-    role: 'code',
-    source: '',
-    executionCount: null,
-    hasError: false
-  });
   return [
-    code('precompile-2', 'precompile'),
-    code('train-single-2', 'train-single'),
-    code('train-multi-2', 'train-multi'),
-    code('trace-2', 'trace')
+    codeCell('precompile-2', 'precompile'),
+    codeCell('train-single-2', 'train-single'),
+    codeCell('train-multi-2', 'train-multi'),
+    codeCell('trace-2', 'trace')
   ];
 }
 

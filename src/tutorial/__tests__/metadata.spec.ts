@@ -1,5 +1,3 @@
-import { NotebookModel } from '@jupyterlab/notebook';
-
 import {
   isTemplateNotebook,
   notebookMetadataOf,
@@ -11,27 +9,7 @@ import {
   writeTutorialMetadata
 } from '../metadata';
 import { TutorialProgress } from '../progress';
-
-/** A cell of a rendered template (`<step>-<n>` ids, as the server writes). */
-function cell(step: string, n: number, type: 'code' | 'markdown' = 'code') {
-  return {
-    id: `${step}-${n}`,
-    cell_type: type,
-    source: type === 'markdown' ? `## ${step}` : `print(${n})`,
-    metadata: {
-      jupyterlab_neuron: { template: 'bert-ja', step, role: 'code', lang: 'en' }
-    }
-  };
-}
-
-function modelWith(cells: any[], metadata?: unknown): NotebookModel {
-  const model = new NotebookModel();
-  model.sharedModel.insertCells(0, cells);
-  if (metadata !== undefined) {
-    model.setMetadata('jupyterlab_neuron', metadata as any);
-  }
-  return model;
-}
+import { notebookWith as modelWith, templateCell as cell } from './notebooks';
 
 const TEMPLATE_METADATA = {
   template: 'bert-ja',

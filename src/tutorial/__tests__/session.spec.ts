@@ -11,32 +11,19 @@ import { NeuronI18n } from '../../i18n';
 import type { ICheckServices } from '../checks';
 import { NotebookTutorial } from '../session';
 import { catalogues, neuroncoresUnavailable } from './diagnoses';
+import { notebookWith, templateCell as cell } from './notebooks';
 
 /**
  * A NotebookTutorial over a real notebook model; the panel around it is a
  * stand-in (no widgets, no kernel).
  */
 
-function cell(step: string, n: number, type: 'code' | 'markdown' = 'code') {
-  return {
-    id: `${step}-${n}`,
-    cell_type: type,
-    source: type === 'markdown' ? `## ${step}` : `print(${n})`,
-    metadata: {
-      jupyterlab_neuron: { template: 'bert-ja', step, role: 'code', lang: 'en' }
-    }
-  };
-}
-
 function modelWith(cells: any[], metadata: Record<string, unknown> = {}) {
-  const model = new NotebookModel();
-  model.sharedModel.insertCells(0, cells);
-  model.setMetadata('jupyterlab_neuron', {
+  return notebookWith(cells, {
     template: 'bert-ja',
     parameters: { smoke: true, workers: 2, work_dir: 'w' },
     ...metadata
   });
-  return model;
 }
 
 function panelFor(model: NotebookModel): NotebookPanel {
