@@ -15,6 +15,8 @@ import type { Widget } from '@lumino/widgets';
 
 import type { NeuronLanguage } from './api/common';
 import type * as CacheAPI from './api/cache';
+import type * as ClusterAPI from './api/cluster';
+import type * as CoresAPI from './api/cores';
 import type * as EnvironmentAPI from './api/environment';
 import type * as MonitorAPI from './api/monitor';
 import type * as TemplatesAPI from './api/templates';
@@ -174,7 +176,8 @@ export interface INeuronEnvironment extends IDisposable {
   readonly serverVersion: EnvironmentAPI.Version | null;
 
   /**
-   * The message of the last failure when `state` is `error`, else `null`.
+   * Why the last request failed, in the user's language, when `state` is
+   * `error` or `server-missing`; else `null`.
    */
   readonly error: string | null;
 
@@ -483,7 +486,8 @@ export interface INeuronCompileCache extends IDisposable {
   readonly status: CacheAPI.Status | null;
 
   /**
-   * The message of the last failure when `state` is `error`, else `null`.
+   * Why the last request failed, in the user's language, when `state` is
+   * `error` or `server-missing`; else `null`.
    */
   readonly error: string | null;
 
@@ -654,6 +658,127 @@ export interface INeuronMonitor extends IDisposable {
 export const INeuronMonitor = new Token<INeuronMonitor>(
   'jupyterlab-neuron:INeuronMonitor',
   'The live NeuronCore monitor (utilization, memory, processes and their notebooks).'
+);
+
+/* ------------------------------------------------------------------------- */
+/* Cluster                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * The Neuron nodes of the cluster as the server reads them from Prometheus
+ * (`GET cluster`, fetched while a view shows it), and one node's history.
+ */
+export interface INeuronCluster extends IDisposable {
+  /**
+   * The latest answer, or `null` before the first one. Prometheus's own
+   * failures (not configured, unreachable) are in its `state`.
+   */
+  readonly answer: ClusterAPI.ICluster | null;
+
+  /**
+   * Why the latest request failed (the server did not answer), else `null`.
+   */
+  readonly error: string | null;
+
+  /**
+   * Whether a view of the model is on screen (nothing is fetched otherwise).
+   */
+  readonly isVisible: boolean;
+
+  /**
+   * Emitted after a new answer or error.
+   */
+  readonly changed: ISignal<INeuronCluster, void>;
+
+  /**
+   * Tell the model whether one of its views (named by `viewer`) is on screen.
+   */
+  setVisible(visible: boolean, viewer?: string): void;
+
+  /**
+   * Fetch now (when a view is on screen; otherwise as soon as one is).
+   */
+  refresh(): Promise<void>;
+
+  /**
+   * Whether the server has a Prometheus to read: asks once if nothing was
+   * fetched yet.
+   */
+  isConfigured(): Promise<boolean>;
+
+  /**
+   * One node's history (mean utilization and device memory) over `minutes`.
+   */
+  history(
+    instanceId: string,
+    minutes?: number
+  ): Promise<ClusterAPI.IClusterHistory>;
+}
+
+/**
+ * The cluster model token.
+ */
+export const INeuronCluster = new Token<INeuronCluster>(
+  'jupyterlab-neuron:INeuronCluster',
+  'The Neuron nodes of the cluster, read from Prometheus by the server.'
+);
+
+/* ------------------------------------------------------------------------- */
+/* NeuronCores per kernel                                                     */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * The NeuronCores each kernel holds (`GET cores`, fetched while a view shows
+ * it), and asking for another count for a kernel.
+ */
+export interface INeuronCores extends IDisposable {
+  /**
+   * The latest answer, or `null` before the first one.
+   */
+  readonly answer: CoresAPI.ICores | null;
+
+  /**
+   * Why the latest request failed, else `null`.
+   */
+  readonly error: string | null;
+
+  /**
+   * Whether a view of the model is on screen (nothing is fetched otherwise).
+   */
+  readonly isVisible: boolean;
+
+  /**
+   * Emitted after a new answer or error.
+   */
+  readonly changed: ISignal<INeuronCores, void>;
+
+  /**
+   * Tell the model whether one of its views (named by `viewer`) is on screen.
+   */
+  setVisible(visible: boolean, viewer?: string): void;
+
+  /**
+   * Fetch now (when a view is on screen; otherwise as soon as one is).
+   */
+  refresh(): Promise<void>;
+
+  /**
+   * The lease of a kernel in the latest answer, `null` when it holds none.
+   */
+  leaseOf(kernelId: string | null | undefined): CoresAPI.ICoreLease | null;
+
+  /**
+   * Ask for `count` NeuronCores for a kernel, taken at its next restart.
+   */
+  setCount(kernelId: string, count: number): Promise<CoresAPI.ICoreCountChange>;
+}
+
+/**
+ * The NeuronCores-per-kernel model token.
+ */
+export const INeuronCores = new Token<INeuronCores>(
+  'jupyterlab-neuron:INeuronCores',
+  'The NeuronCores each kernel holds (the neuron-cores kernel provisioner).'
 );
 
 /* ------------------------------------------------------------------------- */

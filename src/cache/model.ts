@@ -6,16 +6,10 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { VisiblePoller } from '../polling';
-import {
-  ServerExtensionMissingError,
-  describeRequestError,
-  requestAPI
-} from '../request';
+import { PollingModel } from '../polling';
 import {
   INeuronCompileCache,
   INeuronI18n,
-  NeuronCompileCacheState,
   NeuronFreeDiskThreshold
 } from '../tokens';
 import type * as CacheAPI from '../api/cache';
@@ -29,52 +23,21 @@ import type * as CacheAPI from '../api/cache';
  * to load their pages again. Cleaning is two calls: `dryRun` returns the
  * plan and its token, `clean` removes exactly that plan or fails with 409.
  */
-export class CacheModel implements INeuronCompileCache {
+export class CacheModel
+  extends PollingModel<CacheAPI.Status>
+  implements INeuronCompileCache
+{
   constructor(options: CacheModel.IOptions) {
-    this._serverSettings = options.serverSettings;
-    this._i18n = options.i18n ?? null;
-    this._poller = new VisiblePoller({
+    super({
+      ...options,
       name: 'jupyterlab-neuron:compile-cache',
       interval: options.interval ?? CacheModel.DEFAULT_INTERVAL,
-      maxBackoff: CacheModel.MAX_BACKOFF,
-      fetch: () => this._update(),
-      isCurrent: () => this._state === 'ready'
+      maxBackoff: CacheModel.MAX_BACKOFF
     });
-    this._i18n?.changed.connect(this._onLanguageChanged, this);
-  }
-
-  get state(): NeuronCompileCacheState {
-    return this._state;
   }
 
   get status(): CacheAPI.Status | null {
-    return this._status;
-  }
-
-  get error(): string | null {
-    return this._error;
-  }
-
-  get isBusy(): boolean {
-    return this._busy;
-  }
-
-  get isVisible(): boolean {
-    return this._poller.isVisible;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /**
-   * Milliseconds between status checks while visible.
-   */
-  get interval(): number {
-    return this._poller.interval;
-  }
-  set interval(interval: number) {
-    this._poller.interval = interval;
+    return this.result;
   }
 
   get freeDiskThreshold(): NeuronFreeDiskThreshold {
@@ -90,11 +53,7 @@ export class CacheModel implements INeuronCompileCache {
       return;
     }
     this._threshold = { bytes, percent };
-    this._changed.emit();
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
+    this.emitChanged();
   }
 
   get revisionChanged(): ISignal<this, string> {
@@ -105,36 +64,35 @@ export class CacheModel implements INeuronCompileCache {
    * The language server messages are asked in.
    */
   get language(): INeuronI18n['language'] | undefined {
-    return this._i18n?.language;
+    return this.i18n?.language;
   }
 
-  setVisible(visible: boolean, viewer = 'default'): void {
-    this._poller.setVisible(visible, viewer);
-  }
-
+  /**
+   * Scan the caches again now (`?refresh=1`) and reload the status. Without
+   * a view: done by the first fetch once one is shown.
+   */
   async refresh(): Promise<void> {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return;
     }
     this._forceScan = true;
-    // Without a view: done by the first fetch once one is shown.
-    await this._poller.refresh();
+    await super.refresh();
   }
 
   listEntries(query: CacheAPI.EntryQuery): Promise<CacheAPI.EntryPage> {
-    return this._request<CacheAPI.EntryPage>(
+    return this.request<CacheAPI.EntryPage>(
       `cache/entries?${entryQueryString(query)}`
     );
   }
 
   entryDetail(id: string): Promise<CacheAPI.EntryDetail> {
-    return this._request<CacheAPI.EntryDetail>(
+    return this.request<CacheAPI.EntryDetail>(
       `cache/entries/${encodeURIComponent(id)}`
     );
   }
 
   dryRun(request: CacheAPI.CleanRequest): Promise<CacheAPI.CleanResult> {
-    return this._request<CacheAPI.CleanResult>('cache/clean', {
+    return this.request<CacheAPI.CleanResult>('cache/clean', {
       method: 'POST',
       body: JSON.stringify({ ...request, dry_run: true })
     });
@@ -145,7 +103,7 @@ export class CacheModel implements INeuronCompileCache {
     planToken: string
   ): Promise<CacheAPI.CleanResult> {
     try {
-      return await this._request<CacheAPI.CleanResult>('cache/clean', {
+      return await this.request<CacheAPI.CleanResult>('cache/clean', {
         method: 'POST',
         body: JSON.stringify({
           ...request,
@@ -156,102 +114,34 @@ export class CacheModel implements INeuronCompileCache {
     } finally {
       // The server re-scans after a real run (also after a conflict, the
       // cache changed): show the new figures at once.
-      await this._poller.refresh();
+      await super.refresh();
     }
-  }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poller.dispose();
-    Signal.clearData(this);
-  }
-
-  private _request<T>(endPoint: string, init: RequestInit = {}): Promise<T> {
-    return requestAPI<T>(
-      endPoint,
-      init,
-      this._serverSettings,
-      this._i18n?.language
-    );
   }
 
   /**
-   * Load the status. Rejects on failure so the poll backs off.
+   * Load the status (after a scan when one was asked for).
    */
-  private async _update(): Promise<void> {
-    if (this._isDisposed) {
-      return;
-    }
+  protected fetch(): Promise<CacheAPI.Status> {
     const scan = this._forceScan;
     this._forceScan = false;
-    this._setBusy(true);
-    try {
-      const status = await this._request<CacheAPI.Status>(
-        scan ? 'cache/status?refresh=1' : 'cache/status'
-      );
-      if (this._isDisposed) {
-        return;
-      }
-      const previous = this._status?.revision ?? null;
-      this._status = status;
-      this._poller.fetched();
-      this._error = null;
-      this._state = 'ready';
-      this._changed.emit();
-      if (status.revision !== previous) {
-        this._revisionChanged.emit(status.revision);
-      }
-    } catch (reason) {
-      if (this._isDisposed) {
-        return;
-      }
-      if (reason instanceof ServerExtensionMissingError) {
-        this._error = null;
-        this._state = 'server-missing';
-      } else {
-        this._error = describeRequestError(reason, this._i18n?.trans);
-        this._state = 'error';
-      }
-      this._changed.emit();
-      throw reason;
-    } finally {
-      if (!this._isDisposed) {
-        this._setBusy(false);
-      }
+    return this.request<CacheAPI.Status>(
+      scan ? 'cache/status?refresh=1' : 'cache/status'
+    );
+  }
+
+  protected onResult(
+    status: CacheAPI.Status,
+    previous: CacheAPI.Status | null
+  ): void {
+    if (status.revision !== (previous?.revision ?? null)) {
+      this._revisionChanged.emit(status.revision);
     }
   }
 
-  private _onLanguageChanged(): void {
-    // Root messages and notes are localized by the server: fetch them again.
-    if (this._status === null) {
-      return;
-    }
-    this._poller.refreshSoon();
-  }
-
-  private _setBusy(busy: boolean): void {
-    if (this._busy !== busy) {
-      this._busy = busy;
-      this._changed.emit();
-    }
-  }
-
-  private _serverSettings: ServerConnection.ISettings;
-  private _i18n: INeuronI18n | null;
-  private _poller: VisiblePoller;
-  private _state: NeuronCompileCacheState = 'loading';
-  private _status: CacheAPI.Status | null = null;
-  private _error: string | null = null;
-  private _busy = false;
   private _forceScan = false;
   private _threshold: NeuronFreeDiskThreshold = {
     ...CacheModel.DEFAULT_FREE_DISK_THRESHOLD
   };
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
   private _revisionChanged = new Signal<this, string>(this);
 }
 

@@ -9,7 +9,7 @@ import { Widget } from '@lumino/widgets';
 
 import type { IClusterHistory, IClusterNode } from '../api/cluster';
 import { followLanguage, formatBytes, neuronIcon } from '../components';
-import type { INeuronI18n } from '../tokens';
+import type { INeuronCluster, INeuronI18n } from '../tokens';
 import {
   COLOR_STEPS,
   drawHeatmap,
@@ -20,7 +20,6 @@ import {
   stepColor
 } from './heatmap';
 import { ClusterRow, ClusterSort, clusterRows, groupingLabels } from './layout';
-import type { ClusterModel } from './model';
 
 /** Performance mark and measure names of one heat map update. */
 export const UPDATE_MEASURE = 'jp-neuron-cluster-update';
@@ -75,7 +74,7 @@ export class ClusterViewContent extends Widget {
     });
   }
 
-  readonly model: ClusterModel;
+  readonly model: INeuronCluster;
 
   /** The rows drawn last, in order (for tests and clicks). */
   get rows(): readonly ClusterRow[] {
@@ -445,7 +444,7 @@ export class ClusterViewWidget extends MainAreaWidget<ClusterViewContent> {
  */
 export namespace ClusterViewWidget {
   export interface IOptions {
-    model: ClusterModel;
+    model: INeuronCluster;
     i18n: INeuronI18n;
   }
 }

@@ -10,22 +10,13 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
-import { Token } from '@lumino/coreutils';
 
 import { addMainAreaView } from '../mainAreaView';
-import { CommandIDs, INeuronI18n } from '../tokens';
+import { CommandIDs, INeuronCluster, INeuronI18n } from '../tokens';
 import { ClusterViewWidget } from './ClusterView';
 import { ClusterModel } from './model';
 
-/**
- * The cluster model, for other plugins (the panel's summary line).
- */
-export const INeuronCluster = new Token<ClusterModel>(
-  'jupyterlab-neuron:INeuronCluster',
-  'The Neuron nodes of the cluster, read from Prometheus by the server.'
-);
-
-export const clusterPlugin: JupyterFrontEndPlugin<ClusterModel> = {
+export const clusterPlugin: JupyterFrontEndPlugin<INeuronCluster> = {
   id: 'jupyterlab-neuron:cluster',
   description:
     'Provides the cluster view: a nodes x NeuronCores heat map read from Prometheus.',
@@ -39,7 +30,7 @@ export const clusterPlugin: JupyterFrontEndPlugin<ClusterModel> = {
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null
-  ): ClusterModel => {
+  ): INeuronCluster => {
     const model = new ClusterModel({
       serverSettings: app.serviceManager.serverSettings,
       i18n

@@ -8,14 +8,13 @@ import React from 'react';
 
 import { useRerenderOn } from '../components';
 import type { NeuronPanel } from '../panel';
-import { CommandIDs, type INeuronI18n } from '../tokens';
-import type { ClusterModel } from './model';
+import { CommandIDs, type INeuronCluster, type INeuronI18n } from '../tokens';
 
 /**
  * The one-line summary (or why there is none).
  */
 export function ClusterSummaryLine(props: {
-  model: ClusterModel;
+  model: INeuronCluster;
   i18n: INeuronI18n;
   onOpenView?: () => void;
 }): JSX.Element {
@@ -59,7 +58,7 @@ export function ClusterSummaryLine(props: {
  * The panel section.
  */
 export function createClusterSection(
-  model: ClusterModel,
+  model: INeuronCluster,
   i18n: INeuronI18n,
   commands?: CommandRegistry
 ): NeuronPanel.ISection {

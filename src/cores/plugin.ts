@@ -7,29 +7,20 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 
-import { INeuronI18n } from '../tokens';
+import { INeuronCores, INeuronI18n } from '../tokens';
 import { CoresModel } from './model';
 import { createCoresToolbarItem } from './toolbar';
 
-/**
- * The cores model, for other plugins (the panel's section).
- */
-export const INeuronCores = new Token<CoresModel>(
-  'jupyterlab-neuron:INeuronCores',
-  'The NeuronCores each kernel holds (the neuron-cores kernel provisioner).'
-);
-
-export const coresPlugin: JupyterFrontEndPlugin<CoresModel> = {
+export const coresPlugin: JupyterFrontEndPlugin<INeuronCores> = {
   id: 'jupyterlab-neuron:cores',
   description:
     'Provides the NeuronCores of each kernel and the notebook toolbar item "NC 8–15".',
   autoStart: true,
   provides: INeuronCores,
   requires: [INeuronI18n],
-  activate: (app: JupyterFrontEnd, i18n: INeuronI18n): CoresModel => {
+  activate: (app: JupyterFrontEnd, i18n: INeuronI18n): INeuronCores => {
     const model = new CoresModel({
       serverSettings: app.serviceManager.serverSettings,
       i18n

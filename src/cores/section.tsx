@@ -7,8 +7,8 @@ import React from 'react';
 
 import { useRerenderOn } from '../components';
 import type { NeuronPanel } from '../panel';
-import type { INeuronI18n } from '../tokens';
-import { coresLabel, CoresModel } from './model';
+import type { INeuronCores, INeuronI18n } from '../tokens';
+import { coresLabel } from './model';
 
 /**
  * `0-3,8` for a list of cores.
@@ -36,7 +36,7 @@ export function coreRanges(cores: number[]): string {
  * The leases, one row per kernel.
  */
 export function CoresSummary(props: {
-  model: CoresModel;
+  model: INeuronCores;
   i18n: INeuronI18n;
 }): JSX.Element {
   const { model, i18n } = props;
@@ -101,7 +101,7 @@ export function CoresSummary(props: {
  * The panel section.
  */
 export function createCoresSection(
-  model: CoresModel,
+  model: INeuronCores,
   i18n: INeuronI18n
 ): NeuronPanel.ISection {
   return {

@@ -9,14 +9,14 @@ import { Widget } from '@lumino/widgets';
 import React from 'react';
 
 import { useRerenderOn } from '../components';
-import type { INeuronI18n } from '../tokens';
-import { coresLabel, CoresModel } from './model';
+import type { INeuronCores, INeuronI18n } from '../tokens';
+import { coresLabel } from './model';
 
 /**
  * The item's content; nothing when the kernel holds no cores.
  */
 export function CoresToolbarButton(props: {
-  model: CoresModel;
+  model: INeuronCores;
   i18n: INeuronI18n;
   kernelId: () => string | null;
   onClick: () => void;
@@ -45,7 +45,7 @@ export function CoresToolbarButton(props: {
  * Ask for a new count; returns the message to show, or null when cancelled.
  */
 export async function askForCount(
-  model: CoresModel,
+  model: INeuronCores,
   i18n: INeuronI18n,
   kernelId: string
 ): Promise<string | null> {
@@ -96,7 +96,7 @@ export async function askForCount(
  */
 export function createCoresToolbarItem(
   panel: NotebookPanel,
-  model: CoresModel,
+  model: INeuronCores,
   i18n: INeuronI18n
 ): Widget {
   const kernelId = () => panel.sessionContext.session?.kernel?.id ?? null;

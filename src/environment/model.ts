@@ -2,80 +2,51 @@
  * The environment model: owns the report and when it is fetched.
  */
 
-import { ServerConnection } from '@jupyterlab/services';
+import type { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { VisiblePoller } from '../polling';
-import {
-  ServerExtensionMissingError,
-  describeRequestError,
-  requestAPI
-} from '../request';
-import {
-  INeuronEnvironment,
-  INeuronI18n,
-  NEURON_API_VERSION,
-  NeuronEnvironmentState
-} from '../tokens';
+import { PollingModel } from '../polling';
+import { ServerExtensionMissingError } from '../request';
+import { INeuronEnvironment, INeuronI18n, NEURON_API_VERSION } from '../tokens';
 import { FRONTEND_VERSION, isSameRelease } from '../version';
 import type * as EnvironmentAPI from '../api/environment';
+
+/**
+ * The server extension answers with another version or API than this front
+ * end's: nothing more is asked until a restart.
+ */
+class VersionMismatchError extends Error {}
 
 /**
  * The Neuron environment of the server, fetched only while a view shows it.
  *
  * The first fetch starts with a version handshake (`GET version`): a missing
  * server extension or a different version stops the model in
- * `server-missing` / `version-mismatch` until `refresh()` is called. Then the
- * report (`GET environment`) is reloaded every `interval` while visible, with
- * backoff after failures; `refresh()` asks the server to re-run the tools.
+ * `server-missing` / `version-mismatch` until `refresh()` is called or a view
+ * appears again. Then the report (`GET environment`) is reloaded every
+ * `interval` while visible, with backoff after failures; `refresh()` asks
+ * the server to re-run the tools.
  */
-export class EnvironmentModel implements INeuronEnvironment {
+export class EnvironmentModel
+  extends PollingModel<EnvironmentAPI.Environment, 'version-mismatch'>
+  implements INeuronEnvironment
+{
   constructor(options: EnvironmentModel.IOptions) {
-    this._serverSettings = options.serverSettings;
-    this._i18n = options.i18n ?? null;
-    this._frontendVersion = options.frontendVersion ?? FRONTEND_VERSION;
-    this._poller = new VisiblePoller({
+    super({
+      ...options,
       name: 'jupyterlab-neuron:environment',
       interval: options.interval ?? EnvironmentModel.DEFAULT_INTERVAL,
-      maxBackoff: EnvironmentModel.MAX_BACKOFF,
-      fetch: () => this._update(),
-      isCurrent: () => this._state === 'ready'
+      maxBackoff: EnvironmentModel.MAX_BACKOFF
     });
-    this._i18n?.changed.connect(this._onLanguageChanged, this);
-  }
-
-  get state(): NeuronEnvironmentState {
-    return this._state;
+    this._frontendVersion = options.frontendVersion ?? FRONTEND_VERSION;
   }
 
   get report(): EnvironmentAPI.Environment | null {
-    return this._report;
+    return this.result;
   }
 
   get serverVersion(): EnvironmentAPI.Version | null {
     return this._serverVersion;
-  }
-
-  get error(): string | null {
-    return this._error;
-  }
-
-  get isBusy(): boolean {
-    return this._busy;
-  }
-
-  get isVisible(): boolean {
-    return this._poller.isVisible;
-  }
-
-  /**
-   * Milliseconds between reloads while visible.
-   */
-  get interval(): number {
-    return this._poller.interval;
-  }
-  set interval(interval: number) {
-    this._poller.interval = interval;
   }
 
   /**
@@ -85,137 +56,96 @@ export class EnvironmentModel implements INeuronEnvironment {
     return this._frontendVersion;
   }
 
-  get stateChanged(): ISignal<this, NeuronEnvironmentState> {
-    return this._stateChanged;
-  }
-
   get reportChanged(): ISignal<this, EnvironmentAPI.Environment> {
     return this._reportChanged;
   }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
   /**
-   * Tell the model whether a view shows it. Becoming visible fetches at once
-   * when nothing was fetched yet or the last report is older than the interval.
+   * Tell the model whether a view (`viewer`) shows it. Becoming visible
+   * fetches at once when nothing was fetched yet or the last report is older
+   * than the interval.
    */
-  setVisible(visible: boolean): void {
-    if (this._isDisposed || visible === this._poller.isVisible) {
-      return;
-    }
-    if (visible && this._isIncompatible()) {
+  setVisible(visible: boolean, viewer = 'default'): void {
+    if (visible && !this.isVisible && this._isIncompatible()) {
       // Showing the panel again is a good moment to check for a restart.
       this._recheck = true;
     }
-    this._poller.setVisible(visible);
+    super.setVisible(visible, viewer);
   }
 
+  /**
+   * Re-run the tools on the server and reload the report; checks the
+   * version again after a failed handshake. Without a view: done by the
+   * first fetch once one is shown.
+   */
   async refresh(): Promise<void> {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return;
     }
     this._forceRefresh = true;
     this._recheck = true;
-    // Without a view: done by the first fetch once one is shown.
-    await this._poller.refresh();
+    await super.refresh();
   }
 
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poller.dispose();
-    Signal.clearData(this);
+  /**
+   * With a missing or different server extension nothing changes until a
+   * restart, so due fetches are skipped until `refresh()` or showing the
+   * panel asks to check again.
+   */
+  protected shouldFetch(): boolean {
+    return !this._isIncompatible() || this._recheck;
   }
 
   /**
    * Handshake if not done, then load the report.
-   *
-   * Rejects on failure so the poll backs off. With a missing or different
-   * server extension nothing changes until a restart, so ticks do nothing
-   * until `refresh()` or showing the panel asks to check again.
    */
-  private async _update(): Promise<void> {
-    if (this._isDisposed || (this._isIncompatible() && !this._recheck)) {
-      return;
-    }
+  protected async fetch(): Promise<EnvironmentAPI.Environment> {
     const force = this._forceRefresh;
     this._forceRefresh = false;
     this._recheck = false;
-    this._setBusy(true);
+    if (!this._handshakeDone) {
+      await this._handshake();
+    }
     try {
-      if (!this._handshakeDone) {
-        const compatible = await this._handshake();
-        if (!compatible) {
-          return;
-        }
-      }
-      const report = await requestAPI<EnvironmentAPI.Environment>(
-        force ? 'environment?refresh=1' : 'environment',
-        { method: 'GET' },
-        this._serverSettings,
-        this._i18n?.language
+      return await this.request<EnvironmentAPI.Environment>(
+        force ? 'environment?refresh=1' : 'environment'
       );
-      if (this._isDisposed) {
-        return;
-      }
-      this._report = report;
-      this._poller.fetched();
-      this._error = null;
-      this._reportChanged.emit(report);
-      this._setState('ready');
     } catch (reason) {
-      if (this._isDisposed) {
-        return;
-      }
       if (reason instanceof ServerExtensionMissingError) {
         // The extension went away (e.g. the server restarted without it).
         this._handshakeDone = false;
-        this._error = null;
-        this._setState('server-missing');
-        return;
       }
-      this._error = describeRequestError(reason, this._i18n?.trans);
-      this._setState('error');
       throw reason;
-    } finally {
-      if (!this._isDisposed) {
-        this._setBusy(false);
-      }
     }
   }
 
+  protected describeFailure(
+    reason: unknown
+  ): PollingModel.IFailure<'version-mismatch'> {
+    if (reason instanceof VersionMismatchError) {
+      return { state: 'version-mismatch', error: null };
+    }
+    return super.describeFailure(reason);
+  }
+
+  protected onResult(report: EnvironmentAPI.Environment): void {
+    this._reportChanged.emit(report);
+  }
+
   private _isIncompatible(): boolean {
-    return (
-      this._state === 'server-missing' || this._state === 'version-mismatch'
-    );
+    return this.state === 'server-missing' || this.state === 'version-mismatch';
   }
 
   /**
-   * Ask the server for its version. Returns whether it matches this front end.
+   * Ask the server for its version; throws unless it matches this front end.
    */
-  private async _handshake(): Promise<boolean> {
+  private async _handshake(): Promise<void> {
     let version: EnvironmentAPI.Version;
     try {
-      version = await requestAPI<EnvironmentAPI.Version>(
-        'version',
-        { method: 'GET' },
-        this._serverSettings,
-        this._i18n?.language
-      );
+      version = await this.request<EnvironmentAPI.Version>('version');
     } catch (reason) {
       if (reason instanceof ServerExtensionMissingError) {
         this._serverVersion = null;
-        this._error = null;
-        this._setState('server-missing');
-        return false;
       }
       throw reason;
     }
@@ -224,58 +154,17 @@ export class EnvironmentModel implements INeuronEnvironment {
       version.api === NEURON_API_VERSION &&
       isSameRelease(this._frontendVersion, String(version.version));
     if (!compatible) {
-      this._error = null;
-      this._setState('version-mismatch');
-      return false;
+      throw new VersionMismatchError(String(version.version));
     }
     this._handshakeDone = true;
-    return true;
   }
 
-  private _onLanguageChanged(): void {
-    // Server messages (problems, tool errors) are localized: fetch them again.
-    if (this._report === null) {
-      return;
-    }
-    if (this._handshakeDone) {
-      this._poller.refreshSoon();
-    } else {
-      this._poller.markStale();
-    }
-  }
-
-  private _setState(state: NeuronEnvironmentState): void {
-    if (this._state === state) {
-      return;
-    }
-    this._state = state;
-    this._stateChanged.emit(state);
-    this._changed.emit();
-  }
-
-  private _setBusy(busy: boolean): void {
-    if (this._busy !== busy) {
-      this._busy = busy;
-      this._changed.emit();
-    }
-  }
-
-  private _serverSettings: ServerConnection.ISettings;
-  private _i18n: INeuronI18n | null;
   private _frontendVersion: string;
-  private _poller: VisiblePoller;
-  private _state: NeuronEnvironmentState = 'loading';
-  private _report: EnvironmentAPI.Environment | null = null;
   private _serverVersion: EnvironmentAPI.Version | null = null;
-  private _error: string | null = null;
-  private _busy = false;
   private _forceRefresh = false;
   private _recheck = false;
   private _handshakeDone = false;
-  private _isDisposed = false;
-  private _stateChanged = new Signal<this, NeuronEnvironmentState>(this);
   private _reportChanged = new Signal<this, EnvironmentAPI.Environment>(this);
-  private _changed = new Signal<this, void>(this);
 }
 
 /**

@@ -12,8 +12,12 @@ import { flushSync } from 'react-dom';
 import { Root, createRoot } from 'react-dom/client';
 
 import { neuronIcon } from '../components';
-import type { CoresModel } from '../cores/model';
-import { INeuronI18n, INeuronMonitor, TRANSLATION_DOMAIN } from '../tokens';
+import {
+  INeuronCores,
+  INeuronI18n,
+  INeuronMonitor,
+  TRANSLATION_DOMAIN
+} from '../tokens';
 import { DashboardView, TIME_RANGES } from './DashboardView';
 import { IProcessActions } from './ProcessTable';
 import {
@@ -262,7 +266,7 @@ export class MonitorDashboardContent extends Widget {
   private _model: INeuronMonitor;
   private _i18n: INeuronI18n;
   private _actions: IProcessActions;
-  private _cores: CoresModel | null;
+  private _cores: INeuronCores | null;
   private _viewer: string;
   private _root: Root | null = null;
   private _shown = false;
@@ -324,7 +328,7 @@ export namespace MonitorDashboard {
     /** Seconds shown by the charts (default 5 minutes). */
     range?: number;
     /** The NeuronCores of each kernel, when that capability is there. */
-    cores?: CoresModel | null;
+    cores?: INeuronCores | null;
   }
 
   /** Default seconds shown by the charts. */

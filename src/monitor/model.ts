@@ -6,7 +6,8 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ServerExtensionMissingError, requestAPI } from '../request';
+import { ServerModel } from '../polling';
+import { ServerExtensionMissingError } from '../request';
 import type {
   INeuronI18n,
   INeuronMonitor,
@@ -28,24 +29,23 @@ import type * as MonitorAPI from '../api/monitor';
  * server's history since the newest sample held is fetched, so the charts
  * have no gap after a view was hidden.
  */
-export class MonitorModel implements INeuronMonitor {
+export class MonitorModel extends ServerModel implements INeuronMonitor {
   constructor(options: MonitorModel.IOptions) {
-    this._serverSettings = options.serverSettings;
-    this._i18n = options.i18n ?? null;
+    super(options);
     this._history = new SampleRing(
       options.historyLength ?? MonitorModel.DEFAULT_HISTORY_LENGTH
     );
     this._updatePeriod = Math.max(0, options.updatePeriod ?? 0);
     this._client = new MonitorStreamClient({
-      serverSettings: this._serverSettings,
-      language: () => this._i18n?.language,
+      serverSettings: this.serverSettings,
+      language: () => this.i18n?.language,
       pollTimeout: options.pollTimeout,
       reconnectDelay: options.reconnectDelay
     });
     this._client.received.connect(this._onMessage, this);
     this._client.transportChanged.connect(this._onTransportChanged, this);
     this._client.failed.connect(this._onFailed, this);
-    this._i18n?.changed.connect(this._onLanguageChanged, this);
+    this.i18n?.changed.connect(this._onLanguageChanged, this);
 
     this._document =
       options.document !== undefined
@@ -90,11 +90,11 @@ export class MonitorModel implements INeuronMonitor {
     return this._history.capacity;
   }
   set historyLength(length: number) {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return;
     }
     this._history.resize(length);
-    this._changed.emit();
+    this.emitChanged();
   }
 
   /**
@@ -108,13 +108,6 @@ export class MonitorModel implements INeuronMonitor {
     this._updatePeriod = Number.isFinite(period) ? Math.max(0, period) : 0;
   }
 
-  /**
-   * The names of the views currently visible.
-   */
-  get visibleViewers(): ReadonlySet<string> {
-    return this._viewers;
-  }
-
   get snapshotChanged(): ISignal<this, MonitorAPI.MonitorSnapshot> {
     return this._snapshotChanged;
   }
@@ -123,57 +116,34 @@ export class MonitorModel implements INeuronMonitor {
     return this._statusChanged;
   }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /**
-   * Whether a view of the monitor is on screen.
-   */
-  get isVisible(): boolean {
-    return this._viewers.size > 0;
-  }
-
-  setVisible(visible: boolean, viewer = 'default'): void {
-    if (this._isDisposed) {
-      return;
-    }
-    if (visible) {
-      this._viewers.add(viewer);
-    } else {
-      this._viewers.delete(viewer);
-    }
-    this._updateActivity();
-  }
-
   async restart(): Promise<void> {
-    const status = await requestAPI<MonitorAPI.MonitorStatus>(
+    const status = await this.request<MonitorAPI.MonitorStatus>(
       'monitor/restart',
-      { method: 'POST' },
-      this._serverSettings,
-      this._i18n?.language
+      { method: 'POST' }
     );
-    if (!this._isDisposed) {
+    if (!this.isDisposed) {
       this._setStatus(status);
     }
   }
 
   dispose(): void {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return;
     }
-    this._isDisposed = true;
     this._clearDelivery();
     this._client.dispose();
     this._document?.removeEventListener(
       'visibilitychange',
       this._onDocumentVisibility
     );
-    Signal.clearData(this);
+    super.dispose();
+  }
+
+  /**
+   * The stream runs while a view is on screen (and the browser tab shown).
+   */
+  protected onVisibilityChanged(): void {
+    this._updateActivity();
   }
 
   /**
@@ -181,7 +151,7 @@ export class MonitorModel implements INeuronMonitor {
    */
   private _updateActivity(): void {
     const documentHidden = this._document?.visibilityState === 'hidden';
-    const active = this._viewers.size > 0 && !documentHidden;
+    const active = this.isVisible && !documentHidden;
     if (active && !this._client.isRunning) {
       this._historyFetched = false;
       this._setConnection('connecting');
@@ -231,7 +201,7 @@ export class MonitorModel implements INeuronMonitor {
         ? reason.message
         : String(reason);
     this._setConnection('error');
-    this._changed.emit();
+    this.emitChanged();
   }
 
   private _onMessage(
@@ -248,7 +218,7 @@ export class MonitorModel implements INeuronMonitor {
   private _setStatus(status: MonitorAPI.MonitorStatus): void {
     this._status = status;
     this._statusChanged.emit(status);
-    this._changed.emit();
+    this.emitChanged();
   }
 
   private _acceptSnapshot(snapshot: MonitorAPI.MonitorSnapshot): void {
@@ -281,12 +251,12 @@ export class MonitorModel implements INeuronMonitor {
 
   private _emitSnapshot(): void {
     const snapshot = this._snapshot;
-    if (!snapshot || this._isDisposed) {
+    if (!snapshot || this.isDisposed) {
       return;
     }
     this._lastDelivery = Date.now();
     this._snapshotChanged.emit(snapshot);
-    this._changed.emit();
+    this.emitChanged();
   }
 
   private _clearDelivery(): void {
@@ -308,17 +278,14 @@ export class MonitorModel implements INeuronMonitor {
       params.set('since', String(latest.timestamp));
     }
     try {
-      const reply = await requestAPI<MonitorAPI.MonitorHistory>(
-        `monitor/history?${params.toString()}`,
-        { method: 'GET' },
-        this._serverSettings,
-        this._i18n?.language
+      const reply = await this.request<MonitorAPI.MonitorHistory>(
+        `monitor/history?${params.toString()}`
       );
-      if (this._isDisposed || !reply || !Array.isArray(reply.points)) {
+      if (this.isDisposed || !reply || !Array.isArray(reply.points)) {
         return;
       }
       this._history.merge(reply.points.map(sampleFromHistoryPoint));
-      this._changed.emit();
+      this.emitChanged();
     } catch (reason) {
       // The charts simply start later; the stream itself works.
       console.warn('jupyterlab-neuron: could not load monitor history', reason);
@@ -328,16 +295,13 @@ export class MonitorModel implements INeuronMonitor {
   private _setConnection(connection: NeuronMonitorConnection): void {
     if (this._connection !== connection) {
       this._connection = connection;
-      this._changed.emit();
+      this.emitChanged();
     }
   }
 
-  private _serverSettings: ServerConnection.ISettings;
-  private _i18n: INeuronI18n | null;
   private _client: MonitorStreamClient;
   private _document: Document | null;
   private _history: SampleRing;
-  private _viewers = new Set<string>();
   private _connection: NeuronMonitorConnection = 'idle';
   private _status: MonitorAPI.MonitorStatus | null = null;
   private _snapshot: MonitorAPI.MonitorSnapshot | null = null;
@@ -346,10 +310,8 @@ export class MonitorModel implements INeuronMonitor {
   private _updatePeriod: number;
   private _lastDelivery = 0;
   private _deliveryTimer: ReturnType<typeof setTimeout> | null = null;
-  private _isDisposed = false;
   private _snapshotChanged = new Signal<this, MonitorAPI.MonitorSnapshot>(this);
   private _statusChanged = new Signal<this, MonitorAPI.MonitorStatus>(this);
-  private _changed = new Signal<this, void>(this);
 }
 
 /**

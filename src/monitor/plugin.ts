@@ -15,11 +15,14 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { Signal } from '@lumino/signaling';
 
 import { addPaletteCommands } from '../categoryItems';
-import type { CoresModel } from '../cores/model';
-import { INeuronCores } from '../cores/plugin';
 import { addMainAreaView } from '../mainAreaView';
 import { followSettings } from '../settings';
-import { CommandIDs, INeuronI18n, INeuronMonitor } from '../tokens';
+import {
+  CommandIDs,
+  INeuronCores,
+  INeuronI18n,
+  INeuronMonitor
+} from '../tokens';
 import { MonitorDashboard } from './dashboard';
 import { MonitorModel } from './model';
 import { MonitorStatusItem } from './statusbar';
@@ -47,7 +50,7 @@ export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null,
     statusBar: IStatusBar | null,
-    cores: CoresModel | null
+    cores: INeuronCores | null
   ): INeuronMonitor => {
     const model = new MonitorModel({
       serverSettings: app.serviceManager.serverSettings,

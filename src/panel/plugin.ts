@@ -13,19 +13,17 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { createCompileCacheSection } from '../cache/section';
 import { addPaletteCommands } from '../categoryItems';
-import type { ClusterModel } from '../cluster/model';
-import { INeuronCluster } from '../cluster/plugin';
 import { createClusterSection } from '../cluster/section';
 import { neuronIcon } from '../components';
-import type { CoresModel } from '../cores/model';
-import { INeuronCores } from '../cores/plugin';
 import { createCoresSection } from '../cores/section';
 import { createEnvironmentSection } from '../environment/section';
 import { createMonitorSection } from '../monitor/section';
 import { createTemplatesSection } from '../templates/section';
 import {
   CommandIDs,
+  INeuronCluster,
   INeuronCompileCache,
+  INeuronCores,
   INeuronEnvironment,
   INeuronI18n,
   INeuronMonitor,
@@ -58,8 +56,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     monitor: INeuronMonitor | null,
     templates: INeuronTemplates | null,
     rendermime: IRenderMimeRegistry | null,
-    cluster: ClusterModel | null,
-    cores: CoresModel | null
+    cluster: INeuronCluster | null,
+    cores: INeuronCores | null
   ): void => {
     const panel = new NeuronPanel({ i18n });
     // One line per capability section.

@@ -3,10 +3,10 @@
  * templates routes of the server extension.
  */
 
-import { ServerConnection } from '@jupyterlab/services';
+import type { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { describeRequestError, requestAPI } from '../request';
+import { ServerModel } from '../polling';
 import {
   INeuronI18n,
   INeuronTemplates,
@@ -32,16 +32,15 @@ import type * as TemplatesAPI from '../api/templates';
  * Given the notebook services, it also inserts templates into notebooks and
  * creates notebooks from them (see {@link TemplateActions}).
  */
-export class TemplatesModel implements INeuronTemplates {
+export class TemplatesModel extends ServerModel implements INeuronTemplates {
   constructor(options: TemplatesModel.IOptions) {
-    this._serverSettings = options.serverSettings;
-    this._i18n = options.i18n ?? null;
-    this._i18n?.changed.connect(this._onLanguageChanged, this);
-    if (options.notebooks && this._i18n) {
+    super(options);
+    this.i18n?.changed.connect(this._onLanguageChanged, this);
+    if (options.notebooks && this.i18n) {
       this._actions = new TemplateActions({
         ...options.notebooks,
         templates: this,
-        i18n: this._i18n
+        i18n: this.i18n
       });
       this._actions.targetChanged.connect(this._onTargetChanged, this);
     }
@@ -67,11 +66,7 @@ export class TemplatesModel implements INeuronTemplates {
    * The language of the requests (the panel's).
    */
   get language(): NeuronLanguage {
-    return this._i18n?.language ?? 'en';
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
+    return this.i18n?.language ?? 'en';
   }
 
   get listChanged(): ISignal<
@@ -81,22 +76,10 @@ export class TemplatesModel implements INeuronTemplates {
     return this._listChanged;
   }
 
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
   /**
-   * Whether a view of the list is on screen.
+   * The list is fetched the first time a view shows it.
    */
-  get isVisible(): boolean {
-    return this._visible;
-  }
-
-  setVisible(visible: boolean): void {
-    if (this._isDisposed || visible === this._visible) {
-      return;
-    }
-    this._visible = visible;
+  protected onVisibilityChanged(visible: boolean): void {
     if (visible && this._state === 'idle') {
       void this._load();
     }
@@ -131,11 +114,8 @@ export class TemplatesModel implements INeuronTemplates {
     if (Object.keys(params).length > 0) {
       query.set('params', JSON.stringify(params));
     }
-    return requestAPI<TemplatesAPI.TemplateDetail>(
-      `templates/${encodeURIComponent(id)}?${query.toString()}`,
-      { method: 'GET' },
-      this._serverSettings,
-      this.language
+    return this.request<TemplatesAPI.TemplateDetail>(
+      `templates/${encodeURIComponent(id)}?${query.toString()}`
     );
   }
 
@@ -192,13 +172,11 @@ export class TemplatesModel implements INeuronTemplates {
   }
 
   dispose(): void {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return;
     }
-    this._isDisposed = true;
-    this._i18n?.changed.disconnect(this._onLanguageChanged, this);
     this._actions?.dispose();
-    Signal.clearData(this);
+    super.dispose();
   }
 
   private _requireActions(): TemplateActions {
@@ -220,16 +198,11 @@ export class TemplatesModel implements INeuronTemplates {
     format: 'cells' | 'notebook'
   ): Promise<T> {
     const body = { lang: this.language, ...request, format };
-    return requestAPI<T>(
-      `templates/${encodeURIComponent(id)}/render`,
-      {
-        method: 'POST',
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' }
-      },
-      this._serverSettings,
-      this.language
-    );
+    return this.request<T>(`templates/${encodeURIComponent(id)}/render`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json' }
+    });
   }
 
   /**
@@ -237,7 +210,7 @@ export class TemplatesModel implements INeuronTemplates {
    * newest answer (in the newest language) is kept.
    */
   private _load(): Promise<void> {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return Promise.resolve();
     }
     const generation = ++this._generation;
@@ -253,13 +226,10 @@ export class TemplatesModel implements INeuronTemplates {
 
   private async _fetch(generation: number): Promise<void> {
     try {
-      const list = await requestAPI<TemplatesAPI.TemplateList>(
-        `templates?lang=${this.language}`,
-        { method: 'GET' },
-        this._serverSettings,
-        this.language
+      const list = await this.request<TemplatesAPI.TemplateList>(
+        `templates?lang=${this.language}`
       );
-      if (this._isDisposed || generation !== this._generation) {
+      if (this.isDisposed || generation !== this._generation) {
         return;
       }
       this._templates = list.templates ?? [];
@@ -268,10 +238,10 @@ export class TemplatesModel implements INeuronTemplates {
       this._setState('ready', true);
       this._listChanged.emit(this._templates);
     } catch (reason) {
-      if (this._isDisposed || generation !== this._generation) {
+      if (this.isDisposed || generation !== this._generation) {
         return;
       }
-      this._error = describeRequestError(reason, this._i18n?.trans);
+      this._error = this.describeError(reason);
       this._setState('error', true);
     }
   }
@@ -290,22 +260,17 @@ export class TemplatesModel implements INeuronTemplates {
       return;
     }
     this._state = state;
-    this._changed.emit();
+    this.emitChanged();
   }
 
-  private _serverSettings: ServerConnection.ISettings;
-  private _i18n: INeuronI18n | null;
   private _state: NeuronTemplatesState = 'idle';
   private _templates: TemplatesAPI.TemplateSummary[] = [];
   private _problems: TemplatesAPI.TemplateProblem[] = [];
   private _error: string | null = null;
-  private _visible = false;
   private _loading: Promise<void> | null = null;
   private _generation = 0;
   private _actions: TemplateActions | null = null;
   private _insertTargetChanged = new Signal<this, void>(this);
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
   private _listChanged = new Signal<
     this,
     ReadonlyArray<TemplatesAPI.TemplateSummary>

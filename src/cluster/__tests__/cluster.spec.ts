@@ -1,5 +1,7 @@
 import type { ICluster, IClusterNode } from '../../api/cluster';
 import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
+import { NeuronI18n } from '../../i18n';
+import { waitFor } from '../../__tests__/waiting';
 import { COLOR_STEPS, drawHeatmap, IHeatmapContext, rowAt } from '../heatmap';
 import { clusterRows, groupingLabels, sortNodes } from '../layout';
 import { ClusterModel } from '../model';
@@ -168,17 +170,56 @@ describe('ClusterModel', () => {
     });
     await new Promise(resolve => setTimeout(resolve, 10));
     expect(server.requestsTo('cluster')).toHaveLength(0);
-    const changed = new Promise<void>(resolve =>
-      model.changed.connect(() => resolve())
-    );
     model.setVisible(true, 'view');
-    await changed;
+    await waitFor(model, m => m.answer !== null);
     expect(model.answer?.nodes[0].instance_id).toBe('i-a');
     const history = await model.history('i-"a"', 5);
     expect(history.utilization).toEqual([[1, 5]]);
     const query = server.requestsTo('cluster/history')[0].query;
     expect(query.get('instance_id')).toBe('i-"a"');
     expect(query.get('minutes')).toBe('5');
+    model.dispose();
+  });
+});
+
+describe('ClusterModel and the language', () => {
+  it('asks again at once when the language changes: the server words the messages', async () => {
+    const server = new FakeServer();
+    const messages: Record<string, string> = {
+      en: 'Prometheus did not answer.',
+      ja: 'Prometheus が応答しませんでした。'
+    };
+    server.routes.set('cluster', request => {
+      const language = request.headers.get('Accept-Language') ?? 'en';
+      return jsonResponse(200, {
+        state: 'unreachable',
+        message: messages[language.startsWith('ja') ? 'ja' : 'en'],
+        queried_at: 1,
+        prometheus_url: 'http://127.0.0.1:9',
+        nodes: [],
+        summary: {
+          nodes: 0,
+          up: 0,
+          stale: 0,
+          simulated: 0,
+          cores: 0,
+          utilization: 0
+        }
+      });
+    });
+    const i18n = new NeuronI18n({ setting: 'en' });
+    const model = new ClusterModel({
+      serverSettings: server.serverSettings,
+      i18n,
+      interval: 60_000
+    });
+    model.setVisible(true, 'view');
+    await waitFor(model, m => m.answer !== null);
+    expect(model.answer?.message).toBe(messages.en);
+
+    i18n.setting = 'ja';
+    await waitFor(model, m => m.answer?.message === messages.ja);
+    expect(server.requestsTo('cluster')).toHaveLength(2);
     model.dispose();
   });
 });
