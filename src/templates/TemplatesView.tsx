@@ -114,8 +114,11 @@ function ListState(
       ) : null;
     case 'error':
       return (
-        <Notice kind="error" title={trans.__('Could not load the templates')}>
-          {model.error && <p className="jp-Neuron-Message">{model.error}</p>}
+        <Notice
+          kind="error"
+          title={trans.__('Could not load the templates')}
+          message={model.error}
+        >
           <Button
             small
             className="jp-Neuron-RefreshButton"
@@ -286,8 +289,11 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
 
   if (!detail) {
     return draft.state === 'error' ? (
-      <Notice kind="error" title={trans.__('Could not load the template')}>
-        {draft.error && <p className="jp-Neuron-Message">{draft.error}</p>}
+      <Notice
+        kind="error"
+        title={trans.__('Could not load the template')}
+        message={draft.error}
+      >
         <Button small onClick={() => void draft.load()}>
           {trans.__('Try again')}
         </Button>
@@ -386,9 +392,11 @@ function TemplateDetailView(props: IDetailProps): JSX.Element {
         </Notice>
       )}
       {draft.error && (
-        <Notice kind="error" title={trans.__('Could not update the template')}>
-          <p className="jp-Neuron-Message">{draft.error}</p>
-        </Notice>
+        <Notice
+          kind="error"
+          title={trans.__('Could not update the template')}
+          message={draft.error}
+        />
       )}
       {editable && (
         <div className="jp-Neuron-TemplateActions">

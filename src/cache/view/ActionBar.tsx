@@ -6,9 +6,9 @@
 import { Button } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { RefreshButton, formatBytes } from '../../components';
+import { formatBytes } from '../../components';
 import { CacheAction, actionTitle } from '../actions';
-import { ICachePartProps } from './common';
+import { ICachePartProps, RescanButton } from './common';
 import { isCleanable } from './dialogs';
 
 /**
@@ -72,12 +72,7 @@ export function ActionBar(props: IActionBarProps): JSX.Element {
           {actionTitle(running, trans)}…
         </span>
       )}
-      <RefreshButton
-        label={trans.__('Rescan')}
-        title={trans.__('Scan the compile caches again now')}
-        disabled={cache.isBusy}
-        onClick={() => void cache.refresh()}
-      />
+      <RescanButton cache={cache} trans={trans} />
     </div>
   );
 }

@@ -10,7 +10,6 @@ import React from 'react';
 import {
   Facts,
   Notice,
-  RefreshButton,
   StateBadge,
   formatBytes,
   useRerenderOn
@@ -25,7 +24,11 @@ import {
   stateLabel
 } from '../labels';
 import { isLowOnDisk } from '../model';
-import { CacheServerMissingNotice, SimulatedCacheBadge } from './common';
+import {
+  CacheServerMissingNotice,
+  RescanButton,
+  SimulatedCacheBadge
+} from './common';
 import type * as CacheAPI from '../../api/cache';
 
 /**
@@ -67,12 +70,7 @@ export function CacheSummaryView(props: ICacheSummaryViewProps): JSX.Element {
           {trans.__('Open compile cache view')}
         </Button>
         <span className="jp-Neuron-Environment-updated" />
-        <RefreshButton
-          label={trans.__('Rescan')}
-          title={trans.__('Scan the compile caches again now')}
-          disabled={model.isBusy}
-          onClick={() => void model.refresh()}
-        />
+        <RescanButton cache={model} trans={trans} />
       </div>
       {model.state === 'loading' && (
         <p className="jp-Neuron-Muted" role="status">

@@ -1,12 +1,18 @@
 /**
  * What the parts of the cache views share: their properties, the badge of a
- * simulated compile cache and the notice of a missing server extension.
+ * simulated compile cache, the notice of a missing server extension and the
+ * rescan button.
  */
 
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { ServerMissingNotice, StateBadge } from '../../components';
+import {
+  RefreshButton,
+  ServerMissingNotice,
+  StateBadge
+} from '../../components';
+import type { INeuronCompileCache } from '../../tokens';
 import type { CacheEntryListModel } from '../entries';
 
 /**
@@ -52,5 +58,23 @@ export function CacheServerMissingNotice(props: {
         'The compile caches are read by the server extension. Install it in the Python environment that runs JupyterLab, then restart JupyterLab.'
       )}
     </ServerMissingNotice>
+  );
+}
+
+/**
+ * Scans the compile caches again now (disabled while a scan runs).
+ */
+export function RescanButton(props: {
+  cache: INeuronCompileCache;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { cache, trans } = props;
+  return (
+    <RefreshButton
+      label={trans.__('Rescan')}
+      title={trans.__('Scan the compile caches again now')}
+      disabled={cache.isBusy}
+      onClick={() => void cache.refresh()}
+    />
   );
 }
