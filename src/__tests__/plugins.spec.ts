@@ -1,8 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { Notification } from '@jupyterlab/apputils';
+import { NotebookModel } from '@jupyterlab/notebook';
+import { Signal } from '@lumino/signaling';
+
 import plugins from '../index';
 import { NeuronPanel } from '../panel';
+import { TutorialGuidePanel } from '../tutorial';
 import { CommandIDs, INeuronEnvironment, INeuronI18n } from '../tokens';
 import {
   fakeApp,
@@ -126,5 +131,119 @@ describe('plugins', () => {
     ).not.toThrow();
     expect(app.commands.hasCommand(CommandIDs.refreshEnvironment)).toBe(true);
     environment.dispose();
+  });
+
+  describe('tutorial', () => {
+    const TUTORIAL = 'jupyterlab-neuron:tutorial';
+
+    function activateTutorial(registry: unknown) {
+      const tracker = {
+        widgetAdded: new Signal<unknown, unknown>({}),
+        currentChanged: new Signal<unknown, unknown>({}),
+        currentWidget: null,
+        forEach: () => undefined
+      };
+      const tutorialApp = fakeApp(server.serverSettings, {
+        contents: {},
+        kernels: { runningChanged: new Signal({}) },
+        kernelspecs: { specsChanged: new Signal({}) }
+      });
+      const i18n = pluginById('jupyterlab-neuron:plugin').activate(
+        tutorialApp,
+        null,
+        null
+      ) as INeuronI18n;
+      const restorer = { add: jest.fn() };
+      const palette = fakeItemTarget();
+      pluginById(TUTORIAL).activate(
+        tutorialApp,
+        i18n,
+        tracker,
+        registry,
+        restorer,
+        palette,
+        null,
+        null,
+        null,
+        null,
+        null
+      );
+      /** A notebook made from a template is opened. */
+      const open = async (notebookPath: string) => {
+        const model = new NotebookModel();
+        model.setMetadata('jupyterlab_neuron', { template: 'bert-ja' });
+        tracker.widgetAdded.emit({
+          context: {
+            path: notebookPath,
+            localPath: notebookPath,
+            ready: Promise.resolve()
+          },
+          content: { model },
+          disposed: new Signal({}),
+          isDisposed: false
+        });
+        await new Promise(resolve => setTimeout(resolve, 0));
+      };
+      return { app: tutorialApp, restorer, palette, open };
+    }
+
+    let notify: jest.SpyInstance;
+    beforeEach(() => {
+      notify = jest.spyOn(Notification, 'info').mockReturnValue('offer');
+    });
+    afterEach(() => notify.mockRestore());
+
+    it('puts the guide in the right sidebar with its commands in the palette', async () => {
+      const { app, restorer, palette } = activateTutorial(null);
+      const guide = app.shell.add.mock.calls[0][0];
+      expect(guide).toBeInstanceOf(TutorialGuidePanel);
+      expect(app.shell.add.mock.calls[0].slice(1)).toEqual([
+        'right',
+        { rank: 650 }
+      ]);
+      expect(restorer.add).toHaveBeenCalledWith(guide, TutorialGuidePanel.ID);
+      expect(palette.items).toEqual([
+        { command: CommandIDs.toggleTutorial, category: 'Neuron' },
+        { command: CommandIDs.openTutorialGuide, category: 'Neuron' }
+      ]);
+      // No notebook: tutorial mode cannot be turned on.
+      expect(app.commands.isEnabled(CommandIDs.toggleTutorial)).toBe(false);
+      await app.commands.execute(CommandIDs.openTutorialGuide);
+      expect(app.shell.activateById).toHaveBeenCalledWith(guide.id);
+      guide.dispose();
+    });
+
+    it('offers the tutorial once per template notebook and remembers it in the settings', async () => {
+      const registry = fakeSettingRegistry({ [TUTORIAL]: {} });
+      const { open } = activateTutorial(registry);
+      await open('work/bert.ipynb');
+      expect(notify).toHaveBeenCalledTimes(1);
+      expect(notify.mock.calls[0][0]).toContain('bert-ja');
+      expect(registry.values[TUTORIAL].offeredNotebooks).toEqual([
+        'work/bert.ipynb'
+      ]);
+      await open('work/bert.ipynb');
+      expect(notify).toHaveBeenCalledTimes(1);
+    });
+
+    it('waits for the settings before offering: "Don\'t show again" is kept', async () => {
+      const values = { offerTutorial: false };
+      let loaded: (settings: unknown) => void = () => undefined;
+      const registry = {
+        load: () => new Promise(resolve => (loaded = resolve))
+      };
+      const { open } = activateTutorial(registry);
+      await open('work/bert.ipynb');
+      expect(notify).not.toHaveBeenCalled();
+      loaded({
+        get: (key: string) => ({
+          composite: (values as Record<string, unknown>)[key]
+        }),
+        set: async () => undefined,
+        changed: new Signal({})
+      });
+      await new Promise(resolve => setTimeout(resolve, 0));
+      expect(notify).not.toHaveBeenCalled();
+    });
   });
 });
