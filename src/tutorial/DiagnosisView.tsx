@@ -56,9 +56,8 @@ export function DiagnosisView(props: IDiagnosisViewProps): JSX.Element {
         <Notice
           kind="warning"
           title={trans.__('The error could not be diagnosed')}
-        >
-          <p className="jp-Neuron-Message">{diagnosis.error}</p>
-        </Notice>
+          message={diagnosis.error}
+        />
       )}
       {diagnosis.state === 'ready' && match && diagnosis.result?.match && (
         <KnownFailure
