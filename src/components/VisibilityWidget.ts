@@ -6,10 +6,19 @@ import { ReactWidget } from '@jupyterlab/apputils';
 import type { Message } from '@lumino/messaging';
 
 /**
+ * What a view tells a model: every model has `setVisible(visible, viewer?)`.
+ */
+export interface IViewedModel {
+  setVisible(visible: boolean, viewer?: string): void;
+}
+
+/**
  * A React widget that reports whether it is on screen: attached and shown
- * (its tab or sidebar selected, its section expanded). Subclasses pass it on
- * to their model in {@link onVisibilityChanged}, so a hidden view fetches
- * nothing. Each change is reported once; disposing reports hidden.
+ * (its tab or sidebar selected, its section expanded). The models given to
+ * {@link showsModels} are told under the widget's viewer name, so a hidden
+ * view fetches nothing; subclasses do the rest in
+ * {@link onVisibilityChanged}. Each change is reported once; disposing
+ * reports hidden.
  */
 export abstract class VisibilityWidget extends ReactWidget {
   /**
@@ -28,9 +37,25 @@ export abstract class VisibilityWidget extends ReactWidget {
   }
 
   /**
-   * Called with the new value whenever the widget appears or disappears.
+   * Tell these models, as the view `viewer`, whenever the widget appears or
+   * disappears (`null` stands for a capability that is not there). Called
+   * once, from the constructor.
    */
-  protected abstract onVisibilityChanged(visible: boolean): void;
+  protected showsModels(
+    viewer: string,
+    ...models: ReadonlyArray<IViewedModel | null | undefined>
+  ): void {
+    this._viewer = viewer;
+    this._models = models.filter((model): model is IViewedModel => !!model);
+  }
+
+  /**
+   * Called with the new value whenever the widget appears or disappears,
+   * after the models were told.
+   */
+  protected onVisibilityChanged(visible: boolean): void {
+    // Nothing by default.
+  }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
@@ -53,11 +78,17 @@ export abstract class VisibilityWidget extends ReactWidget {
   }
 
   private _setShown(shown: boolean): void {
-    if (shown !== this._shown) {
-      this._shown = shown;
-      this.onVisibilityChanged(shown);
+    if (shown === this._shown) {
+      return;
     }
+    this._shown = shown;
+    for (const model of this._models) {
+      model.setVisible(shown, this._viewer);
+    }
+    this.onVisibilityChanged(shown);
   }
 
   private _shown = false;
+  private _viewer = 'default';
+  private _models: IViewedModel[] = [];
 }

@@ -5,13 +5,12 @@
  */
 
 import { MainAreaWidget } from '@jupyterlab/apputils';
-import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 import React from 'react';
 import { flushSync } from 'react-dom';
 import { Root, createRoot } from 'react-dom/client';
 
-import { neuronIcon } from '../components';
+import { VisibilityWidget, followLanguage, neuronIcon } from '../components';
 import {
   INeuronCores,
   INeuronI18n,
@@ -35,12 +34,14 @@ let nextViewerNumber = 0;
 /**
  * The content of the dashboard.
  *
- * Subscribes to the model only while visible (hidden dashboards consume
- * nothing). Changes are coalesced into one synchronous render per animation
- * frame; each render is measured as {@link DASHBOARD_UPDATE_MEASURE} and each
- * newly shown snapshot is marked {@link DASHBOARD_PAINTED_MARK} once painted.
+ * A view of the monitor and of the kernels' NeuronCores while on screen
+ * (hidden dashboards consume nothing). Changes are coalesced into one
+ * synchronous render per animation frame, on a React root of its own rather
+ * than `ReactWidget`'s asynchronous one, so each render is measured as
+ * {@link DASHBOARD_UPDATE_MEASURE} and each newly shown snapshot is marked
+ * {@link DASHBOARD_PAINTED_MARK} once painted.
  */
-export class MonitorDashboardContent extends Widget {
+export class MonitorDashboardContent extends VisibilityWidget {
   constructor(options: MonitorDashboard.IOptions) {
     super();
     this._model = options.model;
@@ -48,9 +49,16 @@ export class MonitorDashboardContent extends Widget {
     this._actions = options.actions ?? {};
     this._cores = options.cores ?? null;
     this._range = MonitorDashboard.validRange(options.range);
-    this._viewer = `dashboard-${++nextViewerNumber}`;
     this.addClass('jp-Neuron-DashboardContent');
-    this._i18n.changed.connect(this._onLanguageChanged, this);
+    this.showsModels(
+      `dashboard-${++nextViewerNumber}`,
+      this._model,
+      this._cores
+    );
+    followLanguage(this, this._i18n, () => {
+      this._updateTitle();
+      this.scheduleRender();
+    });
   }
 
   /**
@@ -80,17 +88,10 @@ export class MonitorDashboardContent extends Widget {
   }
 
   /**
-   * Whether the dashboard is on screen (and subscribed to the model).
-   */
-  get isShown(): boolean {
-    return this._shown;
-  }
-
-  /**
    * Render in the next animation frame (once, however often it is asked).
    */
   scheduleRender(): void {
-    if (!this._shown || this._frame !== null || this.isDisposed) {
+    if (!this.isShown || this._frame !== null || this.isDisposed) {
       return;
     }
     if (typeof requestAnimationFrame === 'function') {
@@ -117,32 +118,12 @@ export class MonitorDashboardContent extends Widget {
     }
     const start = now();
     const view = this._frozen ?? this._currentView();
-    const trans = this._i18n.load(TRANSLATION_DOMAIN);
     if (!this._root) {
       this._root = createRoot(this.node);
     }
     const root = this._root;
     flushSync(() => {
-      root.render(
-        <DashboardView
-          model={this._model}
-          trans={trans}
-          locale={this._i18n.languageCode}
-          snapshot={view.snapshot}
-          end={view.end}
-          range={this._range}
-          paused={this._paused}
-          onPausedChange={paused => {
-            this.paused = paused;
-          }}
-          onRangeChange={range => {
-            this.range = range;
-          }}
-          onRestart={() => void this._restart()}
-          actions={this._actions}
-          cores={this._cores?.answer ?? null}
-        />
-      );
+      root.render(this.render());
     });
     const seq = view.snapshot?.seq ?? null;
     measureSince(DASHBOARD_UPDATE_MEASURE, start, {
@@ -164,8 +145,6 @@ export class MonitorDashboardContent extends Widget {
     if (this.isDisposed) {
       return;
     }
-    this._setShown(false);
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
     const root = this._root;
     this._root = null;
     super.dispose();
@@ -175,42 +154,53 @@ export class MonitorDashboardContent extends Widget {
     }
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._setShown(this.isVisible);
+  /**
+   * The view as of now (or as frozen by the pause), rendered by
+   * {@link renderNow}.
+   */
+  protected render(): JSX.Element {
+    const view = this._frozen ?? this._currentView();
+    return (
+      <DashboardView
+        model={this._model}
+        trans={this._i18n.load(TRANSLATION_DOMAIN)}
+        locale={this._i18n.languageCode}
+        snapshot={view.snapshot}
+        end={view.end}
+        range={this._range}
+        paused={this._paused}
+        onPausedChange={paused => {
+          this.paused = paused;
+        }}
+        onRangeChange={range => {
+          this.range = range;
+        }}
+        onRestart={() => void this._restart()}
+        actions={this._actions}
+        cores={this._cores?.answer ?? null}
+      />
+    );
   }
 
-  protected onBeforeDetach(msg: Message): void {
-    this._setShown(false);
-    super.onBeforeDetach(msg);
+  /**
+   * `update()` renders in the next animation frame, measured like any other
+   * render.
+   */
+  protected onUpdateRequest(msg: Message): void {
+    this.scheduleRender();
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._setShown(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this._setShown(false);
-  }
-
-  private _setShown(shown: boolean): void {
-    if (shown === this._shown) {
-      return;
-    }
-    this._shown = shown;
-    if (shown) {
+  /**
+   * Follow the models while on screen, render at once when shown.
+   */
+  protected onVisibilityChanged(visible: boolean): void {
+    if (visible) {
       this._model.changed.connect(this._onModelChanged, this);
-      this._model.setVisible(true, this._viewer);
       this._cores?.changed.connect(this._onModelChanged, this);
-      this._cores?.setVisible(true, this._viewer);
       this.scheduleRender();
     } else {
       this._model.changed.disconnect(this._onModelChanged, this);
-      this._model.setVisible(false, this._viewer);
       this._cores?.changed.disconnect(this._onModelChanged, this);
-      this._cores?.setVisible(false, this._viewer);
       this._cancelFrame();
     }
   }
@@ -228,11 +218,6 @@ export class MonitorDashboardContent extends Widget {
   }
 
   private _onModelChanged(): void {
-    this.scheduleRender();
-  }
-
-  private _onLanguageChanged(): void {
-    this._updateTitle();
     this.scheduleRender();
   }
 
@@ -267,9 +252,7 @@ export class MonitorDashboardContent extends Widget {
   private _i18n: INeuronI18n;
   private _actions: IProcessActions;
   private _cores: INeuronCores | null;
-  private _viewer: string;
   private _root: Root | null = null;
-  private _shown = false;
   private _paused = false;
   private _frozen: {
     snapshot: MonitorAPI.MonitorSnapshot | null;

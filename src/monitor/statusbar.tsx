@@ -91,6 +91,7 @@ export class MonitorStatusItem extends VisibilityWidget {
     this._i18n = options.i18n;
     this._onClick = options.onClick;
     this.addClass('jp-Neuron-StatusItemWidget');
+    this.showsModels('status-bar', this._model);
     followLanguage(this, this._i18n);
   }
 
@@ -107,7 +108,6 @@ export class MonitorStatusItem extends VisibilityWidget {
 
   protected onVisibilityChanged(visible: boolean): void {
     this._visibility.visible = visible;
-    this._model.setVisible(visible, 'status-bar');
   }
 
   private _model: INeuronMonitor;

@@ -4,20 +4,25 @@
 
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { Button, ReactWidget } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
+import { Button } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { Notice, neuronIcon } from '../components';
+import {
+  Notice,
+  VisibilityWidget,
+  followLanguage,
+  neuronIcon
+} from '../components';
 import type { INeuronI18n } from '../tokens';
 import type { IDiagnosisActions } from './actions';
 import { GuideView } from './GuideView';
 import { TutorialManager, notebookName } from './manager';
 
 /**
- * The sidebar widget of the tutorial guide.
+ * The sidebar widget of the tutorial guide. Its view knows whether it is on
+ * screen (a hidden guide's checks watch nothing they do not need).
  */
-export class TutorialGuidePanel extends ReactWidget {
+export class TutorialGuidePanel extends VisibilityWidget {
   constructor(options: TutorialGuidePanel.IOptions) {
     super();
     this._manager = options.manager;
@@ -28,8 +33,10 @@ export class TutorialGuidePanel extends ReactWidget {
     this.addClass('jp-Neuron-GuidePanel');
     this.title.icon = neuronIcon;
     this._manager.changed.connect(this.update, this);
-    this._i18n.changed.connect(this._onLanguageChanged, this);
-    this._updateTitle();
+    followLanguage(this, this._i18n, () => {
+      this.title.caption = this._i18n.trans.__('Tutorial Guide');
+      this.update();
+    });
   }
 
   dispose(): void {
@@ -37,17 +44,10 @@ export class TutorialGuidePanel extends ReactWidget {
       return;
     }
     this._manager.changed.disconnect(this.update, this);
-    this._i18n.changed.disconnect(this._onLanguageChanged, this);
     super.dispose();
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.update();
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
+  protected onVisibilityChanged(): void {
     this.update();
   }
 
@@ -65,7 +65,7 @@ export class TutorialGuidePanel extends ReactWidget {
             translator={this._i18n}
             rendermime={this._rendermime}
             actions={this._actions}
-            visible={this.isVisible}
+            visible={this.isShown}
             onStop={() => this._manager.stop(panel)}
           />
         ) : (
@@ -77,15 +77,6 @@ export class TutorialGuidePanel extends ReactWidget {
         )}
       </div>
     );
-  }
-
-  private _onLanguageChanged(): void {
-    this._updateTitle();
-    this.update();
-  }
-
-  private _updateTitle(): void {
-    this.title.caption = this._i18n.trans.__('Tutorial Guide');
   }
 
   private _manager: TutorialManager;

@@ -1,7 +1,7 @@
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 
-import { VisibilityWidget } from '../VisibilityWidget';
+import { IViewedModel, VisibilityWidget } from '../VisibilityWidget';
 
 class Probe extends VisibilityWidget {
   reports: boolean[] = [];
@@ -40,5 +40,38 @@ describe('VisibilityWidget', () => {
     probe.show();
     probe.dispose();
     expect(probe.reports).toEqual([true, false]);
+  });
+
+  it('tells the models it shows, under its viewer name, and hides them when disposed', () => {
+    const told: string[] = [];
+    const model = (name: string): IViewedModel => ({
+      setVisible: (visible, viewer) => told.push(`${name} ${viewer} ${visible}`)
+    });
+    class View extends VisibilityWidget {
+      constructor() {
+        super();
+        this.showsModels('dashboard-1', model('monitor'), null, model('cores'));
+      }
+      protected render(): JSX.Element {
+        return <span>view</span>;
+      }
+    }
+    const view = new View();
+    Widget.attach(view, document.body);
+    view.hide();
+    expect(told).toEqual([
+      'monitor dashboard-1 true',
+      'cores dashboard-1 true',
+      'monitor dashboard-1 false',
+      'cores dashboard-1 false'
+    ]);
+    view.show();
+    view.dispose();
+    expect(told.slice(4)).toEqual([
+      'monitor dashboard-1 true',
+      'cores dashboard-1 true',
+      'monitor dashboard-1 false',
+      'cores dashboard-1 false'
+    ]);
   });
 });
