@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jupyterlab_neuron.templates.catalogue import BUILTIN_DIR
+from jupyterlab_neuron.templates.catalogue import BUILTIN_DIR, TemplateCatalogue, TemplateSource
+from jupyterlab_neuron.templates.parameters import EnvironmentFacts
+from jupyterlab_neuron.templates.rendering import METADATA_KEY
+from jupyterlab_neuron.templates.service import TemplateService
 
 SHIPPED_IDS = ("bert-ja", "vit-beans")
 
@@ -75,6 +80,56 @@ def write_json(path: Path, document: Any) -> Path:
     text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+#: The real datasets' split sizes (beans: 1,034 / 133 / 128 images, from its dataset card).
+BEANS_SPLITS = {"train": 1034, "validation": 133, "test": 128}
+
+
+def shipped_service() -> TemplateService:
+    """The template service over the shipped templates only."""
+    return TemplateService(
+        TemplateCatalogue([TemplateSource(BUILTIN_DIR, "builtin")]), extension_version="test"
+    )
+
+
+def rendered_cells(
+    template_id: str, facts: EnvironmentFacts, *, lang: str = "en", **params: Any
+) -> list[dict[str, Any]]:
+    """The cells of a shipped template rendered as a notebook for ``facts``."""
+    payload = shipped_service().render(
+        template_id,
+        facts,
+        lang=lang,  # type: ignore[arg-type]
+        params=params,
+        output="notebook",
+    )
+    return payload["notebook"]["cells"]
+
+
+def code_cells(
+    cells: list[dict[str, Any]], step: str | None = None, role: str | None = None
+) -> list[str]:
+    """The sources of the code cells (of one step, of one role), in order."""
+    return [
+        cell["source"]
+        for cell in cells
+        if cell["cell_type"] == "code"
+        and (step is None or cell["metadata"][METADATA_KEY]["step"] == step)
+        and (role is None or cell["metadata"][METADATA_KEY]["role"] == role)
+    ]
+
+
+def notebook_namespace(cells: list[dict[str, Any]], **data: Any) -> dict[str, Any]:
+    """The parameters cell and the training-arguments cell run, with the data sizes given."""
+    namespace: dict[str, Any] = {}
+    exec(code_cells(cells, "setup", "parameters")[0], namespace)
+    namespace.update(MODEL_PATH="model", DATA_DIR=Path("data"), WORK_PATH=Path("work"), **data)
+    # Set by the setup cell (the parameter, or the kernel's detected instance for "auto").
+    namespace.setdefault("TARGET_INSTANCE", namespace.get("INSTANCE_TYPE", ""))
+    with redirect_stdout(io.StringIO()):
+        exec(code_cells(cells, "training-script", "code")[1], namespace)
+    return namespace
 
 
 #: (template, language, seconds) of the smoke runs of this session, for the summary.

@@ -13,19 +13,14 @@ from __future__ import annotations
 import io
 import re
 from contextlib import redirect_stdout
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jupyterlab_neuron.templates.catalogue import BUILTIN_DIR, TemplateCatalogue, TemplateSource
-from jupyterlab_neuron.templates.parameters import EnvironmentFacts, facts_for_instance
-from jupyterlab_neuron.templates.rendering import METADATA_KEY
-from jupyterlab_neuron.templates.service import TemplateService
+from jupyterlab_neuron.templates.parameters import facts_for_instance
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
-#: The real datasets' split sizes (beans: 1,034 / 133 / 128 images, from its dataset card).
-BEANS_SPLITS = {"train": 1034, "validation": 133, "test": 128}
+from .conftest import BEANS_SPLITS, code_cells, notebook_namespace, rendered_cells
 
 #: Every catalogue instance that offers training, with every worker count it documents.
 CASES = [
@@ -34,39 +29,6 @@ CASES = [
     if spec.worker_counts
     for workers in spec.worker_counts
 ]
-
-
-def service() -> TemplateService:
-    return TemplateService(
-        TemplateCatalogue([TemplateSource(BUILTIN_DIR, "builtin")]), extension_version="test"
-    )
-
-
-def render(template_id: str, facts: EnvironmentFacts, **params: Any) -> list[dict[str, Any]]:
-    payload = service().render(template_id, facts, lang="en", params=params, output="notebook")  # type: ignore[arg-type]
-    return payload["notebook"]["cells"]
-
-
-def code_of(cells: list[dict[str, Any]], step: str, role: str = "code") -> list[str]:
-    return [
-        cell["source"]
-        for cell in cells
-        if cell["cell_type"] == "code"
-        and cell["metadata"][METADATA_KEY]["step"] == step
-        and cell["metadata"][METADATA_KEY]["role"] == role
-    ]
-
-
-def notebook_namespace(cells: list[dict[str, Any]], **data: Any) -> dict[str, Any]:
-    """The parameters cell and the training-arguments cell run, with the data sizes given."""
-    namespace: dict[str, Any] = {}
-    exec(code_of(cells, "setup", "parameters")[0], namespace)
-    namespace.update(MODEL_PATH="model", DATA_DIR=Path("data"), WORK_PATH=Path("work"), **data)
-    # Set by the setup cell (the parameter, or the kernel's detected instance for "auto").
-    namespace.setdefault("TARGET_INSTANCE", namespace.get("INSTANCE_TYPE", ""))
-    with redirect_stdout(io.StringIO()):
-        exec(code_of(cells, "training-script")[1], namespace)
-    return namespace
 
 
 def option(arguments: list[str], name: str) -> int | None:
@@ -86,9 +48,9 @@ def check_split(split: str, samples: int, workers: int, batch_size: int | None) 
 
 @pytest.mark.parametrize(("instance", "workers"), CASES)
 def test_bert_ja_gives_every_worker_a_batch_of_every_split(instance: str, workers: int) -> None:
-    cells = render("bert-ja", facts_for_instance(instance), workers=workers)
+    cells = rendered_cells("bert-ja", facts_for_instance(instance), workers=workers)
     parameters: dict[str, Any] = {}
-    exec(code_of(cells, "setup", "parameters")[0], parameters)
+    exec(code_cells(cells, "setup", "parameters")[0], parameters)
     assert parameters["SMOKE"] is False
     assert parameters["WORKERS"] == workers
     assert workers in INSTANCE_TYPES[instance].worker_counts
@@ -98,9 +60,9 @@ def test_bert_ja_gives_every_worker_a_batch_of_every_split(instance: str, worker
 
     # The launches of the notebook: pre-compilation (1 worker), one worker, all workers
     # (pre-compilation and training). The launch cells call training_arguments this way.
-    precompile = code_of(cells, "precompile")[0]
+    precompile = code_cells(cells, "precompile", "code")[0]
     assert "training_arguments(" in precompile and "precompile_samples(1)" in precompile
-    multi = code_of(cells, "train-multi")[0]
+    multi = code_cells(cells, "train-multi", "code")[0]
     assert 'f"--nproc_per_node={RUN_WORKERS}"' in multi
     assert "precompile_samples(RUN_WORKERS)" in multi
     assert "training_arguments(MULTI_OUTPUT, RUN_WORKERS)" in multi
@@ -122,12 +84,12 @@ def test_bert_ja_gives_every_worker_a_batch_of_every_split(instance: str, worker
 
 @pytest.mark.parametrize(("instance", "workers"), CASES)
 def test_vit_beans_gives_every_worker_a_batch_of_every_split(instance: str, workers: int) -> None:
-    cells = render("vit-beans", facts_for_instance(instance), workers=workers)
+    cells = rendered_cells("vit-beans", facts_for_instance(instance), workers=workers)
     namespace = notebook_namespace(cells, SPLIT_SIZES=dict(BEANS_SPLITS))
     assert namespace["SMOKE"] is False and namespace["RUN_WORKERS"] == workers
     assert workers in INSTANCE_TYPES[instance].worker_counts
     for step in ("precompile", "train"):
-        code = code_of(cells, step)[0]
+        code = code_cells(cells, step, "code")[0]
         assert 'f"--nproc_per_node={RUN_WORKERS}"' in code
         assert re.search(r"training_arguments\([^)]*, RUN_WORKERS[,)]", code), code
     full = launch_arguments(namespace, "out", workers)
@@ -154,7 +116,7 @@ def test_the_check_catches_the_old_arithmetic() -> None:
 
 
 def test_a_split_smaller_than_the_workers_is_refused_in_the_notebook() -> None:
-    cells = render("bert-ja", facts_for_instance("trn2.48xlarge"), workers=64)
+    cells = rendered_cells("bert-ja", facts_for_instance("trn2.48xlarge"), workers=64)
     namespace = notebook_namespace(cells, train_rows=[{}] * 4000, test_rows=[{}] * 32)
     with pytest.raises(ValueError, match="test: 32 examples for 64 workers"):
         launch_arguments(namespace, "out", 64)

@@ -14,18 +14,15 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_neuron.templates.catalogue import BUILTIN_DIR, TemplateCatalogue, TemplateSource
 from jupyterlab_neuron.templates.parameters import (
     EnvironmentFacts,
     facts_for_instance,
     no_environment,
 )
 from jupyterlab_neuron.templates.rendering import METADATA_KEY
-from jupyterlab_neuron.templates.service import TemplateService
 from neuron_kernel_helpers.sdk import SdkGeneration, SdkRefusal
 
-from .test_batch_arithmetic import BEANS_SPLITS, notebook_namespace
-from .test_batch_arithmetic import render as render_facts
+from .conftest import BEANS_SPLITS, code_cells, notebook_namespace, rendered_cells
 
 INSTANCES = ("inf2.xlarge", "trn1.2xlarge", "trn1.32xlarge", "trn2.48xlarge")
 TEMPLATES = ("bert-ja", "vit-beans")
@@ -49,21 +46,8 @@ CHECKED_STEPS = {
 
 
 def render(template_id: str, instance: str | None, lang: str = "en") -> list[dict[str, Any]]:
-    service = TemplateService(
-        TemplateCatalogue([TemplateSource(BUILTIN_DIR, "builtin")]), extension_version="test"
-    )
     facts = facts_for_instance(instance) if instance else no_environment()
-    payload = service.render(template_id, facts, lang=lang, output="notebook")  # type: ignore[arg-type]
-    return payload["notebook"]["cells"]
-
-
-def code_cells(cells: list[dict[str, Any]], step: str | None = None) -> list[str]:
-    return [
-        cell["source"]
-        for cell in cells
-        if cell["cell_type"] == "code"
-        and (step is None or cell["metadata"][METADATA_KEY]["step"] == step)
-    ]
+    return rendered_cells(template_id, facts, lang=lang)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -158,7 +142,7 @@ def test_torchneuron_skips_the_xla_precompilation(template_id: str) -> None:
 def test_neuron_cc_flags_keep_the_kernels_own_flags(
     template_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cells = render_facts(template_id, facts_for_instance("trn1.32xlarge"))
+    cells = rendered_cells(template_id, facts_for_instance("trn1.32xlarge"))
     data = SPLITS[template_id]
     monkeypatch.setenv("NEURON_CC_FLAGS", "--retry_failed_compilation")
     flags = notebook_namespace(cells, **data)["NEURON_ENV"]["NEURON_CC_FLAGS"].split()
@@ -181,7 +165,7 @@ def test_busy_cores_start_the_workers_on_a_free_aligned_range(template_id: str) 
         neuroncores=32,
         busy_processes=({"pid": 7, "command": "python3", "device": 0},),
     )
-    cells = render_facts(template_id, facts)
+    cells = rendered_cells(template_id, facts)
     namespace = notebook_namespace(cells, **SPLITS[template_id])
     assert namespace["WORKERS"] == 8 and namespace["VISIBLE_CORES"] == "8-15"
     assert namespace["MULTI_ENV"]["NEURON_RT_VISIBLE_CORES"] == "8-15"
@@ -191,7 +175,7 @@ def test_busy_cores_start_the_workers_on_a_free_aligned_range(template_id: str) 
         assert "env=MULTI_ENV" in code_cells(cells, step)[0]
     # All cores free: nothing restricts the workers.
     namespace = notebook_namespace(
-        render_facts(template_id, facts_for_instance("trn1.32xlarge")), **SPLITS[template_id]
+        rendered_cells(template_id, facts_for_instance("trn1.32xlarge")), **SPLITS[template_id]
     )
     assert namespace["VISIBLE_CORES"] == "all"
     assert namespace["MULTI_ENV"] is namespace["NEURON_ENV"]

@@ -22,11 +22,9 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-from jupyterlab_neuron.templates.catalogue import BUILTIN_DIR, TemplateCatalogue, TemplateSource
 from jupyterlab_neuron.templates.parameters import no_environment
-from jupyterlab_neuron.templates.service import TemplateService
 
-from .conftest import SMOKE_DURATIONS
+from .conftest import SMOKE_DURATIONS, shipped_service
 
 KERNEL_NAME = "neuron-smoke"
 HELPERS_ROOT = Path(__file__).resolve().parents[3] / "python-kernel-helpers"
@@ -54,10 +52,7 @@ def kernel_env() -> Path:
 def execute_smoke_notebook(
     template_id: str, lang: str, kernel_env: Path, workdir: Path
 ) -> tuple[nbformat.NotebookNode, float]:
-    service = TemplateService(
-        TemplateCatalogue([TemplateSource(BUILTIN_DIR, "builtin")]), extension_version="test"
-    )
-    payload = service.render(
+    payload = shipped_service().render(
         template_id,
         no_environment(),
         lang=lang,
