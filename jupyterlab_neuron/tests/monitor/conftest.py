@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psutil
 import pytest
@@ -30,6 +31,8 @@ from jupyterlab_neuron.simulator.neuron_monitor import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+HandlerT = TypeVar("HandlerT", bound=logging.Handler)
 
 #: Fast enough for tests, slow enough for a 2-core machine under load.
 TEST_PERIOD = 0.2
@@ -186,6 +189,18 @@ def alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+@contextmanager
+def watching(handler: HandlerT, *loggers: logging.Logger) -> Iterator[HandlerT]:
+    """``handler`` attached to every one of ``loggers`` for the block."""
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 @pytest.fixture(autouse=True)

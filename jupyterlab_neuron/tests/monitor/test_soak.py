@@ -26,7 +26,7 @@ import pytest
 
 from jupyterlab_neuron.monitor.service import MonitorService
 
-from .conftest import TEST_PERIOD, simulator_argv
+from .conftest import TEST_PERIOD, simulator_argv, watching
 
 SOAK_SECONDS = 45.0
 MB = 1_000_000
@@ -86,18 +86,14 @@ def monitor_settings() -> dict[str, Any]:
 
 @pytest.fixture
 def log_volume(jp_serverapp: Any) -> Iterator[LogVolume]:
-    handler = LogVolume()
     loggers = [
         jp_serverapp.log,
         logging.getLogger("asyncio"),
         logging.getLogger("tornado"),
         logging.getLogger(),
     ]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield handler
-    for logger in loggers:
-        logger.removeHandler(handler)
+    with watching(LogVolume(), *loggers) as handler:
+        yield handler
 
 
 def _lower_priority() -> None:

@@ -23,7 +23,7 @@ from jupyterlab_neuron.monitor.service import MonitorService
 from jupyterlab_neuron.simulator.neuron_monitor import MonitorSimulation
 from neuron_kernel_helpers.instances import INSTANCE_TYPES
 
-from .conftest import is_snapshot, read_until
+from .conftest import is_snapshot, read_until, watching
 from .rawws import PING, RawWebSocket
 
 
@@ -46,13 +46,9 @@ class Records(logging.Handler):
 @pytest.fixture
 def server_log(jp_serverapp: Any) -> Iterator[Records]:
     """Records of the server's log, asyncio's and the root logger."""
-    handler = Records()
     loggers = [jp_serverapp.log, logging.getLogger("asyncio"), logging.getLogger()]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield handler
-    for logger in loggers:
-        logger.removeHandler(handler)
+    with watching(Records(), *loggers) as handler:
+        yield handler
 
 
 @pytest.fixture
