@@ -104,16 +104,22 @@ async def entries_page(jp_fetch: Any, *, status: int = 200, **params: str) -> An
     return await call(jp_fetch, "GET", "/cache/entries", "entries", params=params, status=status)
 
 
+async def post_clean(
+    jp_fetch: Any, body: dict[str, Any], *, status: int = 200, lang: str = "en"
+) -> Any:
+    """``POST cache/clean`` with ``body``, the request and the reply checked against the
+    document."""
+    return await call(
+        jp_fetch, "POST", "/cache/clean", "clean", status=status, body=body, lang=lang
+    )
+
+
 async def clean_as_previewed(
     jp_fetch: Any, request: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dry run of ``request``, then the cleaning of exactly that plan (its token)."""
-    dry = await call(jp_fetch, "POST", "/cache/clean", "clean", body={**request, "dry_run": True})
-    done = await call(
-        jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
-        body={**request, "dry_run": False, "plan_token": dry["plan_token"]},
+    dry = await post_clean(jp_fetch, {**request, "dry_run": True})
+    done = await post_clean(
+        jp_fetch, {**request, "dry_run": False, "plan_token": dry["plan_token"]}
     )
     return dry, done

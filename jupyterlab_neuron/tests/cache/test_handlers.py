@@ -24,6 +24,7 @@ from .openapi_contract import (
     call,
     clean_as_previewed,
     entries_page,
+    post_clean,
     spec,
     validate_request,
     validate_response,
@@ -159,41 +160,24 @@ async def test_clean_dry_run_then_real_run(jp_fetch: Any, cache_root: Path) -> N
 
 
 async def test_clean_conflict_when_a_compile_starts(jp_fetch: Any, jp_serverapp: ServerApp) -> None:
-    dry = await call(jp_fetch, "POST", "/cache/clean", "clean", body={"failed": True})
+    dry = await post_clean(jp_fetch, {"failed": True})
     target = Path(dry["items"][0]["root"]) / dry["items"][0]["path"]
     write(target / "model.hlo_module.pb.lock", b"", time.time())
-    conflict = await call(
+    conflict = await post_clean(
         jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
+        {"failed": True, "dry_run": False, "plan_token": dry["plan_token"]},
         status=409,
         lang="ja",
-        body={"failed": True, "dry_run": False, "plan_token": dry["plan_token"]},
     )
     assert "ドライラン" in conflict["message"]
     assert os.path.isdir(target)
 
 
 async def test_clean_errors(jp_fetch: Any) -> None:
-    await call(jp_fetch, "POST", "/cache/clean", "clean", body={}, status=422)
-    await call(
-        jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
-        status=422,
-        body={"failed": True, "dry_run": False},
-    )
-    await call(jp_fetch, "POST", "/cache/clean", "clean", body={"wipe": True}, status=422)
-    await call(
-        jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
-        status=404,
-        body={"entries": ["../../../etc/passwd"]},
-    )
+    await post_clean(jp_fetch, {}, status=422)
+    await post_clean(jp_fetch, {"failed": True, "dry_run": False}, status=422)
+    await post_clean(jp_fetch, {"wipe": True}, status=422)
+    await post_clean(jp_fetch, {"entries": ["../../../etc/passwd"]}, status=404)
     # Malformed bodies are 400 (and not valid requests of the document either).
     response = await call_raw(jp_fetch, "not json")
     assert response[0] == 400 and "message" in response[1]
@@ -223,14 +207,7 @@ async def test_read_only_root_is_a_conflict(
     roots = await call(jp_fetch, "GET", "/cache/roots", "roots", params={"refresh": "1"})
     root = next(r for r in roots["roots"] if r["path"] == str(cache_root))
     assert root["state"] == "read_only" and f"{cache_root}/lock" in root["message"]
-    error = await call(
-        jp_fetch,
-        "POST",
-        "/cache/clean",
-        "clean",
-        status=409,
-        body={"failed": True, "roots": [root["id"]]},
-    )
+    error = await post_clean(jp_fetch, {"failed": True, "roots": [root["id"]]}, status=409)
     assert "read-only" in error["message"].lower()
 
 
@@ -240,9 +217,7 @@ async def test_service_is_published(jp_serverapp: ServerApp) -> None:
 
 async def test_clean_body_over_the_limit_is_a_documented_413(jp_fetch: Any) -> None:
     body = {"entries": ["x" * (1024 * 1024)], "dry_run": True}
-    payload = await call(
-        jp_fetch, "POST", "/cache/clean", "clean", status=413, body=body, lang="ja"
-    )
+    payload = await post_clean(jp_fetch, body, status=413, lang="ja")
     assert "大きすぎます" in payload["message"]
 
 
