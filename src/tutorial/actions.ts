@@ -168,7 +168,7 @@ export class DiagnosisActions implements IDiagnosisActions {
 
   /**
    * Why a compile-cache action cannot be done here: the compile-cache
-   * capability (its model and its clean command) is disabled.
+   * capability (its model, its view and its clean command) is disabled.
    */
   whyUnavailable(
     action: DiagnoseAPI.DiagnoseActionId,
@@ -176,6 +176,7 @@ export class DiagnosisActions implements IDiagnosisActions {
   ): string | null {
     const needsCache =
       action === 'clear-stale-locks' ||
+      action === 'show-compile-cache' ||
       (action === 'delete-failed-cache-entry' && namesLocalEntry(details));
     if (!needsCache || this.isAvailable(action, details)) {
       return null;

@@ -14,6 +14,7 @@ import {
   IRecordedDiagnosis,
   catalogues,
   compileCacheLocked,
+  compileCacheNotWritable,
   failedNeffCached,
   neuroncoresUnavailable,
   packagesMissing,
@@ -497,6 +498,17 @@ describe('DiagnosisView: the compile cache through its command', () => {
       document.querySelectorAll('.jp-Neuron-Diagnosis-unavailable')
     ).toHaveLength(1);
     expect(button.title).toMatch(/compile cache part .* is disabled/);
+  });
+
+  it('says the cache view cannot be opened when the compile cache plugin is off', () => {
+    showDiagnosis(compileCacheNotWritable, { lang: 'ja', cache: null });
+    const button = screen.getByRole('button', {
+      name: catalogues.ja.actions['show-compile-cache']
+    }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.title).toContain(
+      'コンパイルキャッシュ機能が無効になっているため、ここでは実行できません。'
+    );
   });
 });
 

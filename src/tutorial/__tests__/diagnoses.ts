@@ -38,6 +38,7 @@ export const neuroncoresUnavailable = entry('neuroncores-unavailable');
 export const failedNeffCached = entry('failed-neff-cached');
 export const packagesMissing = entry('neuron-packages-missing');
 export const compileCacheLocked = entry('compile-cache-locked');
+export const compileCacheNotWritable = entry('compile-cache-not-writable');
 
 /** An error that matches no entry. */
 export const unknown = recording.unknown as unknown as IRecordedDiagnosis;
