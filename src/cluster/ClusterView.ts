@@ -8,7 +8,12 @@ import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import type { IClusterHistory, IClusterNode } from '../api/cluster';
-import { followLanguage, formatBytes, neuronIcon } from '../components';
+import {
+  VisibilityWidget,
+  followLanguage,
+  formatBytes,
+  neuronIcon
+} from '../components';
 import type { INeuronCluster, INeuronI18n } from '../tokens';
 import {
   COLOR_STEPS,
@@ -24,13 +29,18 @@ import { ClusterRow, ClusterSort, clusterRows, groupingLabels } from './layout';
 /** Performance mark and measure names of one heat map update. */
 export const UPDATE_MEASURE = 'jp-neuron-cluster-update';
 
+let nextViewerNumber = 0;
+
 /**
- * The content of the cluster view (plain DOM and one canvas).
+ * The content of the cluster view: plain DOM and one canvas, drawn by hand
+ * for speed (React renders nothing here). A view of the cluster model while
+ * on screen.
  */
-export class ClusterViewContent extends Widget {
+export class ClusterViewContent extends VisibilityWidget {
   constructor(options: ClusterViewWidget.IOptions) {
     super();
     this.model = options.model;
+    this.showsModels(`cluster-view-${++nextViewerNumber}`, this.model);
     this._i18n = options.i18n;
     this.addClass('jp-Neuron-ClusterView');
     const node = this.node;
@@ -90,7 +100,6 @@ export class ClusterViewContent extends Widget {
     if (this.isDisposed) {
       return;
     }
-    this.model.setVisible(false, this.id);
     this.model.changed.disconnect(this.update, this);
     super.dispose();
   }
@@ -114,6 +123,13 @@ export class ClusterViewContent extends Widget {
     }
   }
 
+  protected render(): null {
+    return null;
+  }
+
+  /**
+   * Draw the map (measured as {@link UPDATE_MEASURE}).
+   */
   protected onUpdateRequest(msg: Message): void {
     performance.mark(`${UPDATE_MEASURE}-start`);
     this._render();
@@ -125,24 +141,12 @@ export class ClusterViewContent extends Widget {
     );
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this.model.setVisible(this.isVisible, this.id);
-    this.update();
+  protected onVisibilityChanged(visible: boolean): void {
+    if (visible) {
+      this.update();
+    }
   }
-  protected onBeforeDetach(msg: Message): void {
-    this.model.setVisible(false, this.id);
-    super.onBeforeDetach(msg);
-  }
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.setVisible(true, this.id);
-    this.update();
-  }
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.setVisible(false, this.id);
-  }
+
   protected onResize(msg: Widget.ResizeMessage): void {
     this.update();
   }
