@@ -12,6 +12,7 @@ export * from './MarkdownBlock';
 export * from './Notice';
 export * from './RefreshButton';
 export * from './Section';
+export * from './SectionToolbar';
 export * from './StateBadge';
 export * from './useSignal';
 export * from './VisibilityWidget';

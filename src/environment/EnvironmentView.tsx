@@ -10,6 +10,7 @@ import {
   Notice,
   RefreshButton,
   Section,
+  SectionToolbar,
   ServerMissingNotice,
   StateBadge,
   formatBytes,
@@ -54,22 +55,24 @@ export function EnvironmentView(props: IEnvironmentViewProps): JSX.Element {
       {report?.simulated && shouldShowReport(model) && (
         <SimulatedBanner report={report} trans={trans} />
       )}
-      <div className="jp-Neuron-Environment-toolbar">
-        <span className="jp-Neuron-Environment-updated">
-          {report && model.state === 'ready'
+      <SectionToolbar
+        noteClassName="jp-Neuron-Environment-updated"
+        note={
+          report && model.state === 'ready'
             ? trans.__(
                 'Updated %1',
                 new Date(report.collected_at * 1000).toLocaleTimeString(locale)
               )
-            : ''}
-        </span>
+            : ''
+        }
+      >
         <RefreshButton
           label={trans.__('Refresh')}
           title={trans.__('Run the Neuron tools again and reload this report')}
           disabled={model.isBusy}
           onClick={() => void model.refresh()}
         />
-      </div>
+      </SectionToolbar>
       <ModelStateNotice model={model} trans={trans} />
       {report && shouldShowReport(model) && (
         <ReportView report={report} trans={trans} locale={locale} />

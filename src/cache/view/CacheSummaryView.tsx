@@ -10,6 +10,7 @@ import React from 'react';
 import {
   Facts,
   Notice,
+  SectionToolbar,
   StateBadge,
   formatBytes,
   useRerenderOn
@@ -60,18 +61,20 @@ export function CacheSummaryView(props: ICacheSummaryViewProps): JSX.Element {
       data-state={model.state}
       aria-busy={model.isBusy}
     >
-      <div className="jp-Neuron-Environment-toolbar">
-        <Button
-          small
-          className="jp-Neuron-OpenCacheView"
-          onClick={() => props.onOpenView?.()}
-          disabled={!props.onOpenView}
-        >
-          {trans.__('Open compile cache view')}
-        </Button>
-        <span className="jp-Neuron-Environment-updated" />
+      <SectionToolbar
+        start={
+          <Button
+            small
+            className="jp-Neuron-OpenCacheView"
+            onClick={() => props.onOpenView?.()}
+            disabled={!props.onOpenView}
+          >
+            {trans.__('Open compile cache view')}
+          </Button>
+        }
+      >
         <RescanButton cache={model} trans={trans} />
-      </div>
+      </SectionToolbar>
       {model.state === 'loading' && (
         <p className="jp-Neuron-Muted" role="status">
           {trans.__('Scanning the compile caches…')}

@@ -7,6 +7,7 @@ import { Facts } from '../Facts';
 import { LabelledSelect } from '../LabelledSelect';
 import { Notice, ServerMissingNotice } from '../Notice';
 import { Section } from '../Section';
+import { SectionToolbar } from '../SectionToolbar';
 import { StateBadge } from '../StateBadge';
 
 /** Whether an element sits in a `hidden` subtree. */
@@ -139,5 +140,27 @@ describe('Facts', () => {
         `${fact.querySelector('dt')?.textContent}=${fact.querySelector('dd')?.textContent}`
     );
     expect(pairs).toEqual(['Instance type=trn1.2xlarge', 'NeuronCores=2']);
+  });
+});
+
+describe('SectionToolbar', () => {
+  it('puts the note between what it opens and its refresh button', () => {
+    const { container } = render(
+      <SectionToolbar
+        start={<button type="button">Open</button>}
+        note="Updated 10:00"
+        noteClassName="jp-Neuron-Example-updated"
+      >
+        <button type="button">Refresh</button>
+      </SectionToolbar>
+    );
+    const row = container.querySelector('.jp-Neuron-SectionToolbar');
+    expect(
+      Array.from(row?.children ?? []).map(child => child.textContent)
+    ).toEqual(['Open', 'Updated 10:00', 'Refresh']);
+    const note = row?.children[1];
+    expect(note?.className).toBe(
+      'jp-Neuron-SectionToolbar-note jp-Neuron-Example-updated'
+    );
   });
 });
