@@ -27,6 +27,13 @@ import type * as TemplatesAPI from './api/templates';
 export const TRANSLATION_DOMAIN = 'jupyterlab_neuron';
 
 /**
+ * The key of jupyterlab-neuron's metadata in notebooks and in their cells:
+ * template rendering writes the template, its parameters and each cell's
+ * step there, the tutorial its progress (docs/templates-api.md).
+ */
+export const METADATA_KEY = 'jupyterlab_neuron';
+
+/**
  * The REST API generation the front end speaks; the server reports its own in
  * `GET /jupyterlab-neuron/version`.
  */

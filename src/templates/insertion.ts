@@ -4,6 +4,8 @@
  */
 
 import type { INotebookModel } from '@jupyterlab/notebook';
+
+import { METADATA_KEY } from '../tokens';
 import type * as TemplatesAPI from '../api/templates';
 
 /**
@@ -15,11 +17,6 @@ export type SharedNotebook = INotebookModel['sharedModel'];
  * A cell as `SharedNotebook.insertCells` takes it.
  */
 export type SharedCellData = Parameters<SharedNotebook['insertCells']>[1][0];
-
-/**
- * The key of the extension's metadata, in cells and in the notebook.
- */
-export const METADATA_KEY = 'jupyterlab_neuron';
 
 /**
  * The part of a notebook widget insertion needs (a `Notebook` has it).

@@ -16,17 +16,13 @@ import type { ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { JSONObject, PartialJSONObject } from '@lumino/coreutils';
 
+import { METADATA_KEY } from '../tokens';
 import type {
   CellRunResult,
   IStepError,
   ITutorialCell,
   TutorialStepStatus
 } from './progress';
-
-/**
- * The key of the notebook-level and cell-level metadata of jupyterlab-neuron.
- */
-export const METADATA_KEY = 'jupyterlab_neuron';
 
 /**
  * What `metadata.jupyterlab_neuron.tutorial` holds.
