@@ -23,7 +23,8 @@ export function addMainAreaView<T extends Widget>(
   const { app, command } = options;
   const tracker = new WidgetTracker<T>({ namespace: options.namespace });
   app.commands.addCommand(command, {
-    label: args => options.label(args.isLauncher === true),
+    label: args =>
+      args.isLauncher === true ? options.launcherLabel() : options.label(),
     caption: options.caption,
     icon: args => (args.isPalette ? undefined : neuronIcon),
     execute: () => {
@@ -67,8 +68,10 @@ export namespace addMainAreaView {
     namespace: string;
     /** The name of the view in the restored layout. */
     restoreName: string;
-    /** The command's label, on the launcher card or elsewhere. */
-    label: (isLauncher: boolean) => string;
+    /** The command's label in the palette and menus ("Open ... View"). */
+    label: () => string;
+    /** The label of the launcher card (the view's name). */
+    launcherLabel: () => string;
     caption: () => string;
     /** Make the view. */
     create: () => T;

@@ -59,10 +59,8 @@ export const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
       command: CommandIDs.openCompileCache,
       namespace: 'jupyterlab-neuron-compile-cache',
       restoreName: 'compile-cache',
-      label: isLauncher =>
-        isLauncher
-          ? i18n.trans.__('Compile Cache')
-          : i18n.trans.__('Open Compile Cache View'),
+      label: () => i18n.trans.__('Open Compile Cache View'),
+      launcherLabel: () => i18n.trans.__('Compile Cache'),
       caption: () =>
         i18n.trans.__('List, inspect and clean the Neuron compile caches'),
       create: () => new CacheViewWidget({ cache: model, i18n, blockSize }),

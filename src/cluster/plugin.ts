@@ -40,10 +40,8 @@ export const clusterPlugin: JupyterFrontEndPlugin<INeuronCluster> = {
       command: CommandIDs.openCluster,
       namespace: 'jupyterlab-neuron-cluster',
       restoreName: 'cluster',
-      label: isLauncher =>
-        isLauncher
-          ? i18n.trans.__('Neuron Cluster')
-          : i18n.trans.__('Open Neuron Cluster View'),
+      label: () => i18n.trans.__('Open Neuron Cluster View'),
+      launcherLabel: () => i18n.trans.__('Neuron Cluster'),
       caption: () =>
         i18n.trans.__(
           'NeuronCore utilization of every node, from the Prometheus that scrapes them'

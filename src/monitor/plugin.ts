@@ -74,10 +74,8 @@ export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
       command: CommandIDs.openMonitorDashboard,
       namespace: 'jupyterlab-neuron-monitor',
       restoreName: 'monitor-dashboard',
-      label: isLauncher =>
-        isLauncher
-          ? i18n.trans.__('NeuronCore Dashboard')
-          : i18n.trans.__('Open NeuronCore Dashboard'),
+      label: () => i18n.trans.__('Open NeuronCore Dashboard'),
+      launcherLabel: () => i18n.trans.__('NeuronCore Dashboard'),
       caption: () =>
         i18n.trans.__(
           'NeuronCore utilization, memory and processes (neuron-monitor)'
