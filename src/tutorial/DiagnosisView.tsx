@@ -142,7 +142,10 @@ function KnownFailure(props: IKnownFailureProps): JSX.Element {
         </div>
       )}
       {reasons.map(reason => (
-        <p key={reason} className="jp-Neuron-Diagnosis-unavailable">
+        <p
+          key={reason}
+          className="jp-Neuron-Diagnosis-unavailable jp-Neuron-Muted"
+        >
           {reason}
         </p>
       ))}
