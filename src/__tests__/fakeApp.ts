@@ -5,6 +5,7 @@
 
 import type { ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
+import type { Token } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 
 import plugins from '../index';
@@ -18,6 +19,32 @@ export function pluginById(id: string) {
     throw new Error(`No plugin ${id}`);
   }
   return plugin;
+}
+
+/**
+ * Activate one of the extension's plugins as JupyterLab would: its required
+ * services in order, then of its optional ones those given here by token,
+ * `null` for the others (a service that is not installed).
+ */
+export function activatePlugin<T = any>(
+  app: any,
+  id: string,
+  required: unknown[],
+  optional: ReadonlyArray<[Token<any>, unknown]> = []
+): T {
+  const plugin = pluginById(id);
+  const requires = plugin.requires ?? [];
+  if (required.length !== requires.length) {
+    throw new Error(`${id} requires ${requires.length} services`);
+  }
+  const given = new Map(optional);
+  for (const token of given.keys()) {
+    if (!(plugin.optional ?? []).includes(token)) {
+      throw new Error(`${id} does not take ${token.name}`);
+    }
+  }
+  const rest = (plugin.optional ?? []).map(token => given.get(token) ?? null);
+  return plugin.activate(app, ...required, ...rest) as T;
 }
 
 /**

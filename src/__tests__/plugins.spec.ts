@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { Notification } from '@jupyterlab/apputils';
+import { ILayoutRestorer } from '@jupyterlab/application';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { NotebookModel } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal } from '@lumino/signaling';
 
 import plugins from '../index';
@@ -10,12 +12,16 @@ import { NeuronPanel } from '../panel';
 import { TutorialGuidePanel } from '../tutorial';
 import { CommandIDs, INeuronEnvironment, INeuronI18n } from '../tokens';
 import {
+  activatePlugin,
   fakeApp,
   fakeItemTarget,
-  fakeSettingRegistry,
-  pluginById
+  fakeSettingRegistry
 } from './fakeApp';
 import { FakeServer } from './fakeServer';
+
+const I18N = 'jupyterlab-neuron:plugin';
+const ENVIRONMENT = 'jupyterlab-neuron:environment';
+const PANEL = 'jupyterlab-neuron:panel';
 
 describe('plugins', () => {
   let server: FakeServer;
@@ -63,24 +69,25 @@ describe('plugins', () => {
       'jupyterlab-neuron:plugin': { language: 'ja' },
       'jupyterlab-neuron:environment': { refreshInterval: 120 }
     });
-    const i18n = pluginById('jupyterlab-neuron:plugin').activate(
+    const i18n = activatePlugin<INeuronI18n>(
       app,
-      registry,
-      null
-    ) as INeuronI18n;
-    const environment = pluginById('jupyterlab-neuron:environment').activate(
-      app,
-      i18n,
-      registry
-    ) as INeuronEnvironment & { interval: number };
+      I18N,
+      [],
+      [[ISettingRegistry, registry]]
+    );
+    const environment = activatePlugin<
+      INeuronEnvironment & { interval: number }
+    >(app, ENVIRONMENT, [i18n], [[ISettingRegistry, registry]]);
     const restorer = { add: jest.fn() };
     const palette = fakeItemTarget();
-    pluginById('jupyterlab-neuron:panel').activate(
+    activatePlugin(
       app,
-      i18n,
-      environment,
-      restorer,
-      palette
+      PANEL,
+      [i18n, environment],
+      [
+        [ILayoutRestorer, restorer],
+        [ICommandPalette, palette]
+      ]
     );
 
     // Settings are applied once loaded, without blocking activation.
@@ -110,25 +117,11 @@ describe('plugins', () => {
   });
 
   it('work without the optional services', () => {
-    const i18n = pluginById('jupyterlab-neuron:plugin').activate(
-      app,
-      null,
-      null
-    ) as INeuronI18n;
-    const environment = pluginById('jupyterlab-neuron:environment').activate(
-      app,
-      i18n,
-      null
-    ) as INeuronEnvironment;
-    expect(() =>
-      pluginById('jupyterlab-neuron:panel').activate(
-        app,
-        i18n,
-        environment,
-        null,
-        null
-      )
-    ).not.toThrow();
+    const i18n = activatePlugin<INeuronI18n>(app, I18N, []);
+    const environment = activatePlugin<INeuronEnvironment>(app, ENVIRONMENT, [
+      i18n
+    ]);
+    expect(() => activatePlugin(app, PANEL, [i18n, environment])).not.toThrow();
     expect(app.commands.hasCommand(CommandIDs.refreshEnvironment)).toBe(true);
     environment.dispose();
   });
@@ -148,25 +141,18 @@ describe('plugins', () => {
         kernels: { runningChanged: new Signal({}) },
         kernelspecs: { specsChanged: new Signal({}) }
       });
-      const i18n = pluginById('jupyterlab-neuron:plugin').activate(
-        tutorialApp,
-        null,
-        null
-      ) as INeuronI18n;
+      const i18n = activatePlugin<INeuronI18n>(tutorialApp, I18N, []);
       const restorer = { add: jest.fn() };
       const palette = fakeItemTarget();
-      pluginById(TUTORIAL).activate(
+      activatePlugin(
         tutorialApp,
-        i18n,
-        tracker,
-        registry,
-        restorer,
-        palette,
-        null,
-        null,
-        null,
-        null,
-        null
+        TUTORIAL,
+        [i18n, tracker],
+        [
+          [ISettingRegistry, registry],
+          [ILayoutRestorer, restorer],
+          [ICommandPalette, palette]
+        ]
       );
       /** A notebook made from a template is opened. */
       const open = async (notebookPath: string) => {
