@@ -168,15 +168,21 @@ export abstract class PollingModel<T, Extra extends string = never>
   extends ServerModel
   implements IDisposable
 {
-  constructor(options: PollingModel.IOptions) {
+  /**
+   * @param options - the server, the language, the interval if not the default
+   * @param timing - the subclass's poll: its name and default timing
+   */
+  constructor(options: PollingModel.IOptions, timing: PollingModel.ITiming) {
     super(options);
-    this._interval = options.interval;
-    this._maxBackoff = options.maxBackoff ?? PollingModel.MAX_BACKOFF;
+    this._interval = isInterval(options.interval)
+      ? options.interval
+      : timing.interval;
+    this._maxBackoff = timing.maxBackoff ?? PollingModel.MAX_BACKOFF;
     this._poll = new Poll({
       auto: false,
       factory: () => this.update(),
       frequency: this._frequency(),
-      name: options.name,
+      name: timing.name,
       standby: () => (this.isVisible ? 'when-hidden' : true)
     });
     this.i18n?.changed.connect(this.onLanguageChanged, this);
@@ -217,7 +223,7 @@ export abstract class PollingModel<T, Extra extends string = never>
     return this._interval;
   }
   set interval(interval: number) {
-    if (!Number.isFinite(interval) || interval <= 0 || this.isDisposed) {
+    if (!isInterval(interval) || this.isDisposed) {
       return;
     }
     this._interval = interval;
@@ -441,17 +447,32 @@ export namespace PollingModel {
   }
 
   /**
-   * Construction options.
+   * Construction options of every polling model.
    */
   export interface IOptions extends ServerModel.IOptions {
+    /** Milliseconds between fetches while visible (default: the model's). */
+    interval?: number;
+  }
+
+  /**
+   * A polling model's own poll: given by the subclass, not its users.
+   */
+  export interface ITiming {
     /** The poll's name (for debugging). */
-    name: string;
-    /** Milliseconds between fetches while visible. */
-    interval: number;
+    readonly name: string;
+    /** Default milliseconds between fetches while visible. */
+    readonly interval: number;
     /** The longest wait between fetches after failures (default 5 min). */
-    maxBackoff?: number;
+    readonly maxBackoff?: number;
   }
 
   /** Default longest wait between fetches after failures. */
   export const MAX_BACKOFF = 5 * 60_000;
+}
+
+/**
+ * Whether a value can be the milliseconds between fetches.
+ */
+function isInterval(value: number | undefined): value is number {
+  return value !== undefined && Number.isFinite(value) && value > 0;
 }

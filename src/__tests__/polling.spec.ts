@@ -7,8 +7,8 @@ import { jsonResponse } from './fakeServer';
  * A polling model whose fetches the test answers by hand, one at a time.
  */
 class Probe extends PollingModel<number> {
-  constructor(options: Partial<PollingModel.IOptions> = {}) {
-    super({ name: 'test', interval: 60_000, maxBackoff: 300_000, ...options });
+  constructor(options: PollingModel.IOptions = {}) {
+    super(options, { name: 'test', interval: 60_000, maxBackoff: 300_000 });
   }
 
   /** Whether due fetches are made (see `shouldFetch`). */
@@ -72,7 +72,7 @@ async function settle(): Promise<void> {
 
 const models: Probe[] = [];
 
-function probe(options: Partial<PollingModel.IOptions> = {}): Probe {
+function probe(options: PollingModel.IOptions = {}): Probe {
   const made = new Probe(options);
   models.push(made);
   return made;
@@ -295,8 +295,11 @@ describe('PollingModel', () => {
     expect(model.calls).toBe(1);
   });
 
-  it('ignores an invalid interval', () => {
+  it('polls at its own interval unless given a valid one', () => {
+    expect(probe({ interval: 5_000 }).interval).toBe(5_000);
+    expect(probe({ interval: -1 }).interval).toBe(60_000);
     const model = probe();
+    expect(model.interval).toBe(60_000);
     model.interval = 0;
     model.interval = Number.NaN;
     expect(model.interval).toBe(60_000);

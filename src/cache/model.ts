@@ -28,11 +28,11 @@ export class CacheModel
   implements INeuronCompileCache
 {
   constructor(options: CacheModel.IOptions) {
-    super({
-      ...options,
+    super(options, {
       name: 'jupyterlab-neuron:compile-cache',
-      interval: options.interval ?? CacheModel.DEFAULT_INTERVAL,
-      maxBackoff: CacheModel.MAX_BACKOFF
+      // The server answers from its last scan: cheap.
+      interval: 15_000,
+      maxBackoff: 5 * 60_000
     });
   }
 
@@ -150,22 +150,12 @@ export class CacheModel
  */
 export namespace CacheModel {
   /**
-   * Construction options.
+   * Construction options (status checks every 15 s by default).
    */
-  export interface IOptions {
+  export interface IOptions extends PollingModel.IOptions {
     /** The application's server settings (`app.serviceManager.serverSettings`). */
     serverSettings: ServerConnection.ISettings;
-    /** The language service: requests ask for its language. */
-    i18n?: INeuronI18n | null;
-    /** Milliseconds between status checks while visible (default 15 s). */
-    interval?: number;
   }
-
-  /** Default milliseconds between status checks (the server answers from its last scan). */
-  export const DEFAULT_INTERVAL = 15_000;
-
-  /** Longest wait between retries after failures. */
-  export const MAX_BACKOFF = 5 * 60_000;
 
   /** Warn below 10 GiB or 10 % free, whichever comes first. */
   export const DEFAULT_FREE_DISK_THRESHOLD: NeuronFreeDiskThreshold = {

@@ -4,7 +4,7 @@
  */
 
 import type { ICluster, IClusterHistory } from '../api/cluster';
-import { PollingModel, ServerModel } from '../polling';
+import { PollingModel } from '../polling';
 import type { INeuronCluster } from '../tokens';
 
 /**
@@ -15,17 +15,13 @@ export class ClusterModel
   extends PollingModel<ICluster>
   implements INeuronCluster
 {
-  constructor(options: ClusterModel.IOptions = {}) {
-    super({
-      ...options,
+  constructor(options: PollingModel.IOptions = {}) {
+    super(options, {
       name: 'jupyterlab-neuron:cluster',
-      interval: options.interval ?? ClusterModel.DEFAULT_INTERVAL,
+      interval: 5000,
       maxBackoff: 60_000
     });
   }
-
-  /** Milliseconds between fetches while visible, by default. */
-  static readonly DEFAULT_INTERVAL = 5000;
 
   /** The latest answer. */
   get answer(): ICluster | null {
@@ -60,18 +56,5 @@ export class ClusterModel
 
   protected fetch(): Promise<ICluster> {
     return this.request<ICluster>('cluster');
-  }
-}
-
-/**
- * The namespace for `ClusterModel` statics.
- */
-export namespace ClusterModel {
-  /**
-   * Construction options.
-   */
-  export interface IOptions extends ServerModel.IOptions {
-    /** Milliseconds between fetches while visible (default 5 s). */
-    interval?: number;
   }
 }

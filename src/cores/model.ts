@@ -4,7 +4,7 @@
  */
 
 import type { ICoreCountChange, ICoreLease, ICores } from '../api/cores';
-import { PollingModel, ServerModel } from '../polling';
+import { PollingModel } from '../polling';
 import type { INeuronCores } from '../tokens';
 
 /**
@@ -24,17 +24,13 @@ export function coresLabel(lease: Pick<ICoreLease, 'cores'>): string {
  * Polls `GET cores` while visible.
  */
 export class CoresModel extends PollingModel<ICores> implements INeuronCores {
-  constructor(options: CoresModel.IOptions = {}) {
-    super({
-      ...options,
+  constructor(options: PollingModel.IOptions = {}) {
+    super(options, {
       name: 'jupyterlab-neuron:cores',
-      interval: options.interval ?? CoresModel.DEFAULT_INTERVAL,
+      interval: 5000,
       maxBackoff: 60_000
     });
   }
-
-  /** Milliseconds between fetches while visible, by default. */
-  static readonly DEFAULT_INTERVAL = 5000;
 
   /** The latest answer. */
   get answer(): ICores | null {
@@ -62,18 +58,5 @@ export class CoresModel extends PollingModel<ICores> implements INeuronCores {
 
   protected fetch(): Promise<ICores> {
     return this.request<ICores>('cores');
-  }
-}
-
-/**
- * The namespace for `CoresModel` statics.
- */
-export namespace CoresModel {
-  /**
-   * Construction options.
-   */
-  export interface IOptions extends ServerModel.IOptions {
-    /** Milliseconds between fetches while visible (default 5 s). */
-    interval?: number;
   }
 }

@@ -7,7 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { PollingModel } from '../polling';
 import { ServerExtensionMissingError } from '../request';
-import { INeuronEnvironment, INeuronI18n, NEURON_API_VERSION } from '../tokens';
+import { INeuronEnvironment, NEURON_API_VERSION } from '../tokens';
 import { FRONTEND_VERSION, isSameRelease } from '../version';
 import type * as EnvironmentAPI from '../api/environment';
 
@@ -32,11 +32,11 @@ export class EnvironmentModel
   implements INeuronEnvironment
 {
   constructor(options: EnvironmentModel.IOptions) {
-    super({
-      ...options,
+    super(options, {
       name: 'jupyterlab-neuron:environment',
-      interval: options.interval ?? EnvironmentModel.DEFAULT_INTERVAL,
-      maxBackoff: EnvironmentModel.MAX_BACKOFF
+      // The report changes rarely.
+      interval: 60_000,
+      maxBackoff: 10 * 60_000
     });
     this._frontendVersion = options.frontendVersion ?? FRONTEND_VERSION;
   }
@@ -172,22 +172,12 @@ export class EnvironmentModel
  */
 export namespace EnvironmentModel {
   /**
-   * Construction options.
+   * Construction options (reloads every 60 s by default).
    */
-  export interface IOptions {
+  export interface IOptions extends PollingModel.IOptions {
     /** The application's server settings (`app.serviceManager.serverSettings`). */
     serverSettings: ServerConnection.ISettings;
-    /** The language service: requests ask for its language. */
-    i18n?: INeuronI18n | null;
-    /** Milliseconds between reloads while visible (default 60 s). */
-    interval?: number;
     /** The front-end version to compare with the server's (default: package.json). */
     frontendVersion?: string;
   }
-
-  /** Default milliseconds between reloads: the report changes rarely. */
-  export const DEFAULT_INTERVAL = 60_000;
-
-  /** Longest wait between retries after failures. */
-  export const MAX_BACKOFF = 10 * 60_000;
 }

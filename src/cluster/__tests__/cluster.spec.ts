@@ -141,6 +141,27 @@ describe('drawHeatmap', () => {
   });
 });
 
+/**
+ * The answer of a server whose Prometheus could not be read.
+ */
+function failedAnswer(state: ICluster['state'], message: string): ICluster {
+  return {
+    state,
+    message,
+    queried_at: 1,
+    prometheus_url: null,
+    nodes: [],
+    summary: {
+      nodes: 0,
+      up: 0,
+      stale: 0,
+      simulated: 0,
+      cores: 0,
+      utilization: 0
+    }
+  };
+}
+
 describe('ClusterModel', () => {
   it('fetches GET cluster only while visible, with the language, and the history', async () => {
     const server = new FakeServer();
@@ -191,21 +212,13 @@ describe('ClusterModel and the language', () => {
     };
     server.routes.set('cluster', request => {
       const language = request.headers.get('Accept-Language') ?? 'en';
-      return jsonResponse(200, {
-        state: 'unreachable',
-        message: messages[language.startsWith('ja') ? 'ja' : 'en'],
-        queried_at: 1,
-        prometheus_url: 'http://127.0.0.1:9',
-        nodes: [],
-        summary: {
-          nodes: 0,
-          up: 0,
-          stale: 0,
-          simulated: 0,
-          cores: 0,
-          utilization: 0
-        }
-      });
+      return jsonResponse(
+        200,
+        failedAnswer(
+          'unreachable',
+          messages[language.startsWith('ja') ? 'ja' : 'en']
+        )
+      );
     });
     const i18n = new NeuronI18n({ setting: 'en' });
     const model = new ClusterModel({
@@ -231,24 +244,7 @@ describe('ClusterModel.isConfigured', () => {
       ['unreachable', true]
     ] as const) {
       const server = new FakeServer();
-      server.routes.set(
-        'cluster',
-        jsonResponse(200, {
-          state,
-          message: 'm',
-          queried_at: 1,
-          prometheus_url: null,
-          nodes: [],
-          summary: {
-            nodes: 0,
-            up: 0,
-            stale: 0,
-            simulated: 0,
-            cores: 0,
-            utilization: 0
-          }
-        })
-      );
+      server.routes.set('cluster', jsonResponse(200, failedAnswer(state, 'm')));
       const model = new ClusterModel({ serverSettings: server.serverSettings });
       expect(await model.isConfigured()).toBe(expected);
       expect(await model.isConfigured()).toBe(expected);
