@@ -10,7 +10,7 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 
-import { NeuronI18n, toLanguageSetting } from '../i18n';
+import { NeuronI18n, toLanguageSetting } from './translator';
 import { followSettings } from '../settings';
 import { INeuronI18n } from '../tokens';
 

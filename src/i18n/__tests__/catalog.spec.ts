@@ -149,7 +149,7 @@ function extractMessages(text: string, where: string, into: IExtraction): void {
 }
 
 // The translator itself probes bundles with msgids from the catalog.
-const TRANSLATOR_FILES = [path.join(SRC, 'i18n.ts')];
+const TRANSLATOR_FILES = [path.join(SRC, 'i18n', 'translator.ts')];
 
 function extractAll(): IExtraction {
   const extraction: IExtraction = { messages: new Map(), problems: [] };

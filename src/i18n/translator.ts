@@ -11,17 +11,13 @@ import {
 } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import {
-  CatalogMessages,
-  JAPANESE_FRAGMENTS,
-  mergeFragments
-} from './i18n/catalog';
+import { CatalogMessages, JAPANESE_FRAGMENTS, mergeFragments } from './catalog';
 import {
   INeuronI18n,
   NeuronLanguage,
   NeuronLanguageSetting,
   TRANSLATION_DOMAIN
-} from './tokens';
+} from '../tokens';
 
 /**
  * The BCP 47 tag of each language, as JupyterLab's translators report it.
