@@ -10,6 +10,7 @@ import React from 'react';
 import {
   BadgeKind,
   Notice,
+  NoticeKind,
   ServerMissingNotice,
   StateBadge
 } from '../components';
@@ -194,42 +195,26 @@ export function MonitorNotices(props: IMonitorStateProps): JSX.Element | null {
     </button>
   ) : null;
 
+  // neuron-monitor has stopped: its message, exit status and last error lines.
+  const stopped = (kind: NoticeKind, title: string, canRetry: boolean) => (
+    <Notice kind={kind} title={title} message={status.message}>
+      {exit}
+      {errorLines}
+      {canRetry && retry}
+    </Notice>
+  );
+
   switch (status.state) {
     case 'restarting':
-      return (
-        <Notice
-          kind="warning"
-          title={trans.__('neuron-monitor stopped; restarting it')}
-          message={status.message}
-        >
-          {exit}
-          {errorLines}
-        </Notice>
+      return stopped(
+        'warning',
+        trans.__('neuron-monitor stopped; restarting it'),
+        false
       );
     case 'crash_loop':
-      return (
-        <Notice
-          kind="error"
-          title={trans.__('neuron-monitor keeps crashing')}
-          message={status.message}
-        >
-          {exit}
-          {errorLines}
-          {retry}
-        </Notice>
-      );
+      return stopped('error', trans.__('neuron-monitor keeps crashing'), true);
     case 'failed':
-      return (
-        <Notice
-          kind="error"
-          title={trans.__('neuron-monitor failed')}
-          message={status.message}
-        >
-          {exit}
-          {errorLines}
-          {retry}
-        </Notice>
-      );
+      return stopped('error', trans.__('neuron-monitor failed'), true);
     case 'not_installed':
       return (
         <Notice

@@ -215,7 +215,9 @@ describe('monitor state', () => {
       last_exit_status: 1,
       stderr_tail: ['neuron-monitor: lost the connection to the Neuron driver']
     });
-    render(<MonitorNotices model={model} trans={en} />);
+    render(
+      <MonitorNotices model={model} trans={en} onRestart={() => undefined} />
+    );
     const notice = screen.getByRole('status');
     expect(notice.textContent).toContain(
       'neuron-monitor stopped; restarting it'
@@ -224,6 +226,8 @@ describe('monitor state', () => {
     expect(notice.textContent).toContain(
       'neuron-monitor: lost the connection to the Neuron driver'
     );
+    // It restarts by itself: nothing to retry.
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
   });
 
   it('offers a retry when neuron-monitor failed', () => {
