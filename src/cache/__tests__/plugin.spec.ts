@@ -69,6 +69,12 @@ describe('the compile cache plugin', () => {
     expect(
       app.commands.label(CommandIDs.openCompileCache, { isLauncher: true })
     ).toBe('Compile Cache');
+    // Other capabilities (the tutorial) clean through this command.
+    expect(
+      app.commands.label(CommandIDs.cleanCompileCache, {
+        action: 'clear-stale-locks'
+      })
+    ).toBe('Clear stale locks');
 
     // One view at a time: the command opens it, or shows the open one.
     const widget = app.commands.execute(CommandIDs.openCompileCache);
