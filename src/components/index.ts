@@ -3,6 +3,7 @@
  */
 
 export * from './DryRunDialog';
+export * from './DataTable';
 export * from './Facts';
 export * from './followLanguage';
 export * from './formatBytes';

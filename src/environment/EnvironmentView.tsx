@@ -6,6 +6,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import {
+  DataTable,
   Facts,
   Notice,
   RefreshButton,
@@ -377,46 +378,42 @@ function DevicesTable(props: IReportProps): JSX.Element {
       title={trans.__('Devices')}
       summary={trans._n('%1 device', '%1 devices', count)}
     >
-      <div className="jp-Neuron-TableScroll">
-        <table className="jp-Neuron-Table jp-Neuron-DevicesTable">
-          <thead>
-            <tr>
-              <th scope="col">{trans.__('Device')}</th>
-              <th scope="col">{trans.__('NeuronCore IDs')}</th>
-              <th scope="col">{trans.__('Memory')}</th>
-              <th scope="col">{trans.__('NUMA node')}</th>
-              <th scope="col">{trans.__('Connected to')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.devices.map(device => (
-              <tr key={device.index} title={device.bdf ?? undefined}>
-                <td>{device.index}</td>
-                <td>
-                  {device.neuroncore_ids.join(', ')}
-                  {device.logical_neuroncore_config !== null && (
-                    <span className="jp-Neuron-Muted">
-                      {' '}
-                      {trans.__('(LNC %1)', device.logical_neuroncore_config)}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  {device.memory_bytes !== null
-                    ? formatBytes(device.memory_bytes, locale)
-                    : trans.__('Unknown')}
-                </td>
-                <td>{formatNumaNode(device.numa_node, none)}</td>
-                <td>
-                  {device.connected_to && device.connected_to.length > 0
-                    ? device.connected_to.join(', ')
-                    : none}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        className="jp-Neuron-DevicesTable"
+        columns={[
+          trans.__('Device'),
+          trans.__('NeuronCore IDs'),
+          trans.__('Memory'),
+          trans.__('NUMA node'),
+          trans.__('Connected to')
+        ]}
+      >
+        {report.devices.map(device => (
+          <tr key={device.index} title={device.bdf ?? undefined}>
+            <td>{device.index}</td>
+            <td>
+              {device.neuroncore_ids.join(', ')}
+              {device.logical_neuroncore_config !== null && (
+                <span className="jp-Neuron-Muted">
+                  {' '}
+                  {trans.__('(LNC %1)', device.logical_neuroncore_config)}
+                </span>
+              )}
+            </td>
+            <td>
+              {device.memory_bytes !== null
+                ? formatBytes(device.memory_bytes, locale)
+                : trans.__('Unknown')}
+            </td>
+            <td>{formatNumaNode(device.numa_node, none)}</td>
+            <td>
+              {device.connected_to && device.connected_to.length > 0
+                ? device.connected_to.join(', ')
+                : none}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Section>
   );
 }
@@ -469,30 +466,26 @@ function ProcessesTable(props: IReportProps): JSX.Element {
           {trans.__('No process is using NeuronCores right now.')}
         </p>
       ) : (
-        <div className="jp-Neuron-TableScroll">
-          <table className="jp-Neuron-Table jp-Neuron-ProcessesTable">
-            <thead>
-              <tr>
-                <th scope="col">{trans.__('PID')}</th>
-                <th scope="col">{trans.__('Command')}</th>
-                <th scope="col">{trans.__('Devices')}</th>
-                <th scope="col">{trans.__('Runtime version')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(row => (
-                <tr key={row.pid}>
-                  <td>{row.pid}</td>
-                  <td>
-                    <code>{row.command}</code>
-                  </td>
-                  <td>{row.devices.join(', ')}</td>
-                  <td>{row.runtimeVersion ?? trans.__('Unknown')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="jp-Neuron-ProcessesTable"
+          columns={[
+            trans.__('PID'),
+            trans.__('Command'),
+            trans.__('Devices'),
+            trans.__('Runtime version')
+          ]}
+        >
+          {rows.map(row => (
+            <tr key={row.pid}>
+              <td>{row.pid}</td>
+              <td>
+                <code>{row.command}</code>
+              </td>
+              <td>{row.devices.join(', ')}</td>
+              <td>{row.runtimeVersion ?? trans.__('Unknown')}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Section>
   );
@@ -524,31 +517,24 @@ function PackagesTable(props: IReportProps): JSX.Element {
           )}
         </p>
       )}
-      <div className="jp-Neuron-TableScroll">
-        <table className="jp-Neuron-Table jp-Neuron-PackagesTable">
-          <thead>
-            <tr>
-              <th scope="col">{trans.__('Package')}</th>
-              <th scope="col">{trans.__('Version')}</th>
+      <DataTable
+        className="jp-Neuron-PackagesTable"
+        columns={[trans.__('Package'), trans.__('Version')]}
+      >
+        {names.map(name => {
+          const version = report.packages[name];
+          return (
+            <tr key={name}>
+              <td>
+                <code>{name}</code>
+              </td>
+              <td className={version ? '' : 'jp-Neuron-Muted'}>
+                {version ?? trans.__('not installed')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {names.map(name => {
-              const version = report.packages[name];
-              return (
-                <tr key={name}>
-                  <td>
-                    <code>{name}</code>
-                  </td>
-                  <td className={version ? '' : 'jp-Neuron-Muted'}>
-                    {version ?? trans.__('not installed')}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </Section>
   );
 }

@@ -7,7 +7,7 @@ import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
 
-import { formatBytes } from '../components';
+import { DataTable, formatBytes } from '../components';
 
 import {
   formatCoreList,
@@ -138,104 +138,93 @@ export function ProcessTable(props: IProcessTableProps): JSX.Element {
   };
 
   return (
-    <div className="jp-Neuron-TableScroll">
-      <table className="jp-Neuron-Table jp-Neuron-ProcessTable">
-        <thead>
-          <tr>
-            <th scope="col">{trans.__('PID')}</th>
-            <th scope="col">{trans.__('Tag')}</th>
-            <th scope="col">{trans.__('Notebook')}</th>
-            <th scope="col">{trans.__('NeuronCores in use')}</th>
-            <th scope="col" className="jp-Neuron-Number">
-              {trans.__('Utilization')}
-            </th>
-            <th scope="col" className="jp-Neuron-Number">
-              {trans.__('Host memory')}
-            </th>
-            <th scope="col" className="jp-Neuron-Number">
-              {trans.__('Device memory')}
-            </th>
-            <th scope="col" className="jp-Neuron-Number">
-              {trans.__('Latency p50 / p99')}
-            </th>
-            <th scope="col" className="jp-Neuron-Number">
-              {trans.__('Errors')}
-            </th>
-            <th scope="col">
-              <span className="jp-Neuron-VisuallyHidden">
-                {trans.__('Actions')}
-              </span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {processes.map((process, index) => {
-            const kernel = process.kernel;
-            const errors = processErrors(process);
-            const isPending = !!kernel && pending.has(kernel.kernel_id);
-            return (
-              <tr
-                key={`${process.pid ?? 'none'}-${process.tag}-${index}`}
-                data-pid={process.pid ?? undefined}
-              >
-                <td title={process.command ?? undefined}>
-                  {process.pid ?? '—'}
-                </td>
-                <td>
-                  <code>{process.tag}</code>
-                </td>
-                <td className="jp-Neuron-ProcessTable-notebook">
-                  <NotebookCell
-                    process={process}
-                    trans={trans}
-                    openNotebook={actions.openNotebook}
-                  />
-                </td>
-                <td>{formatCoreList(process.cores) || '—'}</td>
-                <td className="jp-Neuron-Number">
-                  {formatPercent(process.utilization, locale)}
-                </td>
-                <td className="jp-Neuron-Number">
-                  {formatBytes(process.host_bytes, locale)}
-                </td>
-                <td className="jp-Neuron-Number">
-                  {formatBytes(process.device_bytes, locale)}
-                </td>
-                <td className="jp-Neuron-Number">
-                  {formatLatency(process.latency.total, 'p50', locale)}
-                  {' / '}
-                  {formatLatency(process.latency.total, 'p99', locale)}
-                </td>
-                <td
-                  className={
-                    errors.count > 0
-                      ? 'jp-Neuron-Number jp-Neuron-ErrorCount'
-                      : 'jp-Neuron-Number'
-                  }
-                  title={errors.messages.join('\n') || undefined}
+    <DataTable
+      className="jp-Neuron-ProcessTable"
+      columns={[
+        trans.__('PID'),
+        trans.__('Tag'),
+        trans.__('Notebook'),
+        trans.__('NeuronCores in use'),
+        { label: trans.__('Utilization'), className: 'jp-Neuron-Number' },
+        { label: trans.__('Host memory'), className: 'jp-Neuron-Number' },
+        { label: trans.__('Device memory'), className: 'jp-Neuron-Number' },
+        {
+          label: trans.__('Latency p50 / p99'),
+          className: 'jp-Neuron-Number'
+        },
+        { label: trans.__('Errors'), className: 'jp-Neuron-Number' },
+        {
+          label: (
+            <span className="jp-Neuron-VisuallyHidden">
+              {trans.__('Actions')}
+            </span>
+          )
+        }
+      ]}
+    >
+      {processes.map((process, index) => {
+        const kernel = process.kernel;
+        const errors = processErrors(process);
+        const isPending = !!kernel && pending.has(kernel.kernel_id);
+        return (
+          <tr
+            key={`${process.pid ?? 'none'}-${process.tag}-${index}`}
+            data-pid={process.pid ?? undefined}
+          >
+            <td title={process.command ?? undefined}>{process.pid ?? '—'}</td>
+            <td>
+              <code>{process.tag}</code>
+            </td>
+            <td className="jp-Neuron-ProcessTable-notebook">
+              <NotebookCell
+                process={process}
+                trans={trans}
+                openNotebook={actions.openNotebook}
+              />
+            </td>
+            <td>{formatCoreList(process.cores) || '—'}</td>
+            <td className="jp-Neuron-Number">
+              {formatPercent(process.utilization, locale)}
+            </td>
+            <td className="jp-Neuron-Number">
+              {formatBytes(process.host_bytes, locale)}
+            </td>
+            <td className="jp-Neuron-Number">
+              {formatBytes(process.device_bytes, locale)}
+            </td>
+            <td className="jp-Neuron-Number">
+              {formatLatency(process.latency.total, 'p50', locale)}
+              {' / '}
+              {formatLatency(process.latency.total, 'p99', locale)}
+            </td>
+            <td
+              className={
+                errors.count > 0
+                  ? 'jp-Neuron-Number jp-Neuron-ErrorCount'
+                  : 'jp-Neuron-Number'
+              }
+              title={errors.messages.join('\n') || undefined}
+            >
+              {errors.count}
+            </td>
+            <td>
+              {kernel && actions.shutdownKernel && (
+                <button
+                  type="button"
+                  className="jp-Button jp-mod-styled jp-mod-warn jp-Neuron-ShutdownButton"
+                  disabled={isPending}
+                  onClick={() => void shutDown(process)}
                 >
-                  {errors.count}
-                </td>
-                <td>
-                  {kernel && actions.shutdownKernel && (
-                    <button
-                      type="button"
-                      className="jp-Button jp-mod-styled jp-mod-warn jp-Neuron-ShutdownButton"
-                      disabled={isPending}
-                      onClick={() => void shutDown(process)}
-                    >
-                      {isPending
-                        ? trans.__('Shutting down…')
-                        : trans.__('Shut down kernel')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+                  {isPending
+                    ? trans.__('Shutting down…')
+                    : trans.__('Shut down kernel')}
+                </button>
+              )}
+            </td>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -3,6 +3,7 @@ import React from 'react';
 
 import { nullTranslator } from '@jupyterlab/translation';
 
+import { DataTable } from '../DataTable';
 import { Facts } from '../Facts';
 import { LabelledSelect } from '../LabelledSelect';
 import { Notice, ServerMissingNotice } from '../Notice';
@@ -162,5 +163,39 @@ describe('SectionToolbar', () => {
     expect(note?.className).toBe(
       'jp-Neuron-SectionToolbar-note jp-Neuron-Example-updated'
     );
+  });
+});
+
+describe('DataTable', () => {
+  it('heads its rows with one header cell per column, in a scrolling box', () => {
+    const { container } = render(
+      <DataTable
+        className="jp-Neuron-ExampleTable"
+        columns={[
+          'PID',
+          { label: 'Utilization', className: 'jp-Neuron-Number' }
+        ]}
+      >
+        <tr>
+          <td>42</td>
+          <td>75%</td>
+        </tr>
+      </DataTable>
+    );
+    const table = container.querySelector(
+      '.jp-Neuron-TableScroll > table.jp-Neuron-Table.jp-Neuron-ExampleTable'
+    );
+    const headers = Array.from(table?.querySelectorAll('thead th') ?? []);
+    expect(
+      headers.map(th => [
+        th.textContent,
+        th.className,
+        th.getAttribute('scope')
+      ])
+    ).toEqual([
+      ['PID', '', 'col'],
+      ['Utilization', 'jp-Neuron-Number', 'col']
+    ]);
+    expect(table?.querySelector('tbody td')?.textContent).toBe('42');
   });
 });
