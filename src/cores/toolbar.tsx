@@ -3,12 +3,12 @@
  * holds; clicking it asks for another count, taken at the kernel's restart.
  */
 
-import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 
-import { useRerenderOn } from '../components';
+import { VisibilityWidget, useRerenderOn } from '../components';
 import type { INeuronCores, INeuronI18n } from '../tokens';
 import { coresLabel } from './model';
 
@@ -92,6 +92,26 @@ export async function askForCount(
 }
 
 /**
+ * The item in one notebook's toolbar: a view of the cores while the notebook
+ * is on screen (a notebook in a background tab asks for nothing).
+ */
+class CoresToolbarItem extends VisibilityWidget {
+  constructor(
+    private readonly _button: JSX.Element,
+    viewer: string,
+    model: INeuronCores
+  ) {
+    super();
+    this.addClass('jp-Neuron-CoresToolbarItem');
+    this.showsModels(viewer, model);
+  }
+
+  protected render(): JSX.Element {
+    return this._button;
+  }
+}
+
+/**
  * The toolbar widget of one notebook panel.
  */
 export function createCoresToolbarItem(
@@ -123,15 +143,16 @@ export function createCoresToolbarItem(
         })
       );
   };
-  const widget = ReactWidget.create(
+  const widget = new CoresToolbarItem(
     <CoresToolbarButton
       model={model}
       i18n={i18n}
       kernelId={kernelId}
       onClick={onClick}
-    />
+    />,
+    `toolbar-${panel.id}`,
+    model
   );
-  widget.addClass('jp-Neuron-CoresToolbarItem');
   // Follow kernel changes and restarts.
   panel.sessionContext.kernelChanged.connect(() => void model.refresh());
   panel.sessionContext.statusChanged.connect((_, status) => {
@@ -139,7 +160,5 @@ export function createCoresToolbarItem(
       void model.refresh();
     }
   });
-  model.setVisible(true, `toolbar-${panel.id}`);
-  panel.disposed.connect(() => model.setVisible(false, `toolbar-${panel.id}`));
   return widget;
 }

@@ -1,3 +1,6 @@
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 
@@ -6,7 +9,7 @@ import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
 import { NeuronI18n } from '../../i18n';
 import { coresLabel, CoresModel } from '../model';
 import { coreRanges, CoresSummary } from '../section';
-import { CoresToolbarButton } from '../toolbar';
+import { CoresToolbarButton, createCoresToolbarItem } from '../toolbar';
 
 const ANSWER: ICores = {
   instance_type: 'trn1.32xlarge',
@@ -125,6 +128,48 @@ describe('cores', () => {
     expect(button.getAttribute('title')).toContain('再起動が必要です');
     fireEvent.click(button);
     expect(clicks).toHaveLength(1);
+    model.dispose();
+  });
+});
+
+describe('the notebook toolbar item', () => {
+  /**
+   * The parts of a notebook panel the item uses.
+   */
+  function fakePanel(id: string): NotebookPanel {
+    const sender = {};
+    const panel = {
+      id,
+      sessionContext: {
+        session: null,
+        kernelChanged: new Signal(sender),
+        statusChanged: new Signal(sender)
+      },
+      disposed: new Signal(sender)
+    };
+    return panel as unknown as NotebookPanel;
+  }
+
+  it('is a view of the cores only while its notebook is on screen', () => {
+    const model = new CoresModel({
+      serverSettings: new FakeServer().serverSettings
+    });
+    const item = createCoresToolbarItem(
+      fakePanel('notebook-1'),
+      model,
+      new NeuronI18n({ setting: 'en' })
+    );
+    // Made with the notebook, before it is shown: no reason to poll.
+    expect(model.isVisible).toBe(false);
+    Widget.attach(item, document.body);
+    expect([...model.visibleViewers]).toEqual(['toolbar-notebook-1']);
+    // The notebook's tab goes to the background.
+    item.hide();
+    expect(model.isVisible).toBe(false);
+    item.show();
+    expect(model.isVisible).toBe(true);
+    item.dispose();
+    expect(model.isVisible).toBe(false);
     model.dispose();
   });
 });
