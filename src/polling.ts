@@ -164,10 +164,10 @@ export namespace ServerModel {
  * Subclasses give only {@link fetch}; failures become `state` and `error`.
  * `Extra` names states a subclass adds to {@link PollingModel.State}.
  */
-export abstract class PollingModel<T, Extra extends string = never>
-  extends ServerModel
-  implements IDisposable
-{
+export abstract class PollingModel<
+  T,
+  Extra extends string = never
+> extends ServerModel {
   /**
    * @param options - the server, the language, the interval if not the default
    * @param timing - the subclass's poll: its name and default timing
