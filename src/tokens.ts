@@ -12,6 +12,7 @@ import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
+import type { ReactElement } from 'react';
 
 import type { NeuronLanguage } from './api/common';
 import type * as CacheAPI from './api/cache';
@@ -786,6 +787,49 @@ export interface INeuronCores extends IDisposable {
 export const INeuronCores = new Token<INeuronCores>(
   'jupyterlab-neuron:INeuronCores',
   'The NeuronCores each kernel holds (the neuron-cores kernel provisioner).'
+);
+
+/* ------------------------------------------------------------------------- */
+/* The Neuron sidebar                                                         */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * One section of the Neuron sidebar, provided by a capability.
+ */
+export interface INeuronPanelSection {
+  /** A short stable name, used in the DOM id (`jp-Neuron-section-<id>`). */
+  id: string;
+  /** The translated header label, asked again when the language changes. */
+  label: (trans: TranslationBundle) => string;
+  /** Render the section body (re-rendered when the language changes). */
+  render: () => ReactElement;
+  /** Told whether the body is on screen, so models pause when it is not. */
+  setVisible?: (visible: boolean) => void;
+}
+
+/**
+ * The Neuron sidebar, to which each capability's plugin adds its section.
+ */
+export interface INeuronPanel {
+  /** The sidebar's widget id (what `app.shell.activateById` shows). */
+  readonly id: string;
+  /** Whether the sidebar is gone (a section added late checks it first). */
+  readonly isDisposed: boolean;
+  /**
+   * Add a section. Sections are ordered by rank, lower first; equal ranks
+   * keep the order they were added in. The capabilities use 100
+   * (environment), 200 (compile cache), 300 (monitor), 400 (templates),
+   * 500 (NeuronCores per kernel) and 600 (cluster).
+   */
+  addSection(section: INeuronPanelSection, options?: { rank?: number }): void;
+}
+
+/**
+ * The Neuron sidebar token.
+ */
+export const INeuronPanel = new Token<INeuronPanel>(
+  'jupyterlab-neuron:INeuronPanel',
+  'The Neuron sidebar, to which each capability adds its section.'
 );
 
 /* ------------------------------------------------------------------------- */

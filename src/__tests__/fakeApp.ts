@@ -48,8 +48,8 @@ export function activatePlugin<T = any>(
 }
 
 /**
- * An application with real commands, a shell that records what it is
- * given, and the service manager parts a test provides.
+ * An application with real commands, a shell and a document registry that
+ * record what they are given, and the service manager parts a test provides.
  */
 export function fakeApp(
   serverSettings: ServerConnection.ISettings,
@@ -58,6 +58,7 @@ export function fakeApp(
   return {
     commands: new CommandRegistry(),
     shell: { add: jest.fn(), activateById: jest.fn() },
+    docRegistry: { addWidgetExtension: jest.fn() },
     serviceManager: { serverSettings, ...services }
   };
 }

@@ -10,7 +10,13 @@ import { Signal } from '@lumino/signaling';
 import plugins from '../index';
 import { NeuronPanel } from '../panel';
 import { TutorialGuidePanel } from '../tutorial';
-import { CommandIDs, INeuronEnvironment, INeuronI18n } from '../tokens';
+import {
+  CommandIDs,
+  INeuronCompileCache,
+  INeuronEnvironment,
+  INeuronI18n,
+  INeuronPanel
+} from '../tokens';
 import {
   activatePlugin,
   fakeApp,
@@ -75,17 +81,26 @@ describe('plugins', () => {
       [],
       [[ISettingRegistry, registry]]
     );
-    const environment = activatePlugin<
-      INeuronEnvironment & { interval: number }
-    >(app, ENVIRONMENT, [i18n], [[ISettingRegistry, registry]]);
     const restorer = { add: jest.fn() };
     const palette = fakeItemTarget();
-    activatePlugin(
+    const sidebar = activatePlugin<INeuronPanel>(
       app,
       PANEL,
-      [i18n, environment],
+      [i18n],
       [
         [ILayoutRestorer, restorer],
+        [ICommandPalette, palette]
+      ]
+    );
+    const environment = activatePlugin<
+      INeuronEnvironment & { interval: number }
+    >(
+      app,
+      ENVIRONMENT,
+      [i18n],
+      [
+        [ISettingRegistry, registry],
+        [INeuronPanel, sidebar],
         [ICommandPalette, palette]
       ]
     );
@@ -96,9 +111,13 @@ describe('plugins', () => {
     expect(environment.interval).toBe(120_000);
 
     const panel = app.shell.add.mock.calls[0][0];
+    expect(panel).toBe(sidebar);
     expect(panel).toBeInstanceOf(NeuronPanel);
     expect(app.shell.add.mock.calls[0][1]).toBe('left');
     expect(restorer.add).toHaveBeenCalledWith(panel, 'jupyterlab-neuron:panel');
+    expect(panel.sections.map((section: any) => section.id)).toEqual([
+      'environment'
+    ]);
 
     expect(palette.items).toEqual([
       { command: CommandIDs.openPanel, category: 'Neuron' },
@@ -121,9 +140,57 @@ describe('plugins', () => {
     const environment = activatePlugin<INeuronEnvironment>(app, ENVIRONMENT, [
       i18n
     ]);
-    expect(() => activatePlugin(app, PANEL, [i18n, environment])).not.toThrow();
+    expect(() => activatePlugin(app, PANEL, [i18n])).not.toThrow();
+    expect(app.commands.hasCommand(CommandIDs.openPanel)).toBe(true);
     expect(app.commands.hasCommand(CommandIDs.refreshEnvironment)).toBe(true);
     environment.dispose();
+  });
+
+  it("put each capability's section in the sidebar in rank order, whatever order the plugins start in", () => {
+    const i18n = activatePlugin<INeuronI18n>(app, I18N, []);
+    const sidebar = activatePlugin<NeuronPanel>(app, PANEL, [i18n]);
+    const withSidebar: [any, unknown][] = [[INeuronPanel, sidebar]];
+    const cores = activatePlugin(
+      app,
+      'jupyterlab-neuron:cores',
+      [i18n],
+      withSidebar
+    );
+    const templates = activatePlugin(
+      app,
+      'jupyterlab-neuron:templates',
+      [i18n],
+      withSidebar
+    );
+    const cache = activatePlugin<INeuronCompileCache>(
+      app,
+      'jupyterlab-neuron:cache',
+      [i18n],
+      withSidebar
+    );
+    const environment = activatePlugin<INeuronEnvironment>(
+      app,
+      ENVIRONMENT,
+      [i18n],
+      withSidebar
+    );
+    expect(sidebar.sections.map(section => section.id)).toEqual([
+      'environment',
+      'compile-cache',
+      'templates',
+      'cores'
+    ]);
+    expect(sidebar.widgets.map(widget => widget.id)).toEqual([
+      'jp-Neuron-section-environment',
+      'jp-Neuron-section-compile-cache',
+      'jp-Neuron-section-templates',
+      'jp-Neuron-section-cores'
+    ]);
+    expect(server.requests).toEqual([]);
+    for (const model of [cores, templates, cache, environment]) {
+      model.dispose();
+    }
+    sidebar.dispose();
   });
 
   describe('tutorial', () => {

@@ -15,9 +15,15 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addPaletteCommands } from '../categoryItems';
 import { addMainAreaView } from '../mainAreaView';
 import { followSettings } from '../settings';
-import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../tokens';
+import {
+  CommandIDs,
+  INeuronCompileCache,
+  INeuronI18n,
+  INeuronPanel
+} from '../tokens';
 import { addCacheCommands } from './commands';
 import { CacheModel } from './model';
+import { createCompileCacheSection } from './section';
 import { CacheViewWidget } from './widget';
 
 export const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
@@ -27,14 +33,21 @@ export const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
   autoStart: true,
   provides: INeuronCompileCache,
   requires: [INeuronI18n],
-  optional: [ISettingRegistry, ICommandPalette, ILauncher, ILayoutRestorer],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    ILauncher,
+    ILayoutRestorer,
+    INeuronPanel
+  ],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    sidebar: INeuronPanel | null
   ): INeuronCompileCache => {
     const model = new CacheModel({
       serverSettings: app.serviceManager.serverSettings,
@@ -84,6 +97,9 @@ export const cachePlugin: JupyterFrontEndPlugin<INeuronCompileCache> = {
       }
     });
     addCacheCommands({ commands, cache: model, i18n });
+    sidebar?.addSection(createCompileCacheSection(model, i18n, commands), {
+      rank: 200
+    });
     return model;
   }
 };

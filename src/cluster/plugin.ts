@@ -1,6 +1,7 @@
 /**
- * The cluster view plugin: its model and the main-area view with its
- * command, launcher card and palette item.
+ * The cluster view plugin: its model, the main-area view with its command,
+ * launcher card and palette item, and the sidebar's one-line section when
+ * the server reads a Prometheus.
  */
 
 import {
@@ -12,9 +13,15 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 
 import { addMainAreaView } from '../mainAreaView';
-import { CommandIDs, INeuronCluster, INeuronI18n } from '../tokens';
+import {
+  CommandIDs,
+  INeuronCluster,
+  INeuronI18n,
+  INeuronPanel
+} from '../tokens';
 import { ClusterViewWidget } from './ClusterView';
 import { ClusterModel } from './model';
+import { createClusterSection } from './section';
 
 export const clusterPlugin: JupyterFrontEndPlugin<INeuronCluster> = {
   id: 'jupyterlab-neuron:cluster',
@@ -23,13 +30,14 @@ export const clusterPlugin: JupyterFrontEndPlugin<INeuronCluster> = {
   autoStart: true,
   provides: INeuronCluster,
   requires: [INeuronI18n],
-  optional: [ICommandPalette, ILauncher, ILayoutRestorer],
+  optional: [ICommandPalette, ILauncher, ILayoutRestorer, INeuronPanel],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    sidebar: INeuronPanel | null
   ): INeuronCluster => {
     const model = new ClusterModel({
       serverSettings: app.serviceManager.serverSettings,
@@ -53,6 +61,16 @@ export const clusterPlugin: JupyterFrontEndPlugin<INeuronCluster> = {
       launcher,
       restorer
     });
+    if (sidebar) {
+      // Only when the server reads a Prometheus (prometheus_url is set).
+      void model.isConfigured().then(configured => {
+        if (configured && !sidebar.isDisposed) {
+          sidebar.addSection(createClusterSection(model, i18n, app.commands), {
+            rank: 600
+          });
+        }
+      });
+    }
     return model;
   }
 };

@@ -9,8 +9,9 @@ import {
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
 
-import { INeuronCores, INeuronI18n } from '../tokens';
+import { INeuronCores, INeuronI18n, INeuronPanel } from '../tokens';
 import { CoresModel } from './model';
+import { createCoresSection } from './section';
 import { createCoresToolbarItem } from './toolbar';
 
 export const coresPlugin: JupyterFrontEndPlugin<INeuronCores> = {
@@ -20,7 +21,12 @@ export const coresPlugin: JupyterFrontEndPlugin<INeuronCores> = {
   autoStart: true,
   provides: INeuronCores,
   requires: [INeuronI18n],
-  activate: (app: JupyterFrontEnd, i18n: INeuronI18n): INeuronCores => {
+  optional: [INeuronPanel],
+  activate: (
+    app: JupyterFrontEnd,
+    i18n: INeuronI18n,
+    sidebar: INeuronPanel | null
+  ): INeuronCores => {
     const model = new CoresModel({
       serverSettings: app.serviceManager.serverSettings,
       i18n
@@ -34,6 +40,7 @@ export const coresPlugin: JupyterFrontEndPlugin<INeuronCores> = {
         return item;
       }
     });
+    sidebar?.addSection(createCoresSection(model, i18n), { rank: 500 });
     return model;
   }
 };

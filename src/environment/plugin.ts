@@ -1,17 +1,25 @@
 /**
  * The environment plugin: the model of the Neuron environment
- * (schema/environment.json); the panel shows it.
+ * (schema/environment.json), its sidebar section and its refresh command.
  */
 
 import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
+import { addPaletteCommands } from '../categoryItems';
 import { followSettings } from '../settings';
-import { INeuronEnvironment, INeuronI18n } from '../tokens';
+import {
+  CommandIDs,
+  INeuronEnvironment,
+  INeuronI18n,
+  INeuronPanel
+} from '../tokens';
 import { EnvironmentModel } from './model';
+import { createEnvironmentSection } from './section';
 
 export const environmentPlugin: JupyterFrontEndPlugin<INeuronEnvironment> = {
   id: 'jupyterlab-neuron:environment',
@@ -20,11 +28,13 @@ export const environmentPlugin: JupyterFrontEndPlugin<INeuronEnvironment> = {
   autoStart: true,
   provides: INeuronEnvironment,
   requires: [INeuronI18n],
-  optional: [ISettingRegistry],
+  optional: [ISettingRegistry, INeuronPanel, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    sidebar: INeuronPanel | null,
+    palette: ICommandPalette | null
   ): INeuronEnvironment => {
     const model = new EnvironmentModel({
       serverSettings: app.serviceManager.serverSettings,
@@ -34,6 +44,24 @@ export const environmentPlugin: JupyterFrontEndPlugin<INeuronEnvironment> = {
       const seconds = Number(settings.get('refreshInterval').composite);
       if (Number.isFinite(seconds) && seconds > 0) {
         model.interval = seconds * 1000;
+      }
+    });
+
+    sidebar?.addSection(createEnvironmentSection(model, i18n), { rank: 100 });
+    addPaletteCommands(app.commands, i18n, palette, {
+      [CommandIDs.refreshEnvironment]: {
+        label: () => i18n.trans.__('Refresh Neuron Environment'),
+        caption: () =>
+          i18n.trans.__(
+            'Run the Neuron tools again and reload the environment'
+          ),
+        execute: async () => {
+          // Showing the sidebar first: a hidden model fetches nothing.
+          if (sidebar) {
+            app.shell.activateById(sidebar.id);
+          }
+          await model.refresh();
+        }
       }
     });
     return model;

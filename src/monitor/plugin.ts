@@ -21,10 +21,12 @@ import {
   CommandIDs,
   INeuronCores,
   INeuronI18n,
-  INeuronMonitor
+  INeuronMonitor,
+  INeuronPanel
 } from '../tokens';
 import { MonitorDashboard } from './dashboard';
 import { MonitorModel } from './model';
+import { createMonitorSection } from './section';
 import { MonitorStatusItem } from './statusbar';
 
 export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
@@ -40,7 +42,8 @@ export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     ILauncher,
     ILayoutRestorer,
     IStatusBar,
-    INeuronCores
+    INeuronCores,
+    INeuronPanel
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -50,7 +53,8 @@ export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null,
     statusBar: IStatusBar | null,
-    cores: INeuronCores | null
+    cores: INeuronCores | null,
+    sidebar: INeuronPanel | null
   ): INeuronMonitor => {
     const model = new MonitorModel({
       serverSettings: app.serviceManager.serverSettings,
@@ -107,6 +111,14 @@ export const monitorPlugin: JupyterFrontEndPlugin<INeuronMonitor> = {
       }
     });
 
+    sidebar?.addSection(
+      createMonitorSection(
+        model,
+        i18n,
+        () => void commands.execute(CommandIDs.openMonitorDashboard)
+      ),
+      { rank: 300 }
+    );
     statusBar?.registerStatusItem('jupyterlab-neuron:monitor-status', {
       item: new MonitorStatusItem({
         model,

@@ -2,21 +2,20 @@
  * The Neuron sidebar: one accordion section per capability.
  */
 
-import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { VisibilityWidget, followLanguage, neuronIcon } from '../components';
-import type { INeuronI18n } from '../tokens';
+import type { INeuronI18n, INeuronPanel, INeuronPanelSection } from '../tokens';
 
 /**
  * The Neuron sidebar.
  *
- * Sections are added with {@link NeuronPanel.addSection}. Each section is
+ * Sections are added with {@link NeuronPanel.addSection}, in rank order. Each section is
  * told when its body is on screen (sidebar shown and section expanded), so
  * its model fetches nothing otherwise. Labels follow the panel's language.
  */
-export class NeuronPanel extends SidePanel {
+export class NeuronPanel extends SidePanel implements INeuronPanel {
   constructor(options: NeuronPanel.IOptions) {
     super({ translator: options.i18n });
     this._i18n = options.i18n;
@@ -30,22 +29,30 @@ export class NeuronPanel extends SidePanel {
   }
 
   /**
-   * The sections, in the order they were added.
+   * The sections, in the sidebar's order.
    */
   get sections(): ReadonlyArray<NeuronPanel.ISection> {
-    return this._sections;
+    return this._sections.map(added => added.section);
   }
 
   /**
-   * Add a section at the end of the sidebar.
+   * Add a section after those of a lower or equal rank (default: at the end).
    */
-  addSection(section: NeuronPanel.ISection): void {
-    this._sections.push(section);
-    this.addWidget(new SectionWidget(section, this._i18n));
+  addSection(
+    section: NeuronPanel.ISection,
+    options: { rank?: number } = {}
+  ): void {
+    const rank = options.rank ?? Infinity;
+    let index = this._sections.findIndex(added => added.rank > rank);
+    if (index < 0) {
+      index = this._sections.length;
+    }
+    this._sections.splice(index, 0, { section, rank });
+    this.insertWidget(index, new SectionWidget(section, this._i18n));
   }
 
   private _i18n: INeuronI18n;
-  private _sections: NeuronPanel.ISection[] = [];
+  private _sections: { section: NeuronPanel.ISection; rank: number }[] = [];
 }
 
 /**
@@ -68,16 +75,7 @@ export namespace NeuronPanel {
   /**
    * One section of the sidebar, provided by a capability.
    */
-  export interface ISection {
-    /** A short stable name, used in the DOM id (`jp-Neuron-section-<id>`). */
-    id: string;
-    /** The translated header label, asked again when the language changes. */
-    label: (trans: TranslationBundle) => string;
-    /** Render the section body (re-rendered when the language changes). */
-    render: () => React.ReactElement;
-    /** Told whether the body is on screen, so models pause when it is not. */
-    setVisible?: (visible: boolean) => void;
-  }
+  export type ISection = INeuronPanelSection;
 }
 
 /**

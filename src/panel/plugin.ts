@@ -1,6 +1,6 @@
 /**
- * The Neuron sidebar plugin: the panel composed of the capabilities'
- * sections, and its commands.
+ * The Neuron sidebar plugin: the panel to which each capability's plugin
+ * adds its section (through `INeuronPanel`), and its command.
  */
 
 import {
@@ -9,90 +9,27 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { createCompileCacheSection } from '../cache/section';
 import { addPaletteCommands } from '../categoryItems';
-import { createClusterSection } from '../cluster/section';
 import { neuronIcon } from '../components';
-import { createCoresSection } from '../cores/section';
-import { createEnvironmentSection } from '../environment/section';
-import { createMonitorSection } from '../monitor/section';
-import { createTemplatesSection } from '../templates/section';
-import {
-  CommandIDs,
-  INeuronCluster,
-  INeuronCompileCache,
-  INeuronCores,
-  INeuronEnvironment,
-  INeuronI18n,
-  INeuronMonitor,
-  INeuronTemplates
-} from '../tokens';
+import { CommandIDs, INeuronI18n, INeuronPanel } from '../tokens';
 import { NeuronPanel } from './NeuronPanel';
 
-export const panelPlugin: JupyterFrontEndPlugin<void> = {
+export const panelPlugin: JupyterFrontEndPlugin<INeuronPanel> = {
   id: 'jupyterlab-neuron:panel',
-  description: 'Adds the Neuron sidebar and its commands.',
+  description:
+    'Provides the Neuron sidebar, to which each capability adds its section.',
   autoStart: true,
-  requires: [INeuronI18n, INeuronEnvironment],
-  optional: [
-    ILayoutRestorer,
-    ICommandPalette,
-    INeuronCompileCache,
-    INeuronMonitor,
-    INeuronTemplates,
-    IRenderMimeRegistry,
-    INeuronCluster,
-    INeuronCores
-  ],
+  provides: INeuronPanel,
+  requires: [INeuronI18n],
+  optional: [ILayoutRestorer, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
-    environment: INeuronEnvironment,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null,
-    cache: INeuronCompileCache | null,
-    monitor: INeuronMonitor | null,
-    templates: INeuronTemplates | null,
-    rendermime: IRenderMimeRegistry | null,
-    cluster: INeuronCluster | null,
-    cores: INeuronCores | null
-  ): void => {
+    palette: ICommandPalette | null
+  ): INeuronPanel => {
     const panel = new NeuronPanel({ i18n });
-    // One line per capability section.
-    panel.addSection(createEnvironmentSection(environment, i18n));
-    if (cache) {
-      panel.addSection(createCompileCacheSection(cache, i18n, app.commands));
-    }
-    if (monitor) {
-      panel.addSection(
-        createMonitorSection(
-          monitor,
-          i18n,
-          () => void app.commands.execute(CommandIDs.openMonitorDashboard)
-        )
-      );
-    }
-    if (templates) {
-      panel.addSection(
-        createTemplatesSection(templates, i18n, environment, rendermime)
-      );
-    }
-
-    if (cores) {
-      panel.addSection(createCoresSection(cores, i18n));
-    }
-
-    if (cluster) {
-      // Only when the server reads a Prometheus (prometheus_url is set).
-      void cluster.isConfigured().then(configured => {
-        if (configured && !panel.isDisposed) {
-          panel.addSection(createClusterSection(cluster, i18n, app.commands));
-        }
-      });
-    }
-
     app.shell.add(panel, 'left', { rank: 900 });
     restorer?.add(panel, NeuronPanel.ID);
 
@@ -104,19 +41,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
         execute: () => {
           app.shell.activateById(panel.id);
         }
-      },
-      [CommandIDs.refreshEnvironment]: {
-        label: () => i18n.trans.__('Refresh Neuron Environment'),
-        caption: () =>
-          i18n.trans.__(
-            'Run the Neuron tools again and reload the environment'
-          ),
-        execute: async () => {
-          // Showing the panel first: a hidden model fetches nothing.
-          app.shell.activateById(panel.id);
-          await environment.refresh();
-        }
       }
     });
+    return panel;
   }
 };

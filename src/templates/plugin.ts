@@ -11,11 +11,17 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { NeuronPanel } from '../panel/NeuronPanel';
-import { INeuronI18n, INeuronTemplates } from '../tokens';
+import {
+  INeuronEnvironment,
+  INeuronI18n,
+  INeuronPanel,
+  INeuronTemplates
+} from '../tokens';
 import { addTemplateCommands } from './commands';
 import { TemplatesModel } from './model';
+import { createTemplatesSection } from './section';
 
 export const templatesPlugin: JupyterFrontEndPlugin<INeuronTemplates> = {
   id: 'jupyterlab-neuron:templates',
@@ -24,14 +30,25 @@ export const templatesPlugin: JupyterFrontEndPlugin<INeuronTemplates> = {
   autoStart: true,
   provides: INeuronTemplates,
   requires: [INeuronI18n],
-  optional: [INotebookTracker, ILauncher, ICommandPalette, IDefaultFileBrowser],
+  optional: [
+    INotebookTracker,
+    ILauncher,
+    ICommandPalette,
+    IDefaultFileBrowser,
+    INeuronPanel,
+    INeuronEnvironment,
+    IRenderMimeRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     i18n: INeuronI18n,
     tracker: INotebookTracker | null,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    sidebar: INeuronPanel | null,
+    environment: INeuronEnvironment | null,
+    rendermime: IRenderMimeRegistry | null
   ): INeuronTemplates => {
     const { serviceManager } = app;
     const templates = new TemplatesModel({
@@ -50,10 +67,18 @@ export const templatesPlugin: JupyterFrontEndPlugin<INeuronTemplates> = {
       commands: app.commands,
       templates,
       i18n,
-      showPanel: () => app.shell.activateById(NeuronPanel.ID),
+      showPanel: () => {
+        if (sidebar) {
+          app.shell.activateById(sidebar.id);
+        }
+      },
       launcher,
       palette
     });
+    sidebar?.addSection(
+      createTemplatesSection(templates, i18n, environment, rendermime),
+      { rank: 400 }
+    );
     // The launcher items need the list; not awaited.
     if (launcher || palette) {
       void templates.ensureList();

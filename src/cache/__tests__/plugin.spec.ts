@@ -1,4 +1,5 @@
 import {
+  activatePlugin,
   fakeApp,
   fakeItemTarget,
   fakeSettingRegistry,
@@ -6,7 +7,12 @@ import {
 } from '../../__tests__/fakeApp';
 import { FakeServer } from '../../__tests__/fakeServer';
 import { NeuronPanel } from '../../panel';
-import { CommandIDs, INeuronCompileCache, INeuronI18n } from '../../tokens';
+import {
+  CommandIDs,
+  INeuronCompileCache,
+  INeuronI18n,
+  INeuronPanel
+} from '../../tokens';
 import { CacheModel } from '../model';
 import { CacheViewWidget } from '../widget';
 
@@ -93,33 +99,21 @@ describe('the compile cache plugin', () => {
   });
 
   it('adds the Compile cache section to the sidebar', () => {
-    const environment = pluginById('jupyterlab-neuron:environment').activate(
+    const panel = activatePlugin<NeuronPanel>(app, 'jupyterlab-neuron:panel', [
+      i18n
+    ]);
+    const cache = activatePlugin<INeuronCompileCache>(
       app,
-      i18n,
-      null
-    ) as any;
-    const cache = pluginById('jupyterlab-neuron:cache').activate(
-      app,
-      i18n,
-      null,
-      null,
-      null,
-      null
-    ) as INeuronCompileCache;
-    const panelPlugin = pluginById('jupyterlab-neuron:panel');
-    const optional = panelPlugin.optional ?? [];
-    const args = optional.map(token =>
-      token === INeuronCompileCache ? cache : null
+      'jupyterlab-neuron:cache',
+      [i18n],
+      [[INeuronPanel, panel]]
     );
-    panelPlugin.activate(app, i18n, environment, ...args);
-    const panel = app.shell.add.mock.calls[0][0] as NeuronPanel;
-    expect(panel.sections.map(section => section.id)).toContain(
+    expect(panel.sections.map(section => section.id)).toEqual([
       'compile-cache'
-    );
+    ]);
     const section = panel.sections.find(s => s.id === 'compile-cache')!;
     expect(section.label(i18n.trans)).toBe('Compile cache');
     panel.dispose();
     cache.dispose();
-    environment.dispose();
   });
 });

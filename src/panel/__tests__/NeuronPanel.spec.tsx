@@ -84,4 +84,33 @@ describe('NeuronPanel', () => {
     ]);
     expect(more).toEqual([true]);
   });
+
+  it('orders the sections by rank, equal ranks and unranked ones as added', () => {
+    const ranked = new NeuronPanel({ i18n });
+    const section = (id: string): NeuronPanel.ISection => ({
+      id,
+      label: () => id,
+      render: () => <p>{id}</p>
+    });
+    ranked.addSection(section('cluster'), { rank: 600 });
+    ranked.addSection(section('unranked'));
+    ranked.addSection(section('cache'), { rank: 200 });
+    ranked.addSection(section('environment'), { rank: 100 });
+    ranked.addSection(section('also-200'), { rank: 200 });
+    expect(ranked.sections.map(s => s.id)).toEqual([
+      'environment',
+      'cache',
+      'also-200',
+      'cluster',
+      'unranked'
+    ]);
+    expect(ranked.widgets.map(widget => widget.title.label)).toEqual([
+      'environment',
+      'cache',
+      'also-200',
+      'cluster',
+      'unranked'
+    ]);
+    ranked.dispose();
+  });
 });

@@ -1,10 +1,14 @@
 import { Signal } from '@lumino/signaling';
 
-import { fakeApp, pluginById } from '../../__tests__/fakeApp';
+import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker } from '@jupyterlab/notebook';
+
+import { activatePlugin, fakeApp, pluginById } from '../../__tests__/fakeApp';
 import { FakeServer, jsonResponse } from '../../__tests__/fakeServer';
 import { settle } from '../../__tests__/waiting';
 import { NeuronI18n } from '../../i18n';
-import { CommandIDs, INeuronTemplates } from '../../tokens';
+import type { NeuronPanel } from '../../panel';
+import { CommandIDs, INeuronPanel, INeuronTemplates } from '../../tokens';
 import { templateList } from './fixtures';
 
 const templatesPlugin = () => pluginById('jupyterlab-neuron:templates');
@@ -23,13 +27,22 @@ describe('the templates plugin', () => {
     const i18n = new NeuronI18n({ setting: 'ja' });
     const launcher = { add: jest.fn(() => ({ dispose: jest.fn() })) };
     const tracker = { currentWidget: null, currentChanged: new Signal({}) };
-    const templates = templatesPlugin().activate(
+    const sidebar = activatePlugin<NeuronPanel>(
       app,
-      i18n,
-      tracker,
-      launcher,
-      null
-    ) as INeuronTemplates;
+      'jupyterlab-neuron:panel',
+      [i18n]
+    );
+    const templates = activatePlugin<INeuronTemplates>(
+      app,
+      'jupyterlab-neuron:templates',
+      [i18n],
+      [
+        [INotebookTracker, tracker],
+        [ILauncher, launcher],
+        [INeuronPanel, sidebar]
+      ]
+    );
+    expect(sidebar.sections.map(section => section.id)).toEqual(['templates']);
     expect(templates.editsNotebooks).toBe(true);
     expect(app.commands.hasCommand(CommandIDs.insertTemplate)).toBe(true);
     expect(app.commands.hasCommand(CommandIDs.newNotebookFromTemplate)).toBe(
@@ -49,6 +62,7 @@ describe('the templates plugin', () => {
       'jupyterlab-neuron:panel'
     );
     templates.dispose();
+    sidebar.dispose();
   });
 
   it('fetches nothing without a launcher or palette, and works without notebooks', async () => {
