@@ -10,7 +10,7 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Contents, ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DiagnoseClient } from '../diagnose';
+import type { DiagnoseClient } from '../diagnose';
 import type {
   INeuronCompileCache,
   INeuronI18n,
@@ -33,9 +33,7 @@ export class TutorialManager {
     this._cache = options.cache;
     this._templates = options.templates;
     this._contents = options.contents;
-    this._diagnoseClient = new DiagnoseClient({
-      serverSettings: options.serverSettings
-    });
+    this._diagnoseClient = options.diagnoseClient;
     this._save = options.save ?? null;
     this._sessionDialogs = options.sessionDialogs ?? null;
     this._runOnNext = options.runOnNext ?? null;
@@ -277,8 +275,8 @@ export namespace TutorialManager {
     cache: INeuronCompileCache | null;
     /** The templates model, when installed (the steps' titles and texts). */
     templates: INeuronTemplates | null;
-    /** The application's server settings (the error diagnosis). */
-    serverSettings: ServerConnection.ISettings;
+    /** The error catalogue's client (the diagnosis of failed steps). */
+    diagnoseClient: DiagnoseClient;
     /** The contents manager (`app.serviceManager.contents`). */
     contents: Contents.IManager;
     /** Save a notebook so its progress survives a reload; none: never. */

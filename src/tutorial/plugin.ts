@@ -18,6 +18,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { addPaletteCommands } from '../categoryItems';
+import { DiagnoseClient } from '../diagnose';
 import {
   CommandIDs,
   INeuronCompileCache,
@@ -71,7 +72,9 @@ export const tutorialPlugin: JupyterFrontEndPlugin<void> = {
       monitor,
       cache,
       templates,
-      serverSettings: serviceManager.serverSettings,
+      diagnoseClient: new DiagnoseClient({
+        serverSettings: serviceManager.serverSettings
+      }),
       contents: serviceManager.contents,
       sessionDialogs,
       save: panel => preferences.saveProgress(panel),

@@ -5,6 +5,7 @@ import { FakeServer } from '../../__tests__/fakeServer';
 import { settle } from '../../__tests__/waiting';
 import { CacheModel } from '../../cache/model';
 import { FakeCompileCache } from '../../cache/__tests__/fakeCache';
+import { DiagnoseClient } from '../../diagnose';
 import { NeuronI18n } from '../../i18n';
 import type { INeuronTemplates } from '../../tokens';
 import { TutorialManager } from '../manager';
@@ -83,7 +84,9 @@ describe('TutorialManager', () => {
       monitor: null,
       cache: null,
       templates: null,
-      serverSettings: server.serverSettings,
+      diagnoseClient: new DiagnoseClient({
+        serverSettings: server.serverSettings
+      }),
       contents: {} as any,
       ...options
     });
