@@ -8,11 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ServerModel } from '../polling';
 import { ServerExtensionMissingError } from '../request';
-import type {
-  INeuronI18n,
-  INeuronMonitor,
-  NeuronMonitorConnection
-} from '../tokens';
+import type { INeuronMonitor, NeuronMonitorConnection } from '../tokens';
 import {
   SampleRing,
   sampleFromHistoryPoint,
@@ -321,11 +317,9 @@ export namespace MonitorModel {
   /**
    * Construction options.
    */
-  export interface IOptions {
+  export interface IOptions extends ServerModel.IOptions {
     /** The application's server settings (`app.serviceManager.serverSettings`). */
     serverSettings: ServerConnection.ISettings;
-    /** The language service: status messages come in its language. */
-    i18n?: INeuronI18n | null;
     /** Samples kept in the client-side history (default 900). */
     historyLength?: number;
     /** Milliseconds between snapshots handed to the views (default 0: all). */

@@ -8,7 +8,6 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ServerModel } from '../polling';
 import {
-  INeuronI18n,
   INeuronTemplates,
   ITemplateCreateOptions,
   ITemplateInsertOptions,
@@ -284,11 +283,9 @@ export namespace TemplatesModel {
   /**
    * Construction options.
    */
-  export interface IOptions {
+  export interface IOptions extends ServerModel.IOptions {
     /** The application's server settings (`app.serviceManager.serverSettings`). */
     serverSettings: ServerConnection.ISettings;
-    /** The language service: templates are asked for in its language. */
-    i18n?: INeuronI18n | null;
     /**
      * The notebook services insertion and new notebooks need; without them
      * (or without `i18n`) the model only lists, describes and renders.
