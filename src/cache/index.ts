@@ -8,6 +8,7 @@ export * from './commands';
 export * from './entries';
 export * from './labels';
 export * from './model';
+export * from './plugin';
 export * from './section';
 export * from './view';
 export * from './widget';
