@@ -12,27 +12,21 @@ import { Widget } from '@lumino/widgets';
 
 import type {
   INeuronI18n,
+  INeuronTemplates,
   ITemplateCreateOptions,
   ITemplateInsertOptions,
   ITemplateInsertion,
   ITemplateNotebook
 } from '../tokens';
 import { insertAtCursor } from './insertion';
-import type * as TemplatesAPI from '../api/templates';
 
 /**
  * What the actions need of the templates model: renderings.
  */
-export interface ITemplateRenderer {
-  renderCells(
-    id: string,
-    request?: TemplatesAPI.TemplateRenderOptions
-  ): Promise<TemplatesAPI.TemplateRenderedCells>;
-  renderNotebook(
-    id: string,
-    request?: TemplatesAPI.TemplateRenderOptions
-  ): Promise<TemplatesAPI.TemplateRenderedNotebook>;
-}
+export type ITemplateRenderer = Pick<
+  INeuronTemplates,
+  'renderCells' | 'renderNotebook'
+>;
 
 /**
  * A kernelspec as written in a notebook's metadata.
