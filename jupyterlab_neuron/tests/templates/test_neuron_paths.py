@@ -237,3 +237,31 @@ def test_the_first_cell_of_a_step_takes_the_sdk_path_or_refuses_early(
     assert refusal[0 if lang == "ja" else 1] in message
     japanese = any("\u3040" <= char <= "\u30ff" for char in message)
     assert japanese == (lang == "ja")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_training_scripts_close_the_process_group_before_ending(
+    template_id: str, lang: str
+) -> None:
+    # A torchrun worker that ends with its process group open can abort at exit
+    # ("terminate called without an active exception") after a successful run.
+    cells = render(template_id, "trn1.32xlarge", lang)
+    sources = [
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in cells
+    ]
+    scripts = [source for source in sources if source.startswith("%%writefile train_")]
+    assert len(scripts) == 1
+    tree = ast.parse(scripts[0].split("\n", 1)[1])
+    main = next(
+        node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "main"
+    )
+    last = main.body[-1]
+    assert isinstance(last, ast.If)
+    assert ast.unparse(last.test) == (
+        "torch.distributed.is_available() and torch.distributed.is_initialized()"
+    )
+    assert [ast.unparse(statement) for statement in last.body] == [
+        "torch.distributed.destroy_process_group()"
+    ]
