@@ -23,13 +23,15 @@ import type { INeuronI18n } from './tokens';
  * Each view tells the model when it appears or disappears with
  * `setVisible(visible, viewer)`, under a name of its own; the model is
  * visible while any of them is, and hears of each change of that in
- * {@link onVisibilityChanged}.
+ * {@link onVisibilityChanged}; it hears of a new language in
+ * {@link onLanguageChanged} (server messages are localized).
  */
 export abstract class ServerModel implements IDisposable {
   constructor(options: ServerModel.IOptions = {}) {
     this._serverSettings =
       options.serverSettings ?? ServerConnection.makeSettings();
     this._i18n = options.i18n ?? null;
+    this._i18n?.changed.connect(this._onLanguage, this);
   }
 
   /**
@@ -132,6 +134,17 @@ export abstract class ServerModel implements IDisposable {
     // Nothing by default.
   }
 
+  /**
+   * The user's language changed.
+   */
+  protected onLanguageChanged(): void {
+    // Nothing by default.
+  }
+
+  private _onLanguage(): void {
+    this.onLanguageChanged();
+  }
+
   private _serverSettings: ServerConnection.ISettings;
   private _i18n: INeuronI18n | null;
   private _viewers = new Set<string>();
@@ -185,7 +198,6 @@ export abstract class PollingModel<
       name: timing.name,
       standby: () => (this.isVisible ? 'when-hidden' : true)
     });
-    this.i18n?.changed.connect(this.onLanguageChanged, this);
   }
 
   /**

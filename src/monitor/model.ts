@@ -41,7 +41,6 @@ export class MonitorModel extends ServerModel implements INeuronMonitor {
     this._client.received.connect(this._onMessage, this);
     this._client.transportChanged.connect(this._onTransportChanged, this);
     this._client.failed.connect(this._onFailed, this);
-    this.i18n?.changed.connect(this._onLanguageChanged, this);
 
     this._document =
       options.document !== undefined
@@ -163,7 +162,7 @@ export class MonitorModel extends ServerModel implements INeuronMonitor {
     this._updateActivity();
   };
 
-  private _onLanguageChanged(): void {
+  protected onLanguageChanged(): void {
     // Status messages are localized when the stream opens: open it again.
     if (this._client.isRunning) {
       this._client.stop();

@@ -34,7 +34,6 @@ import type * as TemplatesAPI from '../api/templates';
 export class TemplatesModel extends ServerModel implements INeuronTemplates {
   constructor(options: TemplatesModel.IOptions) {
     super(options);
-    this.i18n?.changed.connect(this._onLanguageChanged, this);
     if (options.notebooks && this.i18n) {
       this._actions = new TemplateActions({
         ...options.notebooks,
@@ -245,7 +244,7 @@ export class TemplatesModel extends ServerModel implements INeuronTemplates {
     }
   }
 
-  private _onLanguageChanged(): void {
+  protected onLanguageChanged(): void {
     if (this._state === 'idle') {
       return;
     }

@@ -93,6 +93,26 @@ describe('MonitorModel', () => {
     expect(model.connection).toBe('connecting');
   });
 
+  it('opens the stream again in the new language when it changes', () => {
+    const i18n = new NeuronI18n({ setting: 'en' });
+    createModel({ i18n });
+    model.setVisible(true, 'dashboard');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(new URL(FakeWebSocket.latest.url).searchParams.get('lang')).toBe(
+      'en'
+    );
+
+    i18n.setting = 'ja';
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(new URL(FakeWebSocket.latest.url).searchParams.get('lang')).toBe(
+      'ja'
+    );
+
+    model.dispose();
+    i18n.setting = 'en';
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
   it('handles status and snapshot messages from the stream', async () => {
     createModel();
     const snapshots: number[] = [];
